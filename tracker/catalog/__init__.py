@@ -1,0 +1,110 @@
+"""The catalog: every data file in plans/, loaded and validated.
+
+Each ``plans/*.toml`` file says what it is with ``kind``; :data:`PARSERS` maps a kind to the
+function that parses such a file. A new file of a known kind appears without a code change; a new
+kind is one entry in :data:`PARSERS` (a function taking the file's :class:`Reader` and its path,
+returning the parsed object). A parsed object's ``id`` attribute (else the file stem) is its key in
+:attr:`Catalog.documents`, unique within its kind.
+
+Files are read in name order, so the first error is the same on every machine. Files not ending in
+``.toml``, and hidden files (editor backups such as ``.#cpc.toml``), are ignored.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from .pathways import PlanTemplate, parse_pathway
+from .reader import CatalogError, Reader
+
+__all__ = ["PARSERS", "Catalog", "CatalogError", "Reader", "load_catalog", "validate_catalog"]
+
+PATHWAY = "pathway"
+
+PARSERS: dict[str, Callable[[Reader, Path], object]] = {
+    PATHWAY: parse_pathway,
+}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    templates: Mapping[str, PlanTemplate]  # pathway templates by id, ordered by (order, title)
+    documents: Mapping[str, Mapping[str, object]]  # kind -> {id: parsed object}, every kind
+
+    def template(self, template_id: str) -> PlanTemplate:
+        """The pathway template with this id; KeyError if there is none."""
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            raise KeyError(f"unknown plan template {template_id!r}") from None
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Load every data file in ``directory``; raise the first :class:`CatalogError` found."""
+    catalog, errors = _scan(Path(directory))
+    if errors:
+        raise errors[0]
+    assert catalog is not None
+    return catalog
+
+
+def validate_catalog(directory: Path) -> list[CatalogError]:
+    """Check every file in ``directory``: one error per bad file, [] when the catalog loads."""
+    return _scan(Path(directory))[1]
+
+
+def _scan(directory: Path) -> tuple[Catalog | None, list[CatalogError]]:
+    name = directory.name or str(directory)
+    if not directory.is_dir():
+        return None, [CatalogError(f"{name}/", "", f"directory not found ({directory})")]
+
+    errors: list[CatalogError] = []
+    found: dict[str, dict[str, object]] = {kind: {} for kind in PARSERS}
+    defined_in: dict[tuple[str, str], str] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix != ".toml" or path.name.startswith(".") or not path.is_file():
+            continue
+        display = f"{name}/{path.name}"
+        try:
+            kind, document = _parse_file(path, display)
+            document_id = str(getattr(document, "id", path.stem))
+            first = defined_in.setdefault((kind, document_id), display)
+            if first != display:
+                raise CatalogError(display, "id", f"duplicate {kind} id {document_id!r}: also used by {first}")
+        except CatalogError as error:
+            errors.append(error)
+            continue
+        found[kind][document_id] = document
+
+    if errors:
+        return None, errors
+    if not found[PATHWAY]:
+        return None, [CatalogError(f"{name}/", "", f'no pathway template (no *.toml file with kind = "{PATHWAY}")')]
+
+    templates = sorted(
+        (t for t in found[PATHWAY].values() if isinstance(t, PlanTemplate)),
+        key=lambda t: (t.order, t.title),
+    )
+    ordered = MappingProxyType({template.id: template for template in templates})
+    documents = {kind: MappingProxyType(items) for kind, items in found.items()}
+    documents[PATHWAY] = ordered
+    return Catalog(templates=ordered, documents=MappingProxyType(documents)), []
+
+
+def _parse_file(path: Path, display: str) -> tuple[str, object]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise CatalogError(display, "", f"cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise CatalogError(display, "", f"is not UTF-8 text (byte {error.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(display, "", f"invalid TOML: {error}") from None
+    reader = Reader(data, display)
+    kind = reader.text("kind", choices=sorted(PARSERS))
+    return kind, PARSERS[kind](reader, path)
