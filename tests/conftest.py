@@ -1,0 +1,79 @@
+"""Shared fixtures: a fresh migrated SQLite database per test, a clock we control, a browser-like client.
+
+The schema comes from the real migrations: they run once per test session into a template file,
+which each test copies, so every test starts from what `flask db upgrade` builds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import time_machine
+
+from tracker import create_app
+from tracker.extensions import db
+
+from support import Browser, register
+
+# A Monday in late November, in the middle of a normal week for every US zone.
+NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone.utc)
+PASSWORD = "correct horse battery"
+
+
+def app_config(tmp_path: Path, database: Path, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "MAIL_SERVER": None,
+        "BASE_URL": "http://localhost",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("template-db")
+    database = folder / "template.sqlite3"
+    app = create_app(app_config(folder, database))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def app(tmp_path, migrated_template):
+    database = tmp_path / "rungs.sqlite3"
+    shutil.copy(migrated_template, database)
+    app = create_app(app_config(tmp_path, database))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    """The clock, frozen at NOW; move it with clock.move_to(...)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def browser(app, clock):
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def user_browser(browser):
+    """A browser signed in as a freshly registered user."""
+    response = register(browser)
+    assert response.status_code == 302, response.text
+    return browser
+
+

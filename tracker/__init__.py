@@ -1,0 +1,60 @@
+"""Rungs: a career-plan tracker for medical coders."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import ensure_secret_key, from_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, commands, error handlers.
+
+    ``config`` overrides what the environment says (tests pass their database and folders).
+    The factory never runs migrations and never starts a scheduler.
+    """
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    ensure_secret_key(app.config, app.instance_path)
+
+    from . import database, extensions
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(_project_path("migrations")))
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    database.configure(app)
+
+    from .auth import load_user
+
+    extensions.login_manager.user_loader(load_user)
+
+    from .views import auth, errors, main, plans, settings
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(settings.bp)
+    errors.register(app)
+
+    from . import cli, filters
+
+    cli.register(app)
+    filters.register(app)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _project_path(name: str):
+    from .config import PROJECT_ROOT
+
+    return PROJECT_ROOT / name

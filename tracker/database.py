@@ -1,0 +1,25 @@
+"""Database connection settings that Flask-SQLAlchemy leaves to us."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Foreign keys (ON DELETE CASCADE) are off in SQLite unless asked for on each connection;
+    # WAL and a busy timeout let the web server and the worker write without "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def configure(app: Flask) -> None:
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+            event.listen(engine, "connect", _sqlite_pragmas)

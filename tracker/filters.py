@@ -1,0 +1,34 @@
+"""Jinja filters for dates and money, so templates say what they show, not how."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+
+def long_date(day: dt.date | None) -> str:
+    """'Jan 4, 2027'."""
+    return f"{day:%b} {day.day}, {day.year}" if day else "—"
+
+
+def short_date(day: dt.date | None) -> str:
+    return f"{day:%b} {day.day}" if day else "—"
+
+
+def money(cents: int | None) -> str:
+    """'$1,234.50'; whole dollars without cents."""
+    if cents is None:
+        return "—"
+    dollars, rest = divmod(cents, 100)
+    return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"
+
+
+def days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(long_date)
+    app.add_template_filter(short_date)
+    app.add_template_filter(money)
+    app.add_template_filter(days)

@@ -1,0 +1,192 @@
+"""WTForms forms: shape and format only; the rules live in domain/ and services/."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .domain.zones import COMMON_ZONES, all_zones
+
+
+
+def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+UNIT_CHOICES = options([("days", "days"), ("weeks", "weeks"), ("months", "months")])
+PACE_CHOICES = options([("full_time", "Full time"), ("part_time", "Part time")])
+
+
+def zone_choices() -> list[SelectChoice]:
+    """Time zones for the picker: the common US ones first, then every zone."""
+    common = options(((zone, zone.replace("_", " ")) for zone in COMMON_ZONES), "Common in the US")
+    rest = options(
+        ((zone, zone.replace("_", " ")) for zone in all_zones() if zone not in COMMON_ZONES), "All time zones"
+    )
+    return common + rest
+
+
+class EmailAddress(EmailField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = self.data.strip()
+
+
+def _email_field(label: str = "Email") -> EmailAddress:
+    return EmailAddress(
+        label,
+        validators=[DataRequired("Enter your email address."), Email("Enter a valid email address, like name@example.com."), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Choose a password.")],
+        description="At least 10 characters. A phrase is easier to remember.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    time_zone = SelectField("Time zone", default="America/New_York", render_kw={"data-detect-zone": "1"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = zone_choices()
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")], render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password.")],
+        description="At least 10 characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")], render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password.")],
+        description="At least 10 characters. Other devices will be signed out.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    email = _email_field()
+    time_zone = SelectField("Time zone", description="Dates and reminders follow this zone.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = zone_choices()
+
+
+class NewPlanForm(FlaskForm):
+    template = RadioField("Certification track", validators=[InputRequired("Choose a certification track.")])
+    start_date = DateField("Start date", validators=[InputRequired("Enter the day you start, like 2027-01-04.")])
+    pace = RadioField(
+        "Pace",
+        choices=PACE_CHOICES,
+        default="full_time",
+        validators=[InputRequired("Choose a pace.")],
+        description="Part time roughly doubles the coding program; you can edit any step's duration later.",
+    )
+    title = StringField("Plan name", validators=[Optional(), Length(max=120)], description="Optional; the track's name is used otherwise.")
+
+
+class EditPlanForm(FlaskForm):
+    title = StringField("Plan name", validators=[DataRequired("Give the plan a name."), Length(max=120)])
+    start_date = DateField("Start date", validators=[InputRequired("Enter a date, like 2027-01-04.")], description="Targets move with the start date.")
+    pace = RadioField("Pace", choices=PACE_CHOICES, validators=[InputRequired("Choose a pace.")])
+
+
+class ProgressForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    on = DateField("On", validators=[InputRequired("Enter a date, like 2027-02-01.")])
+
+
+class DurationForm(FlaskForm):
+    amount = IntegerField("Duration", validators=[InputRequired("Enter a number."), NumberRange(min=0, message="A duration cannot be negative.")])
+    unit = SelectField("Unit", choices=UNIT_CHOICES)
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField("Notes", validators=[Length(max=10_000)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # Choices are the step's items; the service refuses ids that are not.
+        pass
+
+
+class ChecklistForm(FlaskForm):
+    items = MultiCheckboxField("Checklist", coerce=int)
+
+
+class ChecklistItemForm(FlaskForm):
+    label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=200)])
+
+
+class CostForm(FlaskForm):
+    kind = SelectField(
+        "Kind",
+        choices=options([("program", "Program fee"), ("exam", "Exam fee"), ("materials", "Books & materials"), ("other", "Other")]),
+    )
+    label = StringField("Description", validators=[Optional(), Length(max=120)])
+    amount = DecimalField(
+        "Amount (USD)",
+        places=2,
+        validators=[InputRequired("Enter an amount, like 399.00."), NumberRange(min=0, message="An amount cannot be negative.")],
+    )
+    incurred_on = DateField("Date", validators=[Optional()])
+
+
+class ExamAttemptForm(FlaskForm):
+    taken_on = DateField("Exam date", validators=[InputRequired("Enter the exam date.")])
+    result = RadioField("Result", choices=options([("passed", "Passed"), ("failed", "Not passed")]), validators=[InputRequired("Choose the result.")])
+    retake_on = DateField("Retake date", validators=[Optional()], description="If not passed: when you will retake it.")
+
+
+class CustomMilestoneForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give the milestone a name."), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    amount = IntegerField("Duration", validators=[InputRequired("Enter a number."), NumberRange(min=0, message="A duration cannot be negative.")])
+    unit = SelectField("Unit", choices=UNIT_CHOICES, default="weeks")
+    after = SelectField("Goes after", coerce=int)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF and nothing else."""

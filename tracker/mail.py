@@ -1,0 +1,160 @@
+"""Sending email: one small Mailer interface, three ways to deliver.
+
+- SMTPMailer: smtplib with a timeout; one connection is reused for a batch (``with mailer:``).
+- OutboxMailer: writes each message as an .eml file, for development when no MAIL_SERVER is set.
+- MemoryMailer: keeps messages in a list, for unit tests of code that sends.
+
+Flask-Mail is deliberately not used: it has no SMTP timeout and skips SMTP entirely when TESTING.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+    def __enter__(self) -> Mailer: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+
+def build_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    message_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A plain-text email with an optional HTML alternative and a fixed Message-ID."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    message["Message-ID"] = message_id or make_msgid(domain=domain)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+class SMTPMailer:
+    """Delivers through an SMTP server; reuses one connection inside ``with mailer:``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 25,
+        *,
+        use_tls: bool = False,
+        use_ssl: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30,
+    ):
+        self.host, self.port = host, port
+        self.use_tls, self.use_ssl = use_tls, use_ssl
+        self.username, self.password = username, password
+        self.timeout = timeout
+        self._connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.use_ssl:
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.use_tls:
+                connection.starttls(context=ssl.create_default_context())
+        if self.username:
+            connection.login(self.username, self.password or "")
+        return connection
+
+    def __enter__(self) -> SMTPMailer:
+        self._connection = self._connect()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.quit()
+            except smtplib.SMTPException:
+                connection.close()
+            except OSError:
+                pass
+
+    def send(self, message: EmailMessage) -> None:
+        if self._connection is not None:
+            self._connection.send_message(message)
+            return
+        with self:
+            assert self._connection is not None
+            self._connection.send_message(message)
+
+
+class OutboxMailer:
+    """Writes each message to ``directory`` as an .eml file (development without SMTP)."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def __enter__(self) -> OutboxMailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or "message")).strip("-")
+        name = f"{stamp}-{subject[:40].lower()}-{uuid.uuid4().hex[:8]}.eml"
+        (self.directory / name).write_bytes(bytes(message))
+
+
+class MemoryMailer:
+    """Keeps sent messages in ``self.sent`` (tests of code that sends)."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def __enter__(self) -> MemoryMailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def send(self, message: EmailMessage) -> None:
+        self.sent.append(message)
+
+
+def mailer_from_config(config) -> Mailer:
+    """The mailer the configuration asks for: SMTP when MAIL_SERVER is set, else the file outbox."""
+    if config.get("MAIL_SERVER"):
+        return SMTPMailer(
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            use_tls=config["MAIL_USE_TLS"],
+            use_ssl=config["MAIL_USE_SSL"],
+            username=config["MAIL_USERNAME"],
+            password=config["MAIL_PASSWORD"],
+            timeout=config["MAIL_TIMEOUT"],
+        )
+    return OutboxMailer(config["MAIL_OUTBOX_DIR"])

@@ -1,0 +1,130 @@
+"""Accounts: registration, sign-in, password changes and resets."""
+from __future__ import annotations
+
+import hashlib
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..domain.zones import is_valid_zone
+from ..extensions import db
+from ..models import User
+from ..passwords import hash_password, needs_rehash, verify_password
+from .errors import Invalid
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+_RESET_SALT = "rungs.password-reset"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == normalize_email(email))
+    ).scalar_one_or_none()
+
+
+def check_password_rules(password: str, *, field: str = "password", email: str | None = None) -> None:
+    """Length rules from NIST SP 800-63B; no composition rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid(field, f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    if email and password.strip().lower() == normalize_email(email):
+        raise Invalid(field, "Your password must not be your email address.")
+
+
+def register(email: str, password: str, time_zone: str) -> User:
+    """Create an account; the email must be new, the password long enough, the zone real."""
+    email = normalize_email(email)
+    if not is_valid_zone(time_zone):
+        raise Invalid("time_zone", "Choose a time zone from the list.")
+    check_password_rules(password, email=email)
+    if find_user_by_email(email) is not None:
+        raise Invalid("email", "An account with this email already exists. Sign in, or reset your password.")
+    user = User(email=email, password_hash=hash_password(password), time_zone=time_zone)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None; upgrades an outdated hash on the way."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    assert user is not None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def end_other_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to this user so far."""
+    user.session_version += 1
+
+
+def sign_out_everywhere(user: User) -> None:
+    end_other_sessions(user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; ends every other session."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid("current_password", "That is not your current password.")
+    check_password_rules(new, field="new_password", email=user.email)
+    user.password_hash = hash_password(new)
+    end_other_sessions(user)
+    db.session.commit()
+
+
+def update_profile(user: User, email: str, time_zone: str) -> None:
+    email = normalize_email(email)
+    if not is_valid_zone(time_zone):
+        raise Invalid("time_zone", "Choose a time zone from the list.")
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise Invalid("email", "Another account uses this email.")
+    user.email = email
+    user.time_zone = time_zone
+    db.session.commit()
+
+
+# -- password reset ---------------------------------------------------------------------------
+# The token carries a fingerprint of the current password hash: once the password changes (and
+# argon2 salts every hash), the token no longer matches, so a link works once.
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).dumps(
+        {"user": user.id, "fingerprint": _fingerprint(user)}
+    )
+
+
+def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User | None:
+    """The user a valid, unexpired, unused reset token names; None otherwise."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    user = db.session.get(User, data["user"])
+    if user is None or data.get("fingerprint") != _fingerprint(user):
+        return None
+    return user
+
+
+def reset_password(user: User, new: str) -> None:
+    check_password_rules(new, field="password", email=user.email)
+    user.password_hash = hash_password(new)
+    end_other_sessions(user)
+    db.session.commit()

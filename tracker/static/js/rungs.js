@@ -1,0 +1,26 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Preselect the browser's time zone on the registration form, when the list has it.
+  for (const select of document.querySelectorAll("select[data-detect-zone]")) {
+    try {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone && [...select.options].some((o) => o.value === zone)) select.value = zone;
+    } catch (e) { /* keep the default */ }
+  }
+  // Ask before destructive actions.
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+  // Show the retake date only when an exam attempt did not pass.
+  for (const form of document.querySelectorAll("form[data-exam]")) {
+    const retake = form.querySelector("[data-retake]");
+    const update = () => {
+      const failed = form.querySelector("input[name=result][value=failed]");
+      if (retake && failed) retake.hidden = !failed.checked;
+    };
+    form.addEventListener("change", update);
+    update();
+  }
+});

@@ -1,0 +1,104 @@
+"""Accounts: register, sign in, sign out, password reset by email."""
+from __future__ import annotations
+
+import smtplib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..emails import send_password_reset
+from ..services import accounts
+from ..services.errors import Invalid
+from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from . import show_error
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect off the site after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data, form.password.data, form.time_zone.data)
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            login_user(user)
+            flash("Welcome to Rungs. Start with a plan for your first coding job.", "success")
+            return redirect(url_for("plans.new"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append("That email and password do not match an account.")
+    return render_template("auth/login.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    accounts.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None:
+            token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+            try:
+                send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+            except (smtplib.SMTPException, OSError):
+                current_app.logger.exception("could not send a password reset email")
+        # The same answer whether or not the address has an account.
+        flash("If that address has an account, we have sent it a link to choose a new password. "
+              "The link works once, for one hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = accounts.user_for_reset_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+    if user is None:
+        flash("That reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(user, form.password.data)
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            logout_user()
+            flash("Your password is changed and other devices are signed out. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,21 @@
+"""The front page: a welcome for visitors, the dashboard for a signed-in user."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..forms import ConfirmForm
+from ..services import plans as plan_service
+from . import user_today
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def dashboard():
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    plan = plan_service.active_plan(current_user)
+    view = plan_service.plan_view(plan, user_today()) if plan else None
+    others = [p for p in plan_service.list_plans(current_user) if plan is None or p.id != plan.id]
+    return render_template("main/dashboard.html", view=view, others=others, confirm=ConfirmForm())

@@ -1,0 +1,350 @@
+"""Plans: create one from a track, see it as a timeline, record progress on its milestones."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..forms import (
+    ChecklistForm,
+    ChecklistItemForm,
+    ConfirmForm,
+    CostForm,
+    CustomMilestoneForm,
+    DurationForm,
+    EditPlanForm,
+    ExamAttemptForm,
+    NewPlanForm,
+    NotesForm,
+    ProgressForm,
+    options,
+)
+from ..services import plans as service
+from ..services.catalog import current_catalog
+from ..services.errors import Invalid
+from ..timeline import build_timeline
+from . import or_404, show_error, user_today
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _plan(plan_id: int):
+    return or_404(service.get_plan, current_user, plan_id)
+
+
+def _milestone(plan_id: int, milestone_id: int):
+    return or_404(service.get_milestone, current_user, plan_id, milestone_id)
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    today = user_today()
+    views = [service.plan_view(plan, today) for plan in service.list_plans(current_user)]
+    return render_template("plans/index.html", views=views, confirm=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    catalog = current_catalog()
+    form = NewPlanForm()
+    form.template.choices = options((t.id, t.title) for t in catalog.templates.values())
+    if request.method == "GET":
+        form.start_date.data = form.start_date.data or user_today()
+    if form.validate_on_submit():
+        try:
+            plan = service.create_plan(
+                current_user, form.template.data, form.start_date.data, form.pace.data, user_today(),
+                title=form.title.data,
+            )
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash(f"Your plan “{plan.title}” is ready. Mark each step as you go.", "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template("plans/new.html", form=form, catalog=catalog), 422 if form.errors else 200
+
+
+@bp.route("/<int:plan_id>")
+def show(plan_id: int):
+    plan = _plan(plan_id)
+    view = service.plan_view(plan, user_today())
+    return render_template(
+        "plans/show.html",
+        view=view,
+        timeline=build_timeline(view),
+        progress_form=ProgressForm(formdata=None, on=view.today),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit(plan_id: int):
+    plan = _plan(plan_id)
+    form = EditPlanForm(obj=plan)
+    if form.validate_on_submit():
+        try:
+            service.update_plan(plan, form.title.data, form.start_date.data, form.pace.data, user_today())
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash("Plan saved.", "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template("plans/edit.html", plan=plan, form=form, confirm=ConfirmForm()), 422 if form.errors else 200
+
+
+@bp.route("/<int:plan_id>/activate", methods=["POST"])
+def activate(plan_id: int):
+    plan = _plan(plan_id)
+    if ConfirmForm().validate_on_submit():
+        service.activate_plan(plan)
+        flash(f"“{plan.title}” is now on your dashboard.", "success")
+    return redirect(url_for("main.dashboard"))
+
+
+@bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
+def delete(plan_id: int):
+    plan = _plan(plan_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = plan.title
+        service.delete_plan(plan)
+        flash(f"“{title}” is deleted.", "info")
+        return redirect(url_for("plans.index"))
+    return render_template("plans/delete.html", plan=plan, form=form)
+
+
+# -- milestones -------------------------------------------------------------------------------
+
+def _milestone_page(plan, milestone, status: int = 200, **forms):
+    """The milestone page; ``forms`` replaces the blank form that failed, so its errors show."""
+    view = service.plan_view(plan, user_today())
+    item = next(v for v in view.milestones if v.milestone.id == milestone.id)
+    checklist = forms.pop("checklist_form", None) or ChecklistForm(
+        formdata=None, items=[i.id for i in milestone.checklist if i.done_on]
+    )
+    checklist.items.choices = options((i.id, i.label) for i in milestone.checklist)
+    defaults = {
+        "progress_form": ProgressForm(formdata=None, on=view.today),
+        "duration_form": DurationForm(formdata=None, amount=item.duration.amount, unit=item.duration.unit.value),
+        "notes_form": NotesForm(formdata=None, notes=milestone.notes),
+        "item_form": ChecklistItemForm(formdata=None),
+        "cost_form": CostForm(formdata=None),
+        "exam_form": ExamAttemptForm(formdata=None),
+    }
+    defaults.update(forms)
+    return render_template(
+        "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=ConfirmForm(), **defaults
+    ), status
+
+
+def _back(plan, milestone, anchor: str = ""):
+    return redirect(url_for("plans.milestone", plan_id=plan.id, milestone_id=milestone.id) + anchor)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>")
+def milestone(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    return _milestone_page(milestone.plan, milestone)
+
+
+def _after_progress(plan, milestone):
+    if request.form.get("from") == "plan":
+        return redirect(url_for("plans.show", plan_id=plan.id) + f"#m{milestone.id}")
+    return _back(plan, milestone)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/progress", methods=["POST"])
+def progress(plan_id: int, milestone_id: int):
+    """Mark a milestone started or done on a date (today by default)."""
+    milestone = _milestone(plan_id, milestone_id)
+    plan = milestone.plan
+    form = ProgressForm()
+    if form.validate_on_submit():
+        if form.action.data not in {"start", "done"}:
+            form.form_errors.append("Choose whether the step started or finished.")
+        else:
+            try:
+                if form.action.data == "start":
+                    service.mark_started(milestone, form.on.data, user_today())
+                    flash(f"“{milestone.title}” started on {form.on.data:%b %-d, %Y}.", "success")
+                else:
+                    service.mark_done(milestone, form.on.data, user_today())
+                    flash(f"“{milestone.title}” done on {form.on.data:%b %-d, %Y}. Later steps moved to match.", "success")
+            except Invalid as error:
+                show_error(form, error, fallback="on")
+            else:
+                return _after_progress(plan, milestone)
+    return _milestone_page(plan, milestone, 422, progress_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/undo", methods=["POST"])
+def undo(plan_id: int, milestone_id: int):
+    """Step back one state (done → in progress → not started)."""
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        service.undo_progress(milestone)
+        flash(f"“{milestone.title}” stepped back.", "info")
+    return _after_progress(milestone.plan, milestone)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/duration", methods=["POST"])
+def duration(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = DurationForm()
+    if form.validate_on_submit():
+        try:
+            service.set_duration(milestone, form.amount.data, form.unit.data)
+        except Invalid as error:
+            show_error(form, error, fallback="amount")
+        else:
+            flash("Duration saved. Later targets moved with it.", "success")
+            return _back(milestone.plan, milestone)
+    return _milestone_page(milestone.plan, milestone, 422, duration_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/duration/reset", methods=["POST"])
+def duration_reset(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.reset_duration(milestone)
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash("Back to the template's duration.", "success")
+    return _back(milestone.plan, milestone)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/notes", methods=["POST"])
+def notes(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = NotesForm()
+    if form.validate_on_submit():
+        service.set_notes(milestone, form.notes.data or "")
+        flash("Notes saved.", "success")
+        return _back(milestone.plan, milestone, "#notes")
+    return _milestone_page(milestone.plan, milestone, 422, notes_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist", methods=["POST"])
+def checklist(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = ChecklistForm()
+    form.items.choices = options((i.id, i.label) for i in milestone.checklist)
+    if form.validate_on_submit():
+        try:
+            service.save_checklist(milestone, form.items.data or [], user_today())
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash("Checklist saved.", "success")
+            return _back(milestone.plan, milestone, "#checklist")
+    return _milestone_page(milestone.plan, milestone, 422, checklist_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist/add", methods=["POST"])
+def checklist_add(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = ChecklistItemForm()
+    if form.validate_on_submit():
+        try:
+            service.add_checklist_item(milestone, form.label.data)
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            return _back(milestone.plan, milestone, "#checklist")
+    return _milestone_page(milestone.plan, milestone, 422, item_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist/<int:item_id>/delete", methods=["POST"])
+def checklist_delete(plan_id: int, milestone_id: int, item_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        or_404(service.delete_checklist_item, milestone, item_id)
+    return _back(milestone.plan, milestone, "#checklist")
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs", methods=["POST"])
+def cost_add(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = CostForm()
+    if form.validate_on_submit():
+        try:
+            service.add_cost(milestone, form.kind.data, form.label.data or "", form.amount.data, form.incurred_on.data)
+        except Invalid as error:
+            show_error(form, error, fallback="amount")
+        else:
+            flash("Cost recorded.", "success")
+            return _back(milestone.plan, milestone, "#costs")
+    return _milestone_page(milestone.plan, milestone, 422, cost_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs/<int:cost_id>/delete", methods=["POST"])
+def cost_delete(plan_id: int, milestone_id: int, cost_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        or_404(service.delete_cost, milestone, cost_id)
+    return _back(milestone.plan, milestone, "#costs")
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/exam", methods=["POST"])
+def exam_attempt(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = ExamAttemptForm()
+    if form.validate_on_submit():
+        try:
+            service.record_exam_attempt(
+                milestone, form.taken_on.data, form.result.data == "passed", form.retake_on.data, user_today()
+            )
+        except Invalid as error:
+            show_error(form, error, fallback="taken_on")
+        else:
+            if form.result.data == "passed":
+                flash("Congratulations! The exam step is done.", "success")
+            else:
+                flash("Attempt recorded. The plan now allows for the retake.", "info")
+            return _back(milestone.plan, milestone, "#exam")
+    return _milestone_page(milestone.plan, milestone, 422, exam_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/new", methods=["GET", "POST"])
+def milestone_new(plan_id: int):
+    plan = _plan(plan_id)
+    form = CustomMilestoneForm()
+    form.after.choices = options([(0, "At the beginning")] + [(m.position, f"After {m.position}. {m.title}") for m in plan.milestones])
+    if request.method == "GET":
+        after = request.args.get("after", type=int)
+        form.after.data = after if after is not None else (plan.milestones[-1].position if plan.milestones else 0)
+    if form.validate_on_submit():
+        try:
+            added = service.add_custom_milestone(
+                plan, form.after.data, form.title.data, form.description.data or "", form.amount.data, form.unit.data
+            )
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash(f"“{added.title}” added to your plan.", "success")
+            return redirect(url_for("plans.show", plan_id=plan.id) + f"#m{added.id}")
+    return render_template("plans/milestone_new.html", plan=plan, form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
+def milestone_delete(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    plan = milestone.plan
+    if ConfirmForm().validate_on_submit():
+        try:
+            title = milestone.title
+            service.delete_milestone(milestone)
+        except Invalid as error:
+            flash(error.message, "error")
+            return _back(plan, milestone)
+        flash(f"“{title}” removed from your plan.", "info")
+    return redirect(url_for("plans.show", plan_id=plan.id))
