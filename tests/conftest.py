@@ -36,6 +36,14 @@ def app_config(tmp_path: Path, database: Path, **extra) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory):
+    """Keep every app the tests build out of the repository's instance/ folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template-db")

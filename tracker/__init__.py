@@ -17,7 +17,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides what the environment says (tests pass their database and folders).
     The factory never runs migrations and never starts a scheduler.
     """
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)

@@ -1,0 +1,103 @@
+"""Mail goes out through a real SMTP server (aiosmtpd on localhost), or to the file outbox."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from tracker.mail import OutboxMailer, SMTPMailer, build_message, mailer_from_config
+
+from support import Browser, register
+
+
+class Recorder(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    # aiosmtpd cannot bind port 0: pick a free one first.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, recorder
+    controller.stop()
+
+
+def message(n: int):
+    return build_message(sender="Rungs <no-reply@rungs.test>", to=f"user{n}@example.com", subject=f"Hello {n}", text="Plain", html="<p>Rich</p>")
+
+
+def test_smtp_mailer_reuses_one_connection_for_a_batch(smtp_server):
+    controller, recorder = smtp_server
+    mailer = SMTPMailer(controller.hostname, controller.port, timeout=5)
+    with mailer:
+        for n in range(3):
+            mailer.send(message(n))
+    assert [m["To"] for m in recorder.messages] == ["user0@example.com", "user1@example.com", "user2@example.com"]
+    assert recorder.connections == 1
+    assert len({m["Message-ID"] for m in recorder.messages}) == 3
+
+
+def test_messages_have_plain_text_and_html_parts(smtp_server):
+    controller, recorder = smtp_server
+    SMTPMailer(controller.hostname, controller.port, timeout=5).send(message(1))
+    [received] = recorder.messages
+    assert received.is_multipart()
+    assert [part.get_content_type() for part in received.get_payload()] == ["text/plain", "text/html"]
+
+
+def test_a_refused_connection_raises_instead_of_hanging():
+    mailer = SMTPMailer("127.0.0.1", free_port(), timeout=2)
+    with pytest.raises(OSError):
+        mailer.send(message(1))
+
+
+def test_without_mail_server_messages_go_to_the_outbox_folder(tmp_path):
+    mailer = mailer_from_config({"MAIL_SERVER": None, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")})
+    assert isinstance(mailer, OutboxMailer)
+    mailer.send(message(1))
+    [written] = (tmp_path / "outbox").glob("*.eml")
+    assert b"user1@example.com" in written.read_bytes()
+
+
+def test_password_reset_email_arrives_over_smtp(app, clock, smtp_server):
+    controller, recorder = smtp_server
+    app.config.update(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    browser = Browser(app.test_client())
+    register(browser)
+    browser.post("/logout")
+    browser.forget_token()
+    browser.post("/reset", {"email": "coder@example.com"})
+    [received] = recorder.messages
+    assert received["X-RcptTo"] == "coder@example.com"
+    assert "/reset/" in received.get_payload()[0].get_payload(decode=True).decode()
+
+
+def test_a_reset_request_still_answers_when_smtp_is_down(app, clock):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    browser = Browser(app.test_client())
+    register(browser)
+    browser.post("/logout")
+    browser.forget_token()
+    response = browser.post("/reset", {"email": "coder@example.com"})
+    assert response.status_code == 302
