@@ -75,3 +75,17 @@ def test_a_template_dropped_into_plans_appears_in_the_app(app, tmp_path):
     browser = Browser(app.test_client())
     register(browser)
     assert 'value="cic"' in browser.get("/plans/new").text
+
+
+def test_a_broken_data_file_shows_its_problem_instead_of_a_server_error(app, tmp_path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PROJECT_ROOT / "plans", plans)
+    (plans / "pathway-cca.toml").write_text('kind = "pathway"\ntitle = ')
+    app.config["PLANS_DIR"] = str(plans)
+    from support import Browser, register
+
+    browser = Browser(app.test_client())
+    register(browser)
+    response = browser.get("/plans/new")
+    assert response.status_code == 503
+    assert "pathway-cca.toml" in response.text and "plans validate" in response.text

@@ -42,6 +42,12 @@ class Tick:
     label: str
     major: bool
 
+    @property
+    def near_edge(self) -> bool:
+        """True when the label would run off the right edge on a phone (~1.9% a character there);
+        such labels are hidden on narrow screens, where the summary above gives the dates."""
+        return self.x + 1.9 * len(self.label) > 99
+
 
 @dataclass(frozen=True)
 class Timeline:

@@ -43,9 +43,9 @@ def register(app: Flask) -> None:
     def catalog_error(error):
         db.session.rollback()
         app.logger.error("plan data is invalid: %s", error)
-        return render_template("errors/error.html", code=500, title="Plan data needs fixing",
+        return render_template("errors/error.html", code=503, title="Plan data needs fixing",
                                message=f"An operator must fix a data file: {error}. "
-                                       "Run: flask --app tracker plans validate"), 500
+                                       "Run: flask --app tracker plans validate"), 503
 
     @app.errorhandler(500)
     def server_error(error):

@@ -1,0 +1,62 @@
+"""Take screenshots of Rungs' main pages at desktop and phone width, as a new user sees them.
+
+    python tools/screenshots.py http://127.0.0.1:5000 screenshots/
+
+Registers a fresh account, creates a CPC plan starting 2027-01-04 full time, marks step 2 done
+three weeks late, then captures the pages. Uses Debian's Chromium (never a downloaded browser).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def main(base: str, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    email = f"shot-{uuid.uuid4().hex[:8]}@example.com"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport=SIZES["desktop"])
+        page = context.new_page()
+        page.goto(f"{base}/")
+        page.screenshot(path=out / "welcome-desktop.png", full_page=True)
+        page.goto(f"{base}/register")
+        page.fill("#email", email)
+        page.fill("#password", "correct horse battery")
+        page.click("main button[type=submit]")
+        page.screenshot(path=out / "new-plan-desktop.png", full_page=True)
+        page.check("input[value=cpc]")
+        page.fill("#start_date", "2027-01-04")
+        page.click("main button[type=submit]")
+        plan_url = page.url
+        # Step 2 done three weeks after its target due date.
+        step2 = page.locator("ol.milestones > li").nth(1)
+        text = " ".join(step2.inner_text().split())
+        target_due = re.search(r"Target \w{3} \d{1,2}, \d{4} → (\w{3} \d{1,2}, \d{4})", text).group(1)
+        due = dt.datetime.strptime(target_due, "%b %d, %Y").date() + dt.timedelta(days=21)
+        step2.locator("input[type=date]").fill(due.isoformat())
+        step2.locator("button[value=done]").click()
+        for name, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.goto(plan_url)
+            page.screenshot(path=out / f"plan-{name}.png", full_page=True)
+            page.goto(f"{base}/")
+            page.screenshot(path=out / f"dashboard-{name}.png", full_page=True)
+            page.goto(plan_url)
+            page.locator("ol.milestones > li").nth(2).locator("h3 a").click()
+            page.screenshot(path=out / f"milestone-{name}.png", full_page=True)
+        browser.close()
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1].rstrip("/"), Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots"))
