@@ -31,6 +31,7 @@ def app_config(tmp_path: Path, database: Path, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "MAIL_SERVER": None,
+        "CERTIFICATE_DIR": str(tmp_path / "certificates"),
         **extra,
     }
 

@@ -66,6 +66,10 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # CEU certificates: stored outside static under random names, served only to their owner.
+        "CERTIFICATE_DIR": os.environ.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
+        "CERTIFICATE_MAX_BYTES": _int("CERTIFICATE_MAX_BYTES", 10 * 1024 * 1024),
+        "CERTIFICATE_QUOTA_BYTES": _int("CERTIFICATE_QUOTA_BYTES", 200 * 1024 * 1024),
     }
 
 

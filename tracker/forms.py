@@ -1,7 +1,10 @@
 """WTForms forms: shape and format only; the rules live in domain/ and services/."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -190,3 +193,75 @@ class CustomMilestoneForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: CSRF and nothing else."""
+
+
+# -- credentials and CEUs -------------------------------------------------------------------------
+
+MONTH_CHOICES = options([(0, "Choose a month")] + [(m, dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)])
+
+
+class CredentialForm(FlaskForm):
+    code = SelectField("Credential", validators=[DataRequired("Choose the credential you hold.")], validate_choice=False)
+    earned_on = DateField("Date earned", validators=[InputRequired("Enter the date you earned it, like 2024-03-15.")], description="The day you passed the exam.")
+    renewal_month = SelectField(
+        "AAPC membership renewal month", coerce=int, default=0,
+        description="AAPC credentials only: your CEUs are due at the end of this month, every two years.",
+    )
+    cycle_end = DateField(
+        "AHIMA cycle end date", validators=[Optional()],
+        description="AHIMA credentials only: the date your AHIMA account shows. Leave empty and Rungs proposes one (two years from your pass date) that you can correct.",
+    )
+    first_cycle_ceus = DecimalField(
+        "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
+        description="AAPC pro-rates your first cycle and shows the figure in your account; leave empty to use the full requirement.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renewal_month.choices = MONTH_CHOICES
+
+
+class CredentialEditForm(FlaskForm):
+    earned_on = DateField("Date earned", validators=[InputRequired("Enter the date you earned it, like 2024-03-15.")])
+
+
+class RenewalSetupForm(FlaskForm):
+    renewal_month = SelectField("Membership renewal month", coerce=int, default=0)
+    cycle_end = DateField("Current cycle end date", validators=[Optional()], description="As your AHIMA account shows it.")
+    first_cycle_ceus = DecimalField(
+        "First-cycle CEUs (pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
+        description="Leave empty to use the full requirement.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renewal_month.choices = MONTH_CHOICES
+
+
+class ApprenticeForm(FlaskForm):
+    experience_months = IntegerField(
+        "Months of verified coding experience", validators=[InputRequired("Enter a number of months (0 or more)."), NumberRange(min=0, max=600, message="Enter 0 to 600 months.")],
+        description="Externships count.",
+    )
+    course_done_on = DateField("80-hour coding course completed on", validators=[Optional()])
+    practicode_done_on = DateField("Practicode completed on", validators=[Optional()])
+
+
+class CeuForm(FlaskForm):
+    completed_on = DateField("Date completed", validators=[InputRequired("Enter the date you completed it, like 2026-11-02.")])
+    title = StringField("Title", validators=[DataRequired("Enter the activity's title, as on its certificate."), Length(max=200)])
+    provider = StringField("Provider", validators=[Optional(), Length(max=200)], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
+    reference = StringField("AAPC index number or AHIMA program id", validators=[Optional(), Length(max=60)], description="As on the certificate: AAPC checks index numbers, and a course counts once.")
+    ceus = StringField("CEUs", validators=[DataRequired("Enter the CEUs, like 1, 0.5 or 1.25.")], render_kw={"inputmode": "decimal"})
+    counts_toward = SelectField("Counts toward", validators=[DataRequired("Choose what this activity counts toward.")], validate_choice=False)
+    next_cycle = RadioField(
+        "Which cycle", choices=options([("ending", "The cycle ending this month"), ("next", "The next cycle")]),
+        validators=[Optional()],
+        description="CEUs earned in your AAPC renewal month may count toward either cycle.",
+    )
+    certificate = FileField("Certificate (PDF, PNG or JPEG, 10 MB at most)", render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"})
+    remove_certificate = BooleanField("Remove the stored certificate")
+
+
+class SubmissionForm(FlaskForm):
+    submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -177,3 +178,85 @@ class ExamAttempt(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     milestone: Mapped[Milestone] = relationship(back_populates="exam_attempts")
+
+
+# -- credentials and CEUs ------------------------------------------------------------------------
+# CEUs are stored in hundredths (0.25 CEU = 25): exact, and the same on SQLite and PostgreSQL.
+
+
+class Credential(db.Model):
+    """A credential the user holds (CPC, CRC, RHIT...), of one certifying body (aapc, ahima)."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (UniqueConstraint("user_id", "code", name="uq_credentials_user_id_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(12))
+    earned_on: Mapped[dt.date] = mapped_column(Date)
+    # CPC-A / COC-A: progress toward removing the apprentice designation.
+    experience_months: Mapped[int] = mapped_column(Integer, default=0)
+    course_done_on: Mapped[dt.date | None] = mapped_column(Date)
+    practicode_done_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RenewalSetup(db.Model):
+    """How one certifying body sets the user's cycles: AAPC's renewal month, AHIMA's cycle end."""
+
+    __tablename__ = "renewal_setups"
+    __table_args__ = (
+        UniqueConstraint("user_id", "body", name="uq_renewal_setups_user_id_body"),
+        CheckConstraint("renewal_month IS NULL OR renewal_month BETWEEN 1 AND 12", name="renewal_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(20))
+    renewal_month: Mapped[int | None] = mapped_column(Integer)
+    cycle_end: Mapped[dt.date | None] = mapped_column(Date)
+    # AAPC pro-rates the first cycle without publishing how: the user enters the figure.
+    first_cycle_hundredths: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CeuActivity(db.Model):
+    """A continuing-education activity the user completed, with its optional certificate."""
+
+    __tablename__ = "ceu_activities"
+    __table_args__ = (CheckConstraint("ceus_hundredths > 0", name="ceus_hundredths"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(20))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    # AAPC index number or AHIMA program id.
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    ceus_hundredths: Mapped[int] = mapped_column(Integer)
+    # A credential code: an AAPC subset (CPMA auditing...) or the AHIMA credential it counts for.
+    applies_to: Mapped[str] = mapped_column(String(12), default="")
+    # An AAPC CEU from the renewal month that the user counts toward the next cycle.
+    next_cycle: Mapped[bool] = mapped_column(default=False)
+    certificate_name: Mapped[str | None] = mapped_column(String(255))
+    certificate_file: Mapped[str | None] = mapped_column(String(80))
+    certificate_type: Mapped[str | None] = mapped_column(String(40))
+    certificate_size: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CycleSubmission(db.Model):
+    """The day the user submitted a cycle's CEUs to the certifying body."""
+
+    __tablename__ = "cycle_submissions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "body", "cycle_end", name="uq_cycle_submissions_user_id_body_cycle_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(20))
+    cycle_end: Mapped[dt.date] = mapped_column(Date)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)

@@ -17,15 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from ..domain.cycles import BodyRules, CodeSetCalendar
+from .credentials import parse_calendar, parse_credentials
 from .pathways import PlanTemplate, parse_pathway
 from .reader import CatalogError, Reader
 
 __all__ = ["PARSERS", "Catalog", "CatalogError", "Reader", "load_catalog", "validate_catalog"]
 
 PATHWAY = "pathway"
+CREDENTIALS = "credentials"
+CALENDAR = "calendar"
 
 PARSERS: dict[str, Callable[[Reader, Path], object]] = {
     PATHWAY: parse_pathway,
+    CREDENTIALS: parse_credentials,
+    CALENDAR: parse_calendar,
 }
 
 
@@ -40,6 +46,23 @@ class Catalog:
             return self.templates[template_id]
         except KeyError:
             raise KeyError(f"unknown plan template {template_id!r}") from None
+
+    @property
+    def bodies(self) -> Mapping[str, BodyRules]:
+        """Credential rules by certifying body id (aapc, ahima), from kind = "credentials" files."""
+        return self.documents.get(CREDENTIALS, MappingProxyType({}))
+
+    def body_of(self, code: str) -> BodyRules | None:
+        """The certifying body that issues credential ``code``; None for an unknown code."""
+        for body in self.bodies.values():
+            if code in body.credentials:
+                return body
+        return None
+
+    @property
+    def calendars(self) -> Mapping[str, CodeSetCalendar]:
+        """Code-set calendars (kind = "calendar" files) by id."""
+        return self.documents.get(CALENDAR, MappingProxyType({}))
 
 
 def load_catalog(directory: Path) -> Catalog:

@@ -1,10 +1,13 @@
 """The front page: a welcome for visitors, the dashboard for a signed-in user."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..forms import ConfirmForm
+from ..services import credentials as credential_service
 from ..services import plans as plan_service
 from . import user_today
 
@@ -15,7 +18,12 @@ bp = Blueprint("main", __name__)
 def dashboard():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
+    today = user_today()
     plan = plan_service.active_plan(current_user)
-    view = plan_service.plan_view(plan, user_today()) if plan else None
+    view = plan_service.plan_view(plan, today) if plan else None
     others = [p for p in plan_service.list_plans(current_user) if plan is None or p.id != plan.id]
-    return render_template("main/dashboard.html", view=view, others=others, confirm=ConfirmForm())
+    return render_template(
+        "main/dashboard.html", view=view, others=others, confirm=ConfirmForm(),
+        renewals=credential_service.renewal_overview(current_user, today),
+        events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
+    )

@@ -1,0 +1,271 @@
+"""Credentials and CEUs through the web app, as a person uses them."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+from werkzeug.test import EnvironBuilder
+
+from tracker.extensions import db
+from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup
+
+from support import register, text_of
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def add_credential(browser, code="CPC", earned="2020-06-15", **extra):
+    data = {"code": code, "earned_on": earned, "renewal_month": "5", **extra}
+    return browser.post("/credentials/new", data)
+
+
+def log_ceu(browser, day="2026-01-10", ceus="1", counts="aapc", **extra):
+    data = {"completed_on": day, "title": "E/M coding update", "provider": "AAPC", "reference": "",
+            "ceus": ceus, "counts_toward": counts, **extra}
+    return browser.post("/credentials/ceus/new", data, content_type="multipart/form-data")
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def stored_files(app) -> list[Path]:
+    return [p for p in Path(app.config["CERTIFICATE_DIR"]).rglob("*") if p.is_file()]
+
+
+# -- the done-means scenario ------------------------------------------------------------------------
+
+def test_cpc_and_crc_holder_with_22_ceus_sees_40_required_18_needed_and_gets_a_zip(app, user_browser):
+    assert add_credential(user_browser, "CPC").status_code == 302
+    assert add_credential(user_browser, "CRC", earned="2022-03-01").status_code == 302
+    for i in range(22):
+        extra = {"reference": f"IDX{i:03}"}
+        if i < 2:
+            extra["certificate"] = (io.BytesIO(PDF), f"cert {i}.pdf")
+        response = log_ceu(user_browser, day=f"2026-{1 + i % 10:02}-{1 + i:02}", **extra)
+        assert response.status_code == 302, text_of(response)
+
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 40" in page
+    assert "Earned 22" in page
+    assert "Still needed 18" in page
+    assert "Days left 189" in page  # today is Nov 23, 2026 in New York; due May 31, 2027
+    assert "May 31, 2027" in page
+    assert "submission on Apr 30, 2027" in page
+
+    archive = user_browser.get("/credentials/aapc/cycles/2027-05-31/audit.zip")
+    assert archive.status_code == 200
+    assert archive.headers["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as z:
+        names = z.namelist()
+        rows = list(csv.DictReader(io.StringIO(z.read(next(n for n in names if n.endswith("ceus.csv"))).decode())))
+        certificates = [n for n in names if "/certificates/" in n]
+        assert len(rows) == 22
+        assert len(certificates) == 2
+        named = {r["certificate_file"] for r in rows if r["certificate_file"]}
+        assert {n.rsplit("/", 1)[1] for n in certificates} == named
+        assert all(z.read(n) == PDF for n in certificates)
+
+
+# -- credentials ----------------------------------------------------------------------------------
+
+def test_adding_an_ahima_credential_proposes_a_cycle_end_the_user_can_correct(app, user_browser):
+    assert add_credential(user_browser, "RHIT", earned="2025-06-10", renewal_month="0").status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(RenewalSetup.cycle_end)).scalar_one().isoformat() == "2027-06-09"
+    response = user_browser.post("/credentials/ahima/setup", {"renewal_month": "0", "cycle_end": "2027-06-30"})
+    assert response.status_code == 302
+    assert "Jun 30, 2027" in text_of(user_browser.get("/credentials/ahima/"))
+
+
+def test_an_aapc_credential_needs_the_renewal_month(app, user_browser):
+    response = add_credential(user_browser, "CPC", renewal_month="0")
+    assert response.status_code == 422
+    assert "Choose your AAPC membership renewal month." in text_of(response)
+    assert count(app, Credential) == 0 and count(app, RenewalSetup) == 0
+
+
+def test_bad_credentials_are_refused_at_the_field(app, user_browser):
+    assert "not a credential Rungs knows" in text_of(add_credential(user_browser, "XYZ"))
+    assert "in the future" in text_of(add_credential(user_browser, "CPC", earned="2027-01-01"))
+    assert add_credential(user_browser, "CPC").status_code == 302
+    again = add_credential(user_browser, "CPC")
+    assert again.status_code == 422 and "already hold CPC" in text_of(again)
+    assert count(app, Credential) == 1
+
+
+def test_deleting_the_last_credential_of_a_body_removes_its_ceus_and_certificates(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, certificate=(io.BytesIO(PDF), "c.pdf"))
+    assert len(stored_files(app)) == 1
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    assert "also deletes its 1 CEU activity" in text_of(user_browser.get(f"/credentials/{credential_id}/delete"))
+    assert user_browser.post(f"/credentials/{credential_id}/delete").status_code == 302
+    assert count(app, CeuActivity) == 0 and count(app, RenewalSetup) == 0
+    assert stored_files(app) == []
+
+
+# -- CEU activities -------------------------------------------------------------------------------
+
+def test_decimal_ceus_are_kept_exactly(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, ceus="0.5")
+    log_ceu(user_browser, ceus="1.25", day="2026-02-01")
+    assert "Earned 1.75" in text_of(user_browser.get("/credentials/aapc/"))
+
+
+def test_bad_ceu_input_is_refused_with_a_reason_and_nothing_is_written(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2026-02-01")
+    cases = {
+        "2026-01-15": "before your first AAPC credential",
+        "2026-12-01": "in the future",
+    }
+    for day, message in cases.items():
+        response = log_ceu(user_browser, day=day)
+        assert response.status_code == 422 and message in text_of(response)
+    for ceus, message in {"-1": "more than 0", "abc": "as a number", "1.255": "two decimals", "500": "more than 100"}.items():
+        response = log_ceu(user_browser, ceus=ceus)
+        assert response.status_code == 422 and message in text_of(response), ceus
+    response = log_ceu(user_browser, counts="ahima:RHIT")
+    assert response.status_code == 422 and "Choose what this activity counts toward" in text_of(response)
+    assert count(app, CeuActivity) == 0
+
+
+def test_a_renewal_month_ceu_asks_which_cycle_it_counts_toward(app, user_browser):
+    add_credential(user_browser, "CPC", renewal_month="10")  # October: even, due Oct 31, 2026
+    response = log_ceu(user_browser, day="2026-10-10")
+    assert response.status_code == 422
+    assert "renewal month" in text_of(response) and 'name="next_cycle"' in response.text
+    assert count(app, CeuActivity) == 0
+    assert log_ceu(user_browser, day="2026-10-10", next_cycle="next").status_code == 302
+    assert "Earned 1" in text_of(user_browser.get("/credentials/aapc/"))  # cycle ending Oct 31, 2028
+    assert "Earned 0" in text_of(user_browser.get("/credentials/aapc/?cycle=2026-10-31"))
+
+
+def test_a_repeated_index_number_is_listed_apart_with_the_reason(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, reference="A123", ceus="2")
+    log_ceu(user_browser, reference="A123", ceus="2", day="2026-03-01")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Earned 2" in page
+    assert "Stored but not counted" in page and "a course counts once" in page
+
+
+def test_editing_and_deleting_a_ceu(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, ceus="1")
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+    form = user_browser.get(f"/credentials/ceus/{activity_id}/edit")
+    assert 'value="1"' in form.text
+    response = user_browser.post(
+        f"/credentials/ceus/{activity_id}/edit",
+        {"completed_on": "2026-01-10", "title": "Renamed", "ceus": "3", "counts_toward": "aapc"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert "Earned 3" in text_of(user_browser.get("/credentials/aapc/"))
+    assert user_browser.post(f"/credentials/ceus/{activity_id}/delete").status_code == 302
+    assert count(app, CeuActivity) == 0
+
+
+def test_submission_makes_a_met_cycle_complete(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, ceus="36")
+    assert "CEUs met: submit them" in text_of(user_browser.get("/credentials/aapc/"))
+    bad = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2027-01-01"})
+    assert bad.status_code == 422 and "in the future" in text_of(bad)
+    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    assert response.status_code == 302
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Complete" in page and "submitted this cycle's CEUs on Nov 20, 2026" in page
+    assert count(app, CycleSubmission) == 1
+
+
+def test_apprentice_tracker_says_what_is_missing(app, user_browser):
+    add_credential(user_browser, "CPC-A", earned="2026-01-10")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Removing the apprentice designation" in page
+    user_browser.post(f"/credentials/{credential_id}/apprentice", {"experience_months": "12", "practicode_done_on": "2026-10-01"})
+    assert "You have met a route" in text_of(user_browser.get("/credentials/aapc/"))
+
+
+def test_overview_shows_each_body_and_upcoming_code_set_updates(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CCS", earned="2025-06-10", renewal_month="0")
+    page = text_of(user_browser.get("/credentials/"))
+    assert "AAPC" in page and "AHIMA" in page
+    assert "Jan 1, 2027 · CPT annual update" in page
+    dashboard = text_of(user_browser.get("/"))
+    assert "CPT annual update" in dashboard and "AAPC" in dashboard
+
+
+# -- certificates ---------------------------------------------------------------------------------
+
+def test_an_oversize_certificate_answers_413_and_writes_nothing(app, user_browser):
+    add_credential(user_browser, "CPC")
+    big = PDF + b"0" * (10 * 1024 * 1024)
+    data = {"csrf_token": user_browser.token(), "completed_on": "2026-01-10", "title": "Big", "ceus": "1",
+            "counts_toward": "aapc", "certificate": (io.BytesIO(big), "big.pdf")}
+    # Built by hand so the test can close the temporary file werkzeug spools the body into.
+    builder = EnvironBuilder(path="/credentials/ceus/new", method="POST", data=data)
+    environ = builder.get_environ()
+    try:
+        response = user_browser.client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
+    assert response.status_code == 413
+    assert count(app, CeuActivity) == 0
+    assert stored_files(app) == []
+
+
+def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(app, user_browser):
+    add_credential(user_browser, "CPC")
+    for content in (b"<html><script>alert(1)</script></html>", b"<svg xmlns='http://www.w3.org/2000/svg'/>"):
+        response = log_ceu(user_browser, certificate=(io.BytesIO(content), "certificate.pdf"))
+        assert response.status_code == 422
+        assert "must be a PDF, PNG or JPEG" in text_of(response)
+    assert count(app, CeuActivity) == 0 and stored_files(app) == []
+
+
+def test_a_path_traversal_name_is_stored_under_a_random_name(app, user_browser):
+    add_credential(user_browser, "CPC")
+    assert log_ceu(user_browser, certificate=(io.BytesIO(PNG), "../../etc/passwd.png")).status_code == 302
+    (path,) = stored_files(app)
+    assert path.parent.parent == Path(app.config["CERTIFICATE_DIR"])
+    assert path.name != "passwd.png" and path.suffix == ".png"
+    with app.app_context():
+        activity = db.session.execute(select(CeuActivity)).scalar_one()
+        assert activity.certificate_name == "passwd.png"
+    download = user_browser.get(f"/credentials/ceus/{activity.id}/certificate")
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    download.close()
+
+
+def test_another_users_certificate_and_ceus_answer_404(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, certificate=(io.BytesIO(PDF), "c.pdf"))
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    user_browser.post("/logout")
+    user_browser.forget_token()
+    register(user_browser, email="other@example.com")
+    for url in (f"/credentials/ceus/{activity_id}/certificate", f"/credentials/ceus/{activity_id}/edit",
+                f"/credentials/{credential_id}/edit", f"/credentials/{credential_id}/delete", "/credentials/aapc/",
+                "/credentials/aapc/cycles/2027-05-31/audit.zip"):
+        assert user_browser.get(url).status_code == 404, url
+    assert user_browser.post(f"/credentials/ceus/{activity_id}/delete").status_code == 404
+    assert user_browser.post(f"/credentials/{credential_id}/delete").status_code == 404
+    assert count(app, CeuActivity) == 1 and count(app, Credential) == 1
