@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from e2e.ui import AXE_SCRIPT, CHROMIUM, Person, sign_up
+from e2e.ui import AXE_SCRIPT, CHROMIUM, Person, signed_up_person
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -52,7 +52,10 @@ def live_server(app):
     """The app served over HTTP by werkzeug in a background thread, on a free loopback port."""
     app.config["WTF_CSRF_ENABLED"] = True  # real CSRF tokens, as a person's browser sends them
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="rungs-live-server", daemon=True)
+    # A short poll interval: shutdown() waits for the loop to look (0.5 s by default, per test).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="rungs-live-server", daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, Path(app.config["MAIL_OUTBOX_DIR"]))
@@ -140,5 +143,5 @@ def _save_artifacts(page, nodeid: str) -> None:
 
 @pytest.fixture
 def person(page, live_server) -> Person:
-    """Someone who has just created an account (New York time) and is signed in, on the new-plan page."""
-    return sign_up(page, live_server.url, email="coder@example.com", zone="America/New_York")
+    """Someone who has just created an account (New York time) and is signed in, in ``page``."""
+    return signed_up_person(page, live_server.url, email="coder@example.com", zone="America/New_York")

@@ -21,6 +21,7 @@ def test_sign_up_keeps_the_chosen_time_zone(page, live_server):
 
 
 def test_signing_out_ends_the_session(person):
+    person.goto("/")
     sign_out(person)
 
     assert "signed out" in flash(person.page).lower()
@@ -49,8 +50,9 @@ def test_after_a_password_change_only_the_new_password_signs_in(person):
 
 
 def test_password_reset_through_the_emailed_link(person, live_server):
+    person.goto("/")
     sign_out(person)
-    page = person.goto("/login")
+    page = person.page
     page.get_by_role("link", name="Forgot your password?").click()
     check_accessibility(page)
     page.get_by_label("Email", exact=True).fill(person.email)

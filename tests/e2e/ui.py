@@ -57,6 +57,22 @@ def sign_up(page: Page, base: str, *, email: str, password: str = PASSWORD, zone
     return Person(page, base, email, password, zone)
 
 
+def signed_up_person(page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York") -> Person:
+    """An account made by posting the registration form over HTTP, with its CSRF token, from the
+    page's own cookie jar: the tab is then signed in. Quicker than `sign_up` (no page is drawn);
+    for tests whose subject comes after registration.
+    """
+    form = page.request.get(f"{base}/register")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text()).group(1)
+    answer = page.request.post(
+        f"{base}/register",
+        form={"csrf_token": token, "email": email, "password": password, "time_zone": zone},
+        max_redirects=0,
+    )
+    assert answer.status == 302, f"registration answered {answer.status}: {answer.text()[:500]}"
+    return Person(page, base, email, password, zone)
+
+
 def sign_in(person: Person, password: str | None = None) -> None:
     page = person.goto("/login")
     page.get_by_label("Email", exact=True).fill(person.email)
