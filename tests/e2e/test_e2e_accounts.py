@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.ui import PASSWORD, check_accessibility, flash, latest_email, sign_in, sign_out, sign_up
+from e2e.ui import PASSWORD, check_accessibility, fill_form, flash, latest_email, sign_in, sign_out, sign_up
 
 NEW_PASSWORD = "a much longer passphrase"
 
@@ -33,8 +33,7 @@ def test_signing_out_ends_the_session(person):
 def test_after_a_password_change_only_the_new_password_signs_in(person):
     page = person.goto("/settings/")
     password = page.locator("section", has=page.get_by_role("heading", name="Password"))
-    password.get_by_label("Current password").fill(PASSWORD)
-    password.get_by_label("New password").fill(NEW_PASSWORD)
+    fill_form(password, {"Current password": PASSWORD, "New password": NEW_PASSWORD})
     password.get_by_role("button", name="Change password").click()
     assert "Your password is changed" in flash(page)
     sign_out(person)

@@ -14,6 +14,7 @@ from e2e.ui import (
     PHONE,
     check_accessibility,
     create_plan,
+    fill_form,
     flash,
     horizontal_overflow,
     plan_status,
@@ -88,8 +89,7 @@ def test_editing_a_steps_duration_moves_the_targets_after_it(person):
 
     step_item(page, 1).get_by_role("link").first.click()
     duration = page.locator("#duration")
-    duration.get_by_label("Duration").fill("3")
-    duration.get_by_label("Unit").select_option("weeks")
+    fill_form(duration, {"Duration": 3, "Unit": "weeks"})
     duration.get_by_role("button", name="Save").click()
 
     assert "Duration saved" in flash(page)
@@ -130,10 +130,12 @@ def test_a_custom_milestone_can_be_added_and_then_deleted(person):
 
     page.get_by_role("link", name="Add a milestone", exact=True).click()
     check_accessibility(page)
-    page.get_by_label("Title").fill("Study group mock exam")
-    page.get_by_label("Duration").fill("2")
-    page.get_by_label("Unit").select_option("weeks")
-    page.get_by_label("Goes after").select_option(label="After 2. Complete an accredited coding program")
+    fill_form(page.locator("main form"), {
+        "Title": "Study group mock exam",
+        "Duration": 2,
+        "Unit": "weeks",
+        "Goes after": "After 2. Complete an accredited coding program",
+    })
     page.get_by_role("button", name="Add milestone").click()
 
     assert "“Study group mock exam” added to your plan" in flash(page)

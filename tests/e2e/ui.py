@@ -1,8 +1,19 @@
 """What a person does in Rungs, as browser steps, for the e2e tests (and the features that add flows).
 
-Everything here acts through what a person sees: labels, button names, visible text. Add a new
-feature's flows as tests in tests/e2e/test_<feature>.py using these helpers; call
-`check_accessibility(page)` on each new page they reach.
+Everything here acts through what a person sees: labels, button names, visible text. To add a
+feature's flows, write tests/e2e/test_e2e_<feature>.py with the fixtures of conftest.py, e.g.
+(the page, labels and button here are illustrative):
+
+    def test_a_ceu_with_its_certificate_counts_toward_the_cycle(person, tmp_path):
+        page = person.goto("/credentials/")
+        fill_form(page.locator("main form"), {"Title": "Webinar", "CEUs": "1.5", "Certificate": pdf})
+        page.get_by_role("button", name="Add CEU").click()
+        assert "saved" in flash(page)
+        check_accessibility(page)
+
+`person` is a signed-in new account (`live_server` is the app, `live_server.outbox` its mail
+folder); call `check_accessibility(page)` on each new page a flow reaches, and add the feature's pages
+to test_e2e_accessibility.py's walk.
 """
 from __future__ import annotations
 
@@ -49,9 +60,7 @@ class Person:
 def sign_up(page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York") -> Person:
     """Create an account through the registration form; ends signed in, on the new-plan page."""
     page.goto(f"{base}/register")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Time zone").select_option(zone)
+    fill_form(page, {"Email": email, "Password": password, "Time zone": zone})
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(f"{base}/plans/new")
     return Person(page, base, email, password, zone)
@@ -82,6 +91,28 @@ def sign_in(person: Person, password: str | None = None) -> None:
 
 def sign_out(person: Person) -> None:
     person.page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+
+
+def fill_form(scope, values: dict[str, object]) -> None:
+    """Fill fields by their visible label: text is typed, a select picks the option with that value
+    or label, a checkbox or radio is set to the truth of the value, a file input gets the path.
+    ``scope`` is a page or a locator (e.g. one form of several on the page).
+    """
+    for label, value in values.items():
+        field = scope.get_by_label(label, exact=True)
+        kind = field.evaluate("(el) => el.tagName === 'SELECT' ? 'select' : (el.type || el.tagName).toLowerCase()")
+        if kind == "select":
+            options = field.evaluate("(el) => [...el.options].map((o) => o.value)")
+            if str(value) in options:
+                field.select_option(str(value))
+            else:
+                field.select_option(label=str(value))
+        elif kind in ("checkbox", "radio"):
+            field.set_checked(bool(value))
+        elif kind == "file":
+            field.set_input_files(value)
+        else:
+            field.fill(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def flash(page: Page) -> str:
