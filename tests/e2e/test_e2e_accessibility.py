@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from e2e.ui import accessibility_problems, create_plan, plan_steps, sign_out, sign_up, step_item
+from e2e.ui import accessibility_problems, create_plan, expect_flash, plan_steps, sign_out, sign_up, step_item
 
 CPC = "CPC — Certified Professional Coder"
 DAY = dt.timedelta(days=1)
@@ -30,26 +30,32 @@ def test_every_page_passes_axe_core(page, live_server):
         check(path)
     page.goto(base + "/register")
     page.get_by_role("button", name="Create account").click()  # nothing filled in
+    expect(page.get_by_role("alert")).to_be_visible()
     check("registration with errors")
 
     person = sign_up(page, base, email="walker@example.com")
     check("new plan")
     page.get_by_role("button", name="Create my plan").click()  # no track chosen
+    expect(page.get_by_role("alert")).to_be_visible()
     check("new plan with errors")
     plan_url = create_plan(person, CPC, person.today() - 100 * DAY)
     first_due = plan_steps(page)[0].target[1]
     step_item(page, 1).get_by_label("On").fill((first_due + 10 * DAY).isoformat())
     step_item(page, 1).get_by_role("button", name="Mark done").click()
+    expect_flash(page, "done on")
     step_item(page, 2).get_by_label("On").fill((first_due + 10 * DAY).isoformat())
     step_item(page, 2).get_by_role("button", name="Mark started").click()
+    expect_flash(page, "started on")
     check("plan with a late, a started and a behind step")
 
     step_item(page, 2).get_by_role("link").first.click()
     costs = page.locator("#costs")
     costs.get_by_label("Amount (USD)").fill("1250")
     costs.get_by_role("button", name="Add cost").click()
+    expect_flash(page, "Cost recorded")
     page.locator("#duration").get_by_label("Duration").fill("-1")
     page.locator("#duration").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_be_visible()
     check("milestone with a cost and a duration error")
     page.goto(plan_url)
     step_item(page, 3).get_by_role("link").first.click()
@@ -62,6 +68,7 @@ def test_every_page_passes_axe_core(page, live_server):
     page.get_by_label("Current password").fill("not my password")
     page.get_by_label("New password").fill("a much longer passphrase")
     page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_be_visible()
     check("settings with a password error")
     sign_out(person)
     check("signed out")

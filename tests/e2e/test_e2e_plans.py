@@ -14,8 +14,8 @@ from e2e.ui import (
     PHONE,
     check_accessibility,
     create_plan,
+    expect_flash,
     fill_form,
-    flash,
     horizontal_overflow,
     plan_status,
     plan_steps,
@@ -68,7 +68,7 @@ def test_step_two_done_three_weeks_late_moves_later_steps_by_21_days(person):
     item.get_by_label("On").fill(three_weeks_late.isoformat())
     item.get_by_role("button", name="Mark done").click()
 
-    assert "done on" in flash(page)
+    expect_flash(page, "done on")
     after = plan_steps(page)
     assert after[1].done_on == three_weeks_late
     assert "Done 21 days late" in after[1].badges
@@ -92,7 +92,7 @@ def test_editing_a_steps_duration_moves_the_targets_after_it(person):
     fill_form(duration, {"Duration": 3, "Unit": "weeks"})
     duration.get_by_role("button", name="Save").click()
 
-    assert "Duration saved" in flash(page)
+    expect_flash(page, "Duration saved")
     expect(duration).to_contain_text("Now 3 weeks; the template says 1–2 weeks")
     check_accessibility(page)
     page.get_by_role("link", name=re.compile("^← ")).click()
@@ -113,7 +113,7 @@ def test_ticking_a_checklist_item_is_saved_and_counted(person):
     checklist.get_by_role("checkbox", name="4 hours").check()
     checklist.get_by_role("button", name="Save checklist").click()
 
-    assert "Checklist saved" in flash(page)
+    expect_flash(page, "Checklist saved")
     expect(checklist.get_by_role("checkbox", name="4 hours")).to_be_checked()
     expect(checklist.get_by_role("checkbox", name="100 questions")).not_to_be_checked()
     expect(checklist).to_contain_text(f"1 of {total} done")
@@ -138,7 +138,7 @@ def test_a_custom_milestone_can_be_added_and_then_deleted(person):
     })
     page.get_by_role("button", name="Add milestone").click()
 
-    assert "“Study group mock exam” added to your plan" in flash(page)
+    expect_flash(page, "“Study group mock exam” added to your plan")
     added = plan_steps(page)
     assert len(added) == 7
     assert added[2].title == "Study group mock exam"
@@ -150,7 +150,7 @@ def test_a_custom_milestone_can_be_added_and_then_deleted(person):
     page.once("dialog", lambda dialog: dialog.accept())  # "Delete … from your plan?"
     page.get_by_role("button", name="Delete this milestone").click()
 
-    assert "removed from your plan" in flash(page)
+    expect_flash(page, "removed from your plan")
     assert plan_steps(page) == before
 
 

@@ -8,7 +8,7 @@ feature's flows, write tests/e2e/test_e2e_<feature>.py with the fixtures of conf
         page = person.goto("/credentials/")
         fill_form(page.locator("main form"), {"Title": "Webinar", "CEUs": "1.5", "Certificate": pdf})
         page.get_by_role("button", name="Add CEU").click()
-        assert "saved" in flash(page)
+        expect_flash(page, "saved")
         check_accessibility(page)
 
 `person` is a signed-in new account (`live_server` is the app, `live_server.outbox` its mail
@@ -91,6 +91,7 @@ def sign_in(person: Person, password: str | None = None) -> None:
 
 def sign_out(person: Person) -> None:
     person.page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    expect_flash(person.page, "You are signed out")
 
 
 def fill_form(scope, values: dict[str, object]) -> None:
@@ -115,9 +116,12 @@ def fill_form(scope, values: dict[str, object]) -> None:
             field.fill(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
-def flash(page: Page) -> str:
-    """The text of the messages at the top of the page (after a form was sent)."""
-    return " ".join(page.locator(".flashes").inner_text().split())
+def expect_flash(page: Page, text: str) -> None:
+    """The page (the next one, after a form was sent) shows ``text`` in its messages at the top.
+
+    Waits for it: right after a click, the old page may still be showing.
+    """
+    expect(page.locator(".flashes")).to_contain_text(text)
 
 
 def latest_email(outbox: Path, to: str):
