@@ -19,6 +19,7 @@ from e2e.ui import (
     horizontal_overflow,
     plan_status,
     plan_steps,
+    sign_up,
     step_item,
 )
 
@@ -30,11 +31,11 @@ def start_date(person) -> dt.date:
     return person.today() + 60 * DAY
 
 
-def test_new_cpc_plan_shows_six_dated_steps_and_a_timeline(person):
+def test_sign_up_then_a_full_time_cpc_plan_shows_six_dated_steps_and_a_timeline(page, live_server):
+    person = sign_up(page, live_server.url, email="new.coder@example.com", zone="America/Los_Angeles")
     start = start_date(person)
 
     create_plan(person, CPC, start, "Full time")
-    page = person.page
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("CPC"))
     steps = plan_steps(page)
