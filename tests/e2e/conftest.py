@@ -66,26 +66,27 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def axe_script() -> Path:
+def browser_test_requirements() -> None:
+    """Fail (never skip) when Chromium or axe-core is missing, saying how to install each."""
+    missing = []
+    if not Path(CHROMIUM).is_file():
+        missing.append(
+            f"Debian's Chromium is missing ({CHROMIUM}). Install it (as root; .ci/run does this):\n"
+            "    apt-get update && apt-get install -y chromium"
+        )
     if not AXE_SCRIPT.is_file():
-        pytest.fail(
+        missing.append(
             f"axe-core is not installed ({AXE_SCRIPT} is missing). Install it with:\n"
             "    npm ci --prefix tests/e2e\n"
-            "(bash scripts/test does this when npm is available; Debian: apt-get install -y npm)",
-            pytrace=False,
+            "(bash scripts/test does this when npm is there; Debian: apt-get install -y npm)"
         )
-    return AXE_SCRIPT
+    if missing:
+        pytest.fail("The browser tests cannot run.\n" + "\n".join(missing), pytrace=False)
 
 
 @pytest.fixture(scope="session")
-def chromium(axe_script):
+def chromium(browser_test_requirements):
     """One headless Debian Chromium for the whole session (never a downloaded browser)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"Debian's Chromium is missing ({CHROMIUM}). Install it with:\n"
-            "    apt-get update && apt-get install -y chromium      (as root; .ci/run does this)",
-            pytrace=False,
-        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -95,7 +96,7 @@ def chromium(axe_script):
 
 
 @pytest.fixture
-def context(chromium, axe_script):
+def context(chromium):
     context = chromium.new_context(viewport=DESKTOP, locale="en-US")
     context.set_default_timeout(5_000)
     yield context
@@ -126,7 +127,7 @@ def page(context, request):
     page.on("response", response)
     yield page
     reports = request.node.stash.get(REPORTS, {})
-    if any(r.failed for r in reports.values()):
+    if errors or any(r.failed for r in reports.values()):
         _save_artifacts(page, request.node.nodeid)
     assert not errors, "the browser reported errors:\n" + "\n".join(errors)
 

@@ -142,3 +142,11 @@ def test_keyboard_reaches_the_new_plan_form_in_order(page, live_server):
     skip_to_content(page)
 
     assert tab_through(page, last="Create my plan") == ["template-0", "start_date", "pace-0", "title", "Create my plan"]
+
+
+def test_keyboard_goes_through_the_header_in_order_with_a_visible_focus(person):
+    page = person.goto("/settings/")
+
+    order = tab_through(page, last="Sign out")
+
+    assert order == ["Skip to content", "Rungs", "Dashboard", "Plans", "Settings", "Sign out"]

@@ -162,7 +162,7 @@ def test_plan_page_fits_a_phone_screen(person):
     step_item(page, 2).get_by_role("button", name="Mark done").click()
 
     page.set_viewport_size(PHONE)
-    for path in (plan_url, "/", "/plans/", "/settings/"):
+    for path in (plan_url, "/", "/plans/", "/plans/new", "/settings/"):
         page.goto(path if path.startswith("http") else person.base + path)
         assert horizontal_overflow(page) <= 0, f"{page.url} is wider than a 390 px phone"
     page.goto(plan_url)
