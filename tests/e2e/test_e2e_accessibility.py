@@ -116,7 +116,7 @@ def skip_to_content(page) -> None:
     expect(skip).to_be_in_viewport()
     assert has_visible_focus_indicator(page)
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page.get_by_role("main")).to_be_focused()  # so the next Tab starts inside it
 
 
 @pytest.mark.parametrize(
