@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from e2e.ui import AXE_SCRIPT, CHROMIUM, Person, signed_up_person
@@ -23,6 +24,9 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
+# Loopback pages load in well under a second; the margin is for a busy CI machine.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 # What the tests report per phase (setup/call/teardown), so fixtures can tell a failure happened.
 REPORTS = pytest.StashKey[dict]()
 
@@ -87,7 +91,6 @@ def browser_test_requirements() -> None:
 @pytest.fixture(scope="session")
 def chromium(browser_test_requirements):
     """One headless Debian Chromium for the whole session (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -98,7 +101,7 @@ def chromium(browser_test_requirements):
 @pytest.fixture
 def context(chromium):
     context = chromium.new_context(viewport=DESKTOP, locale="en-US")
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(TIMEOUT_MS)
     yield context
     context.close()
 
