@@ -91,7 +91,6 @@ def browser_test_requirements() -> None:
 @pytest.fixture(scope="session")
 def chromium(browser_test_requirements):
     """One headless Debian Chromium for the whole session (never a downloaded browser)."""
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
