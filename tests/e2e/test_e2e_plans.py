@@ -21,6 +21,7 @@ from e2e.ui import (
     plan_steps,
     sign_up,
     step_item,
+    timeline_bars,
 )
 
 CPC = "CPC — Certified Professional Coder"
@@ -63,6 +64,7 @@ def test_step_two_done_three_weeks_late_moves_later_steps_by_21_days(person):
     create_plan(person, CPC, start_date(person))
     page = person.page
     before = plan_steps(page)
+    assert all(target == projected for target, projected in timeline_bars(page))
     three_weeks_late = before[1].target[1] + 21 * DAY
 
     item = step_item(page, 2)
@@ -80,6 +82,8 @@ def test_step_two_done_three_weeks_late_moves_later_steps_by_21_days(person):
         assert "Behind by 21 days" in new.badges
     assert plan_status(page) == "Behind by 21 days"
     expect(page.locator("figure.timeline desc")).to_contain_text("Behind by 21 days")
+    bars = timeline_bars(page)
+    assert all(projected > target for target, projected in bars[2:]), "later bars move right of their targets"
     check_accessibility(page)
 
 

@@ -189,6 +189,16 @@ def step_item(page: Page, number: int):
     return page.locator("ol.milestones > li").nth(number - 1)
 
 
+def timeline_bars(page: Page) -> list[tuple[float, float]]:
+    """Per row of the plan's timeline: where its target outline and its projected bar begin (% of width)."""
+    rows = page.locator("figure.timeline svg a").all()
+    return [
+        (float(row.locator("rect.target").get_attribute("x").rstrip("%")),
+         float(row.locator("rect.proj").get_attribute("x").rstrip("%")))
+        for row in rows
+    ]
+
+
 def plan_status(page: Page) -> str:
     return page.locator(".summary .badge.big").inner_text().strip()
 
