@@ -5,8 +5,10 @@ feature's flows, write tests/e2e/test_e2e_<feature>.py with the fixtures of conf
 (the page, labels and button here are illustrative):
 
     def test_a_ceu_with_its_certificate_counts_toward_the_cycle(person, tmp_path):
+        certificate = tmp_path / "webinar.pdf"
+        certificate.write_bytes(b"%PDF-1.4 ...")
         page = person.goto("/credentials/")
-        fill_form(page.locator("main form"), {"Title": "Webinar", "CEUs": "1.5", "Certificate": pdf})
+        fill_form(page.locator("main form"), {"Title": "Webinar", "CEUs": "1.5", "Certificate": certificate})
         page.get_by_role("button", name="Add CEU").click()
         expect_flash(page, "saved")
         check_accessibility(page)
@@ -126,7 +128,8 @@ def expect_flash(page: Page, text: str) -> None:
 
 def latest_email(outbox: Path, to: str):
     """The newest message the app wrote to its file outbox for ``to`` (an EmailMessage)."""
-    messages = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]
+    files = sorted(outbox.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    messages = [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in files]
     mine = [m for m in messages if to in m["To"]]
     assert mine, f"no email to {to} in {outbox} (found {len(messages)})"
     return mine[-1]
