@@ -349,7 +349,7 @@ def test_moving_the_start_date_before_recorded_progress_is_refused(app, user_bro
 def test_the_timeline_is_an_svg_with_a_row_per_step_and_todays_line(user_browser):
     plan_id = create_plan(user_browser)
     page = user_browser.get(f"/plans/{plan_id}").text
-    start = page.index('<svg role="img"')
+    start = page.index('<svg role="group"')
     svg = page[start:page.index("</svg>", start)]
     assert svg.count('class="proj ') == 6
     assert 'class="today"' in svg
