@@ -151,6 +151,7 @@ class BodyOverview:
     duties: list[cycles.DutyDate]
     apprentices: list[tuple[Credential, cycles.ApprenticeStatus]]
     submissions: dict[dt.date, dt.date]
+    tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
 
     @property
     def attention(self) -> Standing:
@@ -198,6 +199,7 @@ def _body_overview(
         duties=cycles.duties_between(rules, setup, today, today + relativedelta(years=2)),
         apprentices=apprentices,
         submissions=submissions,
+        tracked_since=tracked_since,
     )
 
 
