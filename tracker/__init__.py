@@ -41,13 +41,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.login_manager.user_loader(load_user)
 
-    from .views import auth, credentials, errors, main, plans, settings
+    from .views import auth, credentials, errors, ladder, main, plans, settings
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(credentials.bp)
+    app.register_blueprint(ladder.bp)
     errors.register(app)
 
     from . import cli, filters

@@ -265,3 +265,20 @@ class CeuForm(FlaskForm):
 
 class SubmissionForm(FlaskForm):
     submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])
+
+
+# -- the career ladder -----------------------------------------------------------------------------
+
+class LadderProfileForm(FlaskForm):
+    rung = SelectField("Where you are now", validate_choice=False)
+    coding_started_on = DateField("Started coding work on", validators=[Optional()], description="Experience counts from this day, less the gaps below.")
+    specialties = StringField("Specialties", validators=[Optional(), Length(max=500)], description="For example: risk adjustment, cardiology.")
+
+
+class GapForm(FlaskForm):
+    starts_on = DateField("Gap from", validators=[InputRequired("Enter the first day of the gap.")])
+    ends_on = DateField("to", validators=[InputRequired("Enter the last day of the gap.")])
+
+
+class GapPlanForm(FlaskForm):
+    plan = SelectField("Add the milestones to", validate_choice=False)

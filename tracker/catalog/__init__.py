@@ -18,7 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..domain.cycles import BodyRules, CodeSetCalendar
+from ..domain.ladder import Ladder
 from .credentials import parse_calendar, parse_credentials
+from .ladder import parse_ladder
 from .pathways import PlanTemplate, parse_pathway
 from .reader import CatalogError, Reader
 
@@ -27,11 +29,13 @@ __all__ = ["PARSERS", "Catalog", "CatalogError", "Reader", "load_catalog", "vali
 PATHWAY = "pathway"
 CREDENTIALS = "credentials"
 CALENDAR = "calendar"
+LADDER = "ladder"
 
 PARSERS: dict[str, Callable[[Reader, Path], object]] = {
     PATHWAY: parse_pathway,
     CREDENTIALS: parse_credentials,
     CALENDAR: parse_calendar,
+    LADDER: parse_ladder,
 }
 
 
@@ -58,6 +62,12 @@ class Catalog:
             if code in body.credentials:
                 return body
         return None
+
+    @property
+    def ladder(self) -> Ladder | None:
+        """The career ladder (the first kind = "ladder" file); None when there is none."""
+        ladders = self.documents.get(LADDER, {})
+        return next(iter(ladders.values()), None)
 
     @property
     def calendars(self) -> Mapping[str, CodeSetCalendar]:

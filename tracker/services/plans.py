@@ -473,3 +473,39 @@ def delete_milestone(milestone: Milestone) -> None:
     for position, other in enumerate(plan.milestones, start=1):
         other.position = position
     db.session.commit()
+
+
+CUSTOM_TEMPLATE_ID = "custom"
+
+
+def create_custom_plan(user: User, title: str, start_date: dt.date) -> Plan:
+    """An empty plan of the user's own (no template), made the active one; milestones come next."""
+    plan = Plan(
+        user_id=user.id,
+        template_id=CUSTOM_TEMPLATE_ID,
+        title=_check_title(title),
+        start_date=start_date,
+        pace="full_time",
+        active_rank=_next_rank(user),
+    )
+    db.session.add(plan)
+    return plan
+
+
+def append_milestones(plan: Plan, items: Iterable[tuple[str, str, int, str]]) -> list[Milestone]:
+    """Add the user's own milestones (title, description, amount, unit) at the end of a plan, in one commit."""
+    added = []
+    position = max((m.position for m in plan.milestones), default=0)
+    for title, description, amount, unit in items:
+        unit_ = Unit(unit)
+        amount = min(max(amount, 0), MAX_DURATION[unit_])
+        position += 1
+        milestone = Milestone(
+            step_key=None, title=title[:200], description=description, duration_amount=amount,
+            duration_unit=unit_.value, position=position,
+        )
+        plan.milestones.append(milestone)
+        added.append(milestone)
+    db.session.add(plan)
+    db.session.commit()
+    return added

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..forms import ConfirmForm
 from ..services import credentials as credential_service
+from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from . import user_today
 
@@ -26,4 +27,5 @@ def dashboard():
         "main/dashboard.html", view=view, others=others, confirm=ConfirmForm(),
         renewals=credential_service.renewal_overview(current_user, today),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
+        ladder=ladder_service.standing(current_user, today),
     )

@@ -1,0 +1,245 @@
+"""The career ladder for one user: their profile, the comparison with the next rung, and turning
+the gap into plan milestones. Rules live in :mod:`tracker.domain.ladder`; credentials held come
+from :mod:`tracker.services.credentials` (never typed twice)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare
+from ..domain.plans import target_dates
+from ..extensions import db
+from ..models import ExperienceGap, FocusTick, LadderProfile, Plan, User
+from . import credentials as credential_service
+from . import plans as plan_service
+from .catalog import current_catalog
+from .errors import Invalid, NotFound
+
+# Durations for gap milestones that no template gives (marked as assumptions in their text).
+FOCUS_AREA_WEEKS = 6
+CREDENTIAL_MONTHS_WITHOUT_TEMPLATE = 6
+
+
+def current_ladder() -> Ladder:
+    ladder = current_catalog().ladder
+    if ladder is None:
+        raise NotFound("no career ladder in plans/")
+    return ladder
+
+
+def profile_of(user: User) -> LadderProfile | None:
+    return db.session.execute(select(LadderProfile).where(LadderProfile.user_id == user.id)).scalar_one_or_none()
+
+
+def gaps_of(user: User) -> list[ExperienceGap]:
+    return list(db.session.execute(
+        select(ExperienceGap).where(ExperienceGap.user_id == user.id).order_by(ExperienceGap.starts_on)
+    ).scalars())
+
+
+def ticks_of(user: User, rung_key: str | None) -> dict[str, FocusTick]:
+    if rung_key is None:
+        return {}
+    return {t.area: t for t in db.session.execute(
+        select(FocusTick).where(FocusTick.user_id == user.id, FocusTick.rung_key == rung_key)
+    ).scalars()}
+
+
+@dataclass
+class Standing:
+    """Where the user stands: their profile, the comparison, and their plan's projected finish."""
+
+    ladder: Ladder
+    profile: LadderProfile | None
+    gaps: list[ExperienceGap]
+    ticks: dict[str, FocusTick]
+    held: list[str]
+    comparison: Comparison
+    plan_finish: dt.date | None  # someone on the pathway: when the active plan projects to end
+
+    @property
+    def in_field(self) -> bool:
+        return self.profile is not None and self.profile.rung_key is not None
+
+
+def standing(user: User, today: dt.date) -> Standing:
+    """The user's place on the ladder against the next rung, on ``today``."""
+    ladder = current_ladder()
+    profile = profile_of(user)
+    rung_key = profile.rung_key if profile else None
+    if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
+        rung_key = None  # the rung was removed from the data: treat as not placed
+    gaps = gaps_of(user)
+    ticks = ticks_of(user, rung_key)
+    held = credential_service.held_codes(user)
+    comparison = compare(
+        ladder, rung_key, profile.coding_started_on if profile else None,
+        [Gap(g.starts_on, g.ends_on) for g in gaps], held,
+        {area: t.done for area, t in ticks.items()}, today,
+    )
+    plan_finish = None
+    if rung_key is None:
+        plan = plan_service.active_plan(user)
+        if plan is not None:
+            plan_finish = plan_service.plan_view(plan, today).schedule.projected_finish
+    return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish)
+
+
+def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> LadderProfile:
+    """Set the user's rung ("" or None: not yet in the field), when they started coding, specialties."""
+    ladder = current_ladder()
+    rung_key = rung_key or None
+    if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
+        raise Invalid("rung", "Choose a rung from the list.")
+    if started_on is not None:
+        if started_on > today:
+            raise Invalid("coding_started_on", "That date is in the future: enter the day you started coding work.")
+        if started_on < dt.date(1960, 1, 1):
+            raise Invalid("coding_started_on", "Enter a date from 1960 on.")
+    if rung_key is not None and started_on is None:
+        raise Invalid("coding_started_on", "Enter when you started coding work, so Rungs can count your experience.")
+    specialties = (specialties or "").strip()
+    if len(specialties) > 500:
+        raise Invalid("specialties", "Keep the specialties to 500 characters.")
+    problem = check_gaps(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps_of(user)], today)
+    if problem:
+        raise Invalid("coding_started_on", f"Your gaps no longer fit that start date: {problem}")
+    profile = profile_of(user) or LadderProfile(user_id=user.id)
+    profile.rung_key = rung_key
+    profile.coding_started_on = started_on
+    profile.specialties = specialties
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def add_gap(user: User, starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date) -> ExperienceGap:
+    """Record a period without coding work; refused when it overlaps another or lies outside the work."""
+    if starts_on is None:
+        raise Invalid("starts_on", "Enter the first day of the gap.")
+    if ends_on is None:
+        raise Invalid("ends_on", "Enter the last day of the gap.")
+    if ends_on < starts_on:
+        raise Invalid("ends_on", "The gap ends before it starts.")
+    if ends_on > today:
+        raise Invalid("ends_on", "A gap cannot end in the future: enter it once it is over.")
+    profile = profile_of(user)
+    started_on = profile.coding_started_on if profile else None
+    gaps = [Gap(g.starts_on, g.ends_on) for g in gaps_of(user)] + [Gap(starts_on, ends_on)]
+    problem = check_gaps(started_on, gaps, today)
+    if problem:
+        raise Invalid("starts_on", problem)
+    gap = ExperienceGap(user_id=user.id, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(gap)
+    db.session.commit()
+    return gap
+
+
+def delete_gap(user: User, gap_id: int) -> None:
+    gap = db.session.execute(
+        select(ExperienceGap).where(ExperienceGap.id == gap_id, ExperienceGap.user_id == user.id)
+    ).scalar_one_or_none()
+    if gap is None:
+        raise NotFound(f"gap {gap_id}")
+    db.session.delete(gap)
+    db.session.commit()
+
+
+def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:
+    """Tick the current rung's focus areas (those in ``done``) with evidence notes."""
+    profile = profile_of(user)
+    if profile is None or profile.rung_key is None:
+        raise Invalid("focus", "Choose your current rung first.")
+    rung = current_ladder().rung(profile.rung_key)
+    unknown = done - set(rung.focus_areas)
+    if unknown:
+        raise Invalid("focus", "Those focus areas are not on your rung's list.")
+    for area, note in evidence.items():
+        if len(note or "") > 2000:
+            raise Invalid("focus", f"Keep the evidence for “{area}” to 2,000 characters.")
+    ticks = ticks_of(user, rung.key)
+    for area in rung.focus_areas:
+        tick = ticks.get(area) or FocusTick(user_id=user.id, rung_key=rung.key, area=area)
+        tick.done = area in done
+        tick.evidence = (evidence.get(area) or "").strip()
+        db.session.add(tick)
+    db.session.commit()
+
+
+# -- the gap as a plan ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GapMilestone:
+    title: str
+    description: str
+    amount: int
+    unit: str
+
+
+def _credential_duration(code: str) -> tuple[int, str, str]:
+    """How long earning ``code`` takes: the total of a pathway template ending with it, if any."""
+    for template in current_catalog().templates.values():
+        if template.credential == code:
+            start = dt.date(2000, 1, 1)
+            dates = target_dates(start, [step.duration_for("full_time") for step in template.steps])
+            days = (dates[-1][1] - start).days if dates else 0
+            return days, "days", f"Duration from the “{template.title}” plan template."
+    return CREDENTIAL_MONTHS_WITHOUT_TEMPLATE, "months", (
+        f"No plan template covers {code}: {CREDENTIAL_MONTHS_WITHOUT_TEMPLATE} months is an assumption; edit it."
+    )
+
+
+def gap_milestones(state: Standing, start: dt.date) -> list[GapMilestone]:
+    """What is missing for the next rung, as milestones placed end to end from ``start``: first
+    reaching the years (due the day they are reached), then each unmet credential, then each
+    focus area not yet checked off."""
+    comparison = state.comparison
+    upcoming = comparison.next
+    if upcoming is None:
+        return []
+    items: list[GapMilestone] = []
+    if comparison.reaches_next_on and comparison.reaches_next_on > start and upcoming.min_years:
+        items.append(GapMilestone(
+            f"Reach {upcoming.min_years:g} years of coding experience",
+            f"{upcoming.title} starts at {upcoming.years_label}; you reach {upcoming.min_years:g} years on "
+            f"{comparison.reaches_next_on:%B %-d, %Y}.",
+            (comparison.reaches_next_on - start).days, "days",
+        ))
+    for group, met in comparison.credentials:
+        if met:
+            continue
+        code = group.any_of[0]
+        amount, unit, why = _credential_duration(code)
+        others = f" (or {', '.join(group.any_of[1:])})" if len(group.any_of) > 1 else ""
+        items.append(GapMilestone(f"Earn {code}{others}", f"For {upcoming.title}: {group.note} {why}", amount, unit))
+    for area, ticked in comparison.focus:
+        if not ticked:
+            items.append(GapMilestone(
+                f"Focus area: {area}", f"For {upcoming.title}. {FOCUS_AREA_WEEKS} weeks is an assumption; edit it.",
+                FOCUS_AREA_WEEKS, "weeks",
+            ))
+    return items
+
+
+def turn_gap_into_plan(user: User, plan_id: int | None, today: dt.date) -> tuple[Plan, int]:
+    """Add what is missing for the next rung to a plan: a new one (``plan_id`` None) or an
+    existing one of the user's (appended at its end). Returns the plan and the milestones added."""
+    state = standing(user, today)
+    if state.comparison.next is None:
+        raise Invalid("plan", "You are on the top rung: there is no next rung to plan for.")
+    if plan_id is None:
+        items = gap_milestones(state, today)
+        if not items:
+            raise Invalid("plan", f"Nothing is missing for {state.comparison.next.title}: no milestones to add.")
+        plan = plan_service.create_custom_plan(user, f"Next rung: {state.comparison.next.title}", today)
+    else:
+        plan = plan_service.get_plan(user, plan_id)
+        view = plan_service.plan_view(plan, today)
+        start = max(view.schedule.projected_finish, today) if view.milestones else max(plan.start_date, today)
+        items = gap_milestones(state, start)
+        if not items:
+            raise Invalid("plan", f"Nothing is missing for {state.comparison.next.title}: no milestones to add.")
+    plan_service.append_milestones(plan, [(i.title, i.description, i.amount, i.unit) for i in items])
+    return plan, len(items)
