@@ -41,7 +41,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.login_manager.user_loader(load_user)
 
-    from .views import auth, credentials, errors, ladder, main, plans, settings
+    from .services import reminders as reminder_service
+
+    reminder_service.register()  # outbox rows follow every write, in the same transaction
+
+    from .views import auth, credentials, errors, ladder, main, plans, reminders, settings
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -49,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(settings.bp)
     app.register_blueprint(credentials.bp)
     app.register_blueprint(ladder.bp)
+    app.register_blueprint(reminders.bp)
     errors.register(app)
 
     from . import cli, filters

@@ -12,6 +12,7 @@ from .services import accounts
 from .services.errors import Invalid
 
 users = AppGroup("users", help="Manage user accounts.")
+reminders = AppGroup("reminders", help="Plan, send and list reminder emails.")
 plans = AppGroup("plans", help="Check the plan templates and career data in plans/.")
 
 
@@ -52,6 +53,56 @@ def validate_plans() -> None:
     )
 
 
+def _instant(value: str | None):
+    import datetime as dt
+
+    if not value:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date and time like 2027-05-01T08:00") from None
+    return instant.replace(tzinfo=dt.timezone.utc) if instant.tzinfo is None else instant.astimezone(dt.timezone.utc)
+
+
+@reminders.command("sweep")
+@click.option("--now", "now", default=None, help="Sweep as at this instant (UTC unless an offset is given), e.g. 2027-05-01T08:00.")
+def sweep_reminders(now: str | None) -> None:
+    """Run one reminder sweep: plan, claim due reminders, send them."""
+    from .services import reminders as service
+
+    result = service.sweep(_instant(now))
+    click.echo(result.line())
+
+
+@reminders.command("list")
+@click.option("--user", "email", required=True, help="The user's email address.")
+def list_reminders(email: str) -> None:
+    """List a user's reminders: pending, sent, failed, cancelled."""
+    from .services import reminders as service
+
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with the email {email!r}")
+    for status, rows in service.list_reminders(user).items():
+        for row in rows:
+            when = (row.sent_at or row.due_at).isoformat(timespec="minutes")
+            error = f"  ({row.last_error})" if row.last_error and status != "sent" else ""
+            click.echo(f"{status:9} {when}  {row.kind:17} {row.occurrence}  {row.title}{error}")
+
+
+@click.command("worker")
+@click.option("--every", "seconds", type=click.IntRange(min=1), default=None, help="Seconds between sweeps (default REMINDER_SWEEP_SECONDS, 60).")
+def worker(seconds: int | None) -> None:
+    """Run the reminder worker: a sweep every minute until stopped (SIGTERM or Ctrl-C)."""
+    from . import worker as worker_module
+
+    app = current_app._get_current_object()
+    worker_module.run(app, seconds or app.config["REMINDER_SWEEP_SECONDS"])
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(plans)
+    app.cli.add_command(reminders)
+    app.cli.add_command(worker)

@@ -27,7 +27,21 @@ def days(n: int) -> str:
     return f"{n} day" if abs(n) == 1 else f"{n} days"
 
 
+def local_datetime(instant: dt.datetime | None) -> str:
+    """An instant in the signed-in user's time zone: 'Nov 24, 2026, 08:00 EST'."""
+    if instant is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    from flask_login import current_user
+
+    zone = current_user.time_zone if getattr(current_user, "is_authenticated", False) else "UTC"
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{long_date(local.date())}, {local:%H:%M} {local.tzname()}"
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(money)

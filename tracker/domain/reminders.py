@@ -1,0 +1,191 @@
+"""Which reminders a user should get, and when: plain Python, no Flask.
+
+A *subject* is something with a due date (a milestone, a CEU cycle end, AAPC dues, the AHIMA fee,
+a CPC-A check-in, the weekly digest). Each kind has offsets in days before (+) or after (-) the due
+date. An *occurrence* is one (kind, subject, due date, offset): its key is unique, uses the local
+due date (so a DST or time-zone change moves the send instant, never adds a reminder), and it is
+sent at the user's send hour on ``due - offset`` in their zone.
+
+Catching up: an occurrence whose send day has passed is still wanted only if it is the latest
+passed one of its subject and the subject still needs it (a reminder missed while the worker was
+down is sent once, late, and earlier ones it supersedes are not).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import smtplib
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+MILESTONE_DUE = "milestone_due"
+MILESTONE_OVERDUE = "milestone_overdue"
+CEU_CYCLE = "ceu_cycle"
+AAPC_DUES = "aapc_dues"
+AHIMA_FEE = "ahima_fee"
+APPRENTICE = "apprentice"
+DIGEST = "digest"
+
+KINDS = {
+    MILESTONE_DUE: "A plan milestone is due soon",
+    MILESTONE_OVERDUE: "A plan milestone is overdue",
+    CEU_CYCLE: "A CEU cycle ends while CEUs are still needed",
+    AAPC_DUES: "AAPC membership dues",
+    AHIMA_FEE: "AHIMA recertification fee",
+    APPRENTICE: "CPC-A / COC-A progress check-in",
+    DIGEST: "Weekly digest",
+}
+DEFAULT_OFFSETS = {
+    MILESTONE_DUE: (1,),
+    MILESTONE_OVERDUE: (-1,),
+    CEU_CYCLE: (90, 45, 15, 1, -1, -30),
+    AAPC_DUES: (30, 7),
+    AHIMA_FEE: (30, 7),
+    APPRENTICE: (0,),
+    DIGEST: (0,),
+}
+# A reminder of something already past is worth sending late only this long after its day.
+CATCH_UP_DAYS = 7
+MAX_OFFSET_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Something a user may be reminded of."""
+
+    kind: str
+    key: str  # stable: "milestone:12", "cycle:aapc:2027-05-31", ...
+    due: dt.date
+    title: str
+    link: str  # path in the app, e.g. /plans/3/milestones/12
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    subject: Subject
+    offset: int  # days before the due date (+) or after it (-)
+
+    @property
+    def kind(self) -> str:
+        return self.subject.kind
+
+    @property
+    def send_on(self) -> dt.date:
+        return self.subject.due - dt.timedelta(days=self.offset)
+
+    @property
+    def key(self) -> tuple[str, str, dt.date, int]:
+        return (self.subject.kind, self.subject.key, self.subject.due, self.offset)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    enabled: frozenset[str] = frozenset(KINDS) - {DIGEST}
+    offsets: dict[str, tuple[int, ...]] = field(default_factory=lambda: dict(DEFAULT_OFFSETS))
+    send_hour: int = 8
+    digest_weekday: int = 0  # Monday
+    paused: bool = False
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """"90, 45, 15, 1, -1" → (90, 45, 15, 1, -1): days before (+) or after (-); ValueError if bad."""
+    values = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = int(part)
+        except ValueError:
+            raise ValueError(f"{part!r} is not a whole number of days") from None
+        if abs(value) > MAX_OFFSET_DAYS:
+            raise ValueError(f"{value} days is more than a year")
+        values.append(value)
+    if not values:
+        raise ValueError("give at least one number of days")
+    return tuple(sorted(set(values), reverse=True))
+
+
+def send_instant(day: dt.date, hour: int, zone: str) -> dt.datetime:
+    """The UTC instant of ``hour``:00 local time on ``day`` in ``zone``.
+
+    Across DST: a local time that does not exist (the spring-forward gap) moves forward by the
+    gap (02:00 becomes 03:00); an ambiguous one (fall back) is its first occurrence (PEP 495 fold=0).
+    """
+    local = dt.datetime(day.year, day.month, day.day, hour, tzinfo=zoneinfo.ZoneInfo(zone))
+    return local.astimezone(dt.timezone.utc)
+
+
+def wanted(subjects: Iterable[Subject], prefs: Preferences, today: dt.date) -> list[Occurrence]:
+    """The occurrences a user wants from ``today`` on (local date), plus the one latest passed
+    occurrence per subject that is still worth sending (see the module docstring)."""
+    if prefs.paused:
+        return []
+    found: list[Occurrence] = []
+    for subject in subjects:
+        if subject.kind not in prefs.enabled:
+            continue
+        offsets = prefs.offsets.get(subject.kind, DEFAULT_OFFSETS[subject.kind])
+        occurrences = [Occurrence(subject, offset) for offset in offsets]
+        upcoming = [o for o in occurrences if o.send_on >= today]
+        passed = [o for o in occurrences if o.send_on < today and (today - o.send_on).days <= CATCH_UP_DAYS]
+        found.extend(upcoming)
+        if passed:
+            latest = max(passed, key=lambda o: o.send_on)
+            # A "before" reminder of something already due is moot.
+            if latest.offset <= 0 or subject.due >= today:
+                found.append(latest)
+    return found
+
+
+def digest_days(prefs: Preferences, today: dt.date, weeks: int = 2) -> list[dt.date]:
+    """The next digest days (the user's weekday) from ``today``."""
+    first = today + dt.timedelta(days=(prefs.digest_weekday - today.weekday()) % 7)
+    return [first + dt.timedelta(weeks=n) for n in range(weeks)]
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+RETRY, DEAD = "retry", "dead"
+MAX_ATTEMPTS = 6
+BASE_BACKOFF = dt.timedelta(minutes=2)
+MAX_BACKOFF = dt.timedelta(hours=6)
+
+
+def classify_error(error: BaseException) -> str:
+    """What a failed send means: RETRY for 4xx replies and connection trouble, DEAD for 5xx."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return DEAD if codes and all(500 <= c < 600 for c in codes) else RETRY
+    if isinstance(error, smtplib.SMTPResponseException):
+        return DEAD if 500 <= error.smtp_code < 600 else RETRY
+    return RETRY
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> dt.timedelta:
+    """Wait before attempt ``attempts + 1``: exponential from 2 minutes, capped at 6 hours, with
+    full jitter between half and the whole of it (so retries of many rows spread out)."""
+    rng = rng or random.Random()
+    ceiling = min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return ceiling * (0.5 + rng.random() / 2)
+
+
+def next_step(error: BaseException, attempts: int) -> str:
+    """RETRY or DEAD for a row that failed on attempt number ``attempts``."""
+    if classify_error(error) == DEAD or attempts >= MAX_ATTEMPTS:
+        return DEAD
+    return RETRY
+
+
+def describe_offset(offset: int) -> str:
+    if offset == 0:
+        return "today"
+    days = abs(offset)
+    unit = "day" if days == 1 else "days"
+    return f"in {days} {unit}" if offset > 0 else f"{days} {unit} ago"
+
+
+def sort_subjects(subjects: Sequence[Subject]) -> list[Subject]:
+    return sorted(subjects, key=lambda s: (s.due, s.title))

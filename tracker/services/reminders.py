@@ -1,0 +1,606 @@
+"""Reminders: the database decides what is sent, the worker only ticks.
+
+- **Planning** (:func:`plan_user`): a user's wanted occurrences (see :mod:`tracker.domain.reminders`)
+  become outbox rows with a unique key, inserted with ``ON CONFLICT DO NOTHING``; pending rows no
+  longer wanted are cancelled, and pending rows whose send instant moved (time zone, send hour) are
+  updated. It runs in the same transaction as any write that changes a user's plans, credentials,
+  CEUs or time zone (a before-commit hook, :func:`register`), and daily for every user (the sweep).
+- **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed one by
+  one with a conditional UPDATE (owned only when exactly one row changed), committed, then sent
+  through one SMTP connection. Before sending, the row is checked against what the user still
+  wants (done milestone, CEUs met, unsubscribed: cancelled). 4xx replies and connection errors
+  retry with exponential backoff and jitter; 5xx replies, or the attempt limit, dead-letter the
+  row (status failed, shown in the reminder centre). A row that fails never stalls the others.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..domain import reminders as rules
+from ..domain.reminders import Occurrence, Preferences, Subject
+from ..domain.zones import local_today
+from ..extensions import db
+from ..mail import Mailer, build_message, mailer_from_config
+from ..models import (
+    CeuActivity,
+    Credential,
+    CycleSubmission,
+    ExamAttempt,
+    Milestone,
+    Plan,
+    Reminder,
+    ReminderPreference,
+    RenewalSetup,
+    User,
+    WorkerStatus,
+    utcnow,
+)
+from .errors import Invalid
+
+log = logging.getLogger("tracker.reminders")
+
+LEASE = dt.timedelta(minutes=5)
+REFRESH_BATCH = 500
+SEND_BATCH = 2000
+WORKER = "reminders"
+DUTY_KINDS = {"aapc": rules.AAPC_DUES, "ahima": rules.AHIMA_FEE}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# -- preferences ----------------------------------------------------------------------------------
+
+def preference_row(user: User) -> ReminderPreference:
+    """The user's preferences row (made with the defaults when missing; not committed)."""
+    row = db.session.execute(
+        select(ReminderPreference).where(ReminderPreference.user_id == user.id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = ReminderPreference(user_id=user.id, paused=False, disabled_kinds=rules.DIGEST, offsets="",
+                                 send_hour=8, digest_weekday=0)
+        db.session.add(row)
+    return row
+
+
+def preferences(row: ReminderPreference) -> Preferences:
+    disabled = {k for k in (row.disabled_kinds or "").split(",") if k}
+    offsets = dict(rules.DEFAULT_OFFSETS)
+    for kind, text in (json.loads(row.offsets) if row.offsets else {}).items():
+        if kind in rules.KINDS:
+            offsets[kind] = tuple(text)
+    return Preferences(
+        enabled=frozenset(rules.KINDS) - disabled, offsets=offsets, send_hour=row.send_hour,
+        digest_weekday=row.digest_weekday, paused=row.paused,
+    )
+
+
+def save_preferences(
+    user: User, *, enabled: set[str], offsets: dict[str, str], send_hour: int | None,
+    digest_weekday: int | None, paused: bool, now: dt.datetime | None = None,
+) -> None:
+    """Change how the user is reminded; pending rows follow in the same transaction."""
+    if send_hour is None or not 0 <= send_hour <= 23:
+        raise Invalid("send_hour", "Choose an hour from 0 to 23.")
+    if digest_weekday is None or not 0 <= digest_weekday <= 6:
+        raise Invalid("digest_weekday", "Choose a day of the week.")
+    unknown = enabled - set(rules.KINDS)
+    if unknown:
+        raise Invalid("enabled", "Choose reminder kinds from the list.")
+    parsed: dict[str, list[int]] = {}
+    for kind, text in offsets.items():
+        if kind not in rules.KINDS or kind in (rules.DIGEST, rules.APPRENTICE):
+            continue
+        try:
+            value = rules.parse_offsets(text)
+        except ValueError as error:
+            raise Invalid(f"offsets_{kind}", f"Lead times: {error}. Write days before as 90, after as -1.") from None
+        if value != rules.DEFAULT_OFFSETS[kind]:
+            parsed[kind] = list(value)
+    row = preference_row(user)
+    row.paused = paused
+    row.disabled_kinds = ",".join(sorted(set(rules.KINDS) - enabled))
+    row.offsets = json.dumps(parsed, sort_keys=True) if parsed else ""
+    row.send_hour = send_hour
+    row.digest_weekday = digest_weekday
+    plan_user(user, now or _now())
+    db.session.commit()
+
+
+def offsets_text(prefs: Preferences, kind: str) -> str:
+    return ", ".join(str(o) for o in prefs.offsets.get(kind, rules.DEFAULT_OFFSETS[kind]))
+
+
+# -- what a user should be reminded of ----------------------------------------------------------
+
+def subjects_for(user: User, today: dt.date, prefs: Preferences) -> list[Subject]:
+    """Everything of the user's with a date worth a reminder, as of ``today`` (local)."""
+    from . import credentials as credential_service
+    from . import plans as plan_service
+
+    subjects: list[Subject] = []
+    for plan in plan_service.list_plans(user):
+        # Due dates from the schedule as progress left it (a late step moves later ones), without
+        # the "cannot start before today" clamp: otherwise an unstarted step's due date would slide
+        # a day every day and its reminders would never come.
+        view = plan_service.plan_view(plan, min(today, plan.start_date))
+        for item in view.milestones:
+            milestone = item.milestone
+            if milestone.completed_on is not None:
+                continue
+            title = f"{milestone.title} ({plan.title})"
+            link = f"/plans/{plan.id}/milestones/{milestone.id}"
+            due = item.schedule.projected_due
+            for kind in (rules.MILESTONE_DUE, rules.MILESTONE_OVERDUE):
+                subjects.append(Subject(kind, f"milestone:{milestone.id}", due, title, link))
+    for overview in credential_service.renewal_overview(user, today):
+        body = overview.rules
+        for standing in filter(None, (overview.current, overview.overdue)):
+            cycle = standing.tally.cycle
+            if standing.tally.needed > 0:
+                needed = f"{standing.tally.needed.normalize():f}"
+                subjects.append(Subject(
+                    rules.CEU_CYCLE, f"cycle:{body.id}", cycle.end,
+                    f"{body.name} CEU cycle ending {cycle.end:%b %-d, %Y}",
+                    f"/credentials/{body.id}/?cycle={cycle.end.isoformat()}",
+                    f"{needed} of {standing.tally.required.normalize():f} CEUs still needed. {standing.next_step}",
+                ))
+        kind = DUTY_KINDS.get(body.id)
+        if kind:
+            for duty in overview.duties:
+                subjects.append(Subject(
+                    kind, f"duty:{body.id}:{duty.duty.key}", duty.due_on, duty.duty.title,
+                    f"/credentials/{body.id}/#duties",
+                    f"{'About ' if duty.duty.approximate else ''}${duty.amount}. {duty.duty.note}",
+                ))
+        for credential, status in overview.apprentices:
+            if status.done:
+                continue
+            months = 3
+            check_in = credential.earned_on
+            while check_in < today:
+                check_in += relativedelta(months=months)
+            subjects.append(Subject(
+                rules.APPRENTICE, f"apprentice:{credential.id}", check_in,
+                f"{credential.code}: removing the apprentice designation",
+                f"/credentials/{body.id}/#apprentice",
+                f"Closest route: {status.closest.label}. Still missing: {', '.join(status.closest.missing)}.",
+            ))
+    for day in rules.digest_days(prefs, today):
+        subjects.append(Subject(rules.DIGEST, "digest", day, "Your week ahead in Rungs", "/reminders/"))
+    return subjects
+
+
+def _key(row: Reminder) -> tuple[str, str, dt.date, int]:
+    return (row.kind, row.subject_key, row.occurrence, row.offset_days)
+
+
+def wanted_now(user: User, now: dt.datetime) -> tuple[dict[tuple, Occurrence], ReminderPreference]:
+    row = preference_row(user)
+    prefs = preferences(row)
+    today = local_today(user.time_zone, now)
+    occurrences = rules.wanted(subjects_for(user, today, prefs), prefs, today)
+    return {o.key: o for o in occurrences}, row
+
+
+def plan_user(user: User, now: dt.datetime) -> dict[str, int]:
+    """Bring the user's outbox rows in line with what they want now (no commit: the caller's
+    transaction). Returns counts of rows planned, cancelled and moved."""
+    wanted, prefs_row = wanted_now(user, now)
+    counts = {"planned": 0, "cancelled": 0, "moved": 0}
+    existing = {
+        _key(r): r for r in db.session.execute(select(Reminder).where(Reminder.user_id == user.id)).scalars()
+    }
+    hour = prefs_row.send_hour
+    for key, occurrence in wanted.items():
+        due_at = rules.send_instant(occurrence.send_on, hour, user.time_zone)
+        row = existing.get(key)
+        if row is None:
+            counts["planned"] += _insert(user, occurrence, due_at)
+        elif row.status == "pending":
+            if row.due_at != due_at and row.attempts == 0:
+                row.due_at = due_at
+                counts["moved"] += 1
+            if row.title != occurrence.subject.title:
+                row.title = occurrence.subject.title[:300]
+        elif row.status == "cancelled" and row.sent_at is None and due_at > now:
+            # Wanted again (say, a step marked done by mistake and undone): plan it afresh.
+            row.status, row.due_at, row.last_error, row.attempts = "pending", due_at, "", 0
+            counts["planned"] += 1
+    for key, row in existing.items():
+        if row.status == "pending" and key not in wanted:
+            row.status = "cancelled"
+            row.last_error = "No longer needed: done, changed, superseded by a later reminder, or turned off."
+            counts["cancelled"] += 1
+    prefs_row.planned_on = local_today(user.time_zone, now)
+    db.session.flush()
+    return counts
+
+
+def _insert(user: User, occurrence: Occurrence, due_at: dt.datetime) -> int:
+    """Insert one occurrence unless its key exists (two processes may plan the same one)."""
+    values = dict(
+        user_id=user.id, kind=occurrence.kind, subject_key=occurrence.subject.key,
+        occurrence=occurrence.subject.due, offset_days=occurrence.offset,
+        title=occurrence.subject.title[:300], link=occurrence.subject.link[:300], due_at=due_at,
+        status="pending", attempts=0, last_error="", message_id=_message_id(),
+        created_at=utcnow(), updated_at=utcnow(),
+    )
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Reminder).values(**values).on_conflict_do_nothing(
+        index_elements=["user_id", "kind", "subject_key", "occurrence", "offset_days"]
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+def _message_id() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    return f"<reminder.{uuid.uuid4().hex}@{domain}>"
+
+
+# -- keeping rows in step with writes (same transaction) ------------------------------------------
+
+_WATCHED = (Plan, Milestone, ExamAttempt, Credential, CeuActivity, CycleSubmission, RenewalSetup, User)
+
+
+def _after_flush(session, _context) -> None:
+    if session.info.get("reminders_planning"):
+        return
+    users: set[int] = session.info.setdefault("reminder_users", set())
+    plans: set[int] = session.info.setdefault("reminder_plans", set())
+    milestones: set[int] = session.info.setdefault("reminder_milestones", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, User):
+            if obj in session.new or (obj not in session.deleted and _changed(obj, "time_zone")):
+                users.add(obj.id)
+        elif isinstance(obj, Milestone):
+            plans.add(obj.plan_id)
+        elif isinstance(obj, ExamAttempt):
+            milestones.add(obj.milestone_id)
+        elif isinstance(obj, _WATCHED):
+            users.add(obj.user_id)
+
+
+def _changed(obj, attribute: str) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(obj).attrs[attribute].history.has_changes()
+
+
+def _before_commit(session) -> None:
+    if session.info.get("reminders_planning"):
+        return
+    session.flush()  # collect what this commit writes (after_flush) before planning for it
+    users: set[int] = session.info.pop("reminder_users", set())
+    plans: set[int] = session.info.pop("reminder_plans", set())
+    milestones: set[int] = session.info.pop("reminder_milestones", set())
+    if not users and not plans and not milestones:
+        return
+    session.info["reminders_planning"] = True
+    try:
+        if milestones:
+            plans |= set(session.execute(select(Milestone.plan_id).where(Milestone.id.in_(milestones))).scalars())
+        if plans:
+            users |= set(session.execute(select(Plan.user_id).where(Plan.id.in_(plans))).scalars())
+        now = _now()
+        for user_id in sorted(users):
+            user = session.get(User, user_id)
+            if user is not None:
+                plan_user(user, now)
+    finally:
+        session.info.pop("reminders_planning", None)
+
+
+def _after_rollback(session) -> None:
+    for key in ("reminder_users", "reminder_plans", "reminder_milestones"):
+        session.info.pop(key, None)
+
+
+def register() -> None:
+    """Keep outbox rows in step with every commit that changes what a user should be reminded of."""
+    from flask_sqlalchemy.session import Session
+
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+
+
+# -- the sweep ------------------------------------------------------------------------------------
+
+@dataclass
+class SweepResult:
+    refreshed: int = 0
+    planned: int = 0
+    reclaimed: int = 0
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    def line(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.__dict__.items())
+
+
+def refresh(now: dt.datetime, limit: int = REFRESH_BATCH) -> tuple[int, int]:
+    """Plan ahead for users not planned today (new cycles, digests, the calendar moving on)."""
+    users = db.session.execute(
+        select(User)
+        .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
+        .where(or_(ReminderPreference.id.is_(None), ReminderPreference.planned_on.is_(None),
+                   ReminderPreference.planned_on < (now - dt.timedelta(days=1)).date()))
+        .order_by(User.id)
+        .limit(limit)
+    ).scalars().all()
+    planned = 0
+    for user in users:
+        try:
+            planned += plan_user(user, now)["planned"]
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("planning reminders for user %s failed", user.id)
+    # Users whose local day started since their last planning are caught the next day at worst;
+    # writes plan at once.
+    return len(users), planned
+
+
+def claim(now: dt.datetime, limit: int = SEND_BATCH) -> list[int]:
+    """Own due rows: a conditional UPDATE per row, owned only when exactly one row changed."""
+    ids = db.session.execute(
+        select(Reminder.id)
+        .where(Reminder.status == "pending", Reminder.due_at <= now,
+               or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now))
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(limit)
+    ).scalars().all()
+    db.session.commit()
+    owned = []
+    for row_id in ids:
+        result = db.session.execute(
+            update(Reminder)
+            .where(Reminder.id == row_id, Reminder.status == "pending")
+            .values(status="sending", lease_until=now + LEASE, attempts=Reminder.attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if result.rowcount == 1:
+            owned.append(row_id)
+    return owned
+
+
+def reclaim(now: dt.datetime) -> int:
+    """Rows left 'sending' past their lease (a worker died) are in doubt: back to pending."""
+    result = db.session.execute(
+        update(Reminder)
+        .where(Reminder.status == "sending", Reminder.lease_until < now)
+        .values(status="pending", lease_until=None, last_error="The worker stopped while sending; retried.", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def sweep(now: dt.datetime | None = None, mailer: Mailer | None = None, *, refresh_limit: int = REFRESH_BATCH) -> SweepResult:
+    """One sweep at ``now``: refresh plans, reclaim expired leases, claim due rows, send them."""
+    now = now or _now()
+    result = SweepResult()
+    result.refreshed, result.planned = refresh(now, refresh_limit)
+    result.reclaimed = reclaim(now)
+    owned = claim(now)
+    result.claimed = len(owned)
+    if owned:
+        _send_all(owned, now, mailer or mailer_from_config(current_app.config), result)
+    _record(now, result)
+    log.info("reminder sweep at %s: %s", now.isoformat(), result.line())
+    return result
+
+
+def _send_all(owned: list[int], now: dt.datetime, mailer: Mailer, result: SweepResult) -> None:
+    by_user: dict[int, list[Reminder]] = defaultdict(list)
+    for row in db.session.execute(select(Reminder).where(Reminder.id.in_(owned)).order_by(Reminder.due_at)).scalars():
+        by_user[row.user_id].append(row)
+    connection_error: Exception | None = None
+    opened = False
+    try:
+        for user_id, rows in by_user.items():
+            user = db.session.get(User, user_id)
+            try:
+                wanted, prefs_row = wanted_now(user, now)
+            except Exception as error:  # one user's data must not stall the others
+                log.exception("re-checking reminders of user %s failed", user_id)
+                for row in rows:
+                    _failed_attempt(row, error, now, result)
+                continue
+            for row in rows:
+                if _key(row) not in wanted:
+                    row.status, row.lease_until = "cancelled", None
+                    row.last_error = "No longer needed when it was due: done, changed or turned off."
+                    result.cancelled += 1
+                    db.session.commit()
+                    continue
+                if connection_error is not None:
+                    _failed_attempt(row, connection_error, now, result)
+                    continue
+                try:
+                    message = render(row, user, wanted[_key(row)], prefs_row)
+                    if not opened:
+                        mailer.__enter__()
+                        opened = True
+                    mailer.send(message)
+                except OSError as error:  # refused, reset, timed out: the rest would fail the same way
+                    connection_error = error
+                    _failed_attempt(row, error, now, result)
+                    continue
+                except Exception as error:
+                    _failed_attempt(row, error, now, result)
+                    continue
+                row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
+                db.session.commit()
+                result.sent += 1
+    finally:
+        if opened:
+            try:
+                mailer.__exit__(None, None, None)
+            except Exception:
+                log.exception("closing the mail connection failed")
+
+
+def _failed_attempt(row: Reminder, error: BaseException, now: dt.datetime, result: SweepResult) -> None:
+    detail = f"{type(error).__name__}: {error}"[:1000]
+    if rules.next_step(error, row.attempts) == rules.DEAD:
+        row.status = "failed"
+        result.failed += 1
+        log.warning("reminder %s dead-lettered after %s attempt(s): %s", row.id, row.attempts, detail)
+    else:
+        row.status = "pending"
+        row.next_attempt_at = now + rules.backoff(row.attempts)
+        result.retried += 1
+        log.info("reminder %s will retry at %s: %s", row.id, row.next_attempt_at.isoformat(), detail)
+    row.lease_until = None
+    row.last_error = detail
+    db.session.commit()
+
+
+def _record(now: dt.datetime, result: SweepResult) -> None:
+    status = db.session.get(WorkerStatus, WORKER) or WorkerStatus(name=WORKER)
+    status.last_sweep_at = now
+    status.last_counts = json.dumps(result.__dict__)
+    db.session.add(status)
+    db.session.commit()
+
+
+def last_sweep() -> WorkerStatus | None:
+    return db.session.get(WorkerStatus, WORKER)
+
+
+# -- emails ---------------------------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="rungs.unsubscribe")
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    """A signed token that turns off ``kind`` (or "all") for this user, without signing in."""
+    return _serializer().dumps({"u": user.id, "k": kind})
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
+    try:
+        data = _serializer().loads(token)
+        user = db.session.get(User, int(data["u"]))
+        kind = str(data["k"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if user is None or (kind != "all" and kind not in rules.KINDS):
+        return None
+    return user, kind
+
+
+def unsubscribe(user: User, kind: str) -> None:
+    """Turn off one kind (or pause everything); pending rows are cancelled in the same commit."""
+    row = preference_row(user)
+    if kind == "all":
+        row.paused = True
+    else:
+        disabled = {k for k in (row.disabled_kinds or "").split(",") if k} | {kind}
+        row.disabled_kinds = ",".join(sorted(disabled))
+    plan_user(user, _now())
+    db.session.commit()
+
+
+def _absolute(path: str) -> str:
+    return current_app.config["RUNGS_BASE_URL"].rstrip("/") + path
+
+
+def subject_line(row: Reminder, occurrence: Occurrence) -> str:
+    due = f"{occurrence.subject.due:%a %b %-d, %Y}"
+    if row.kind == rules.MILESTONE_DUE:
+        return f"Due {due}: {occurrence.subject.title}"
+    if row.kind == rules.MILESTONE_OVERDUE:
+        return f"Overdue since {due}: {occurrence.subject.title}"
+    if row.kind == rules.CEU_CYCLE:
+        return f"{occurrence.subject.title}: CEUs still needed" if occurrence.offset > 0 else f"Past due: {occurrence.subject.title}"
+    if row.kind == rules.DIGEST:
+        return "Your week ahead in Rungs"
+    return f"{occurrence.subject.title}: due {due}"
+
+
+def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: ReminderPreference):
+    """The email for one row: plain text and HTML, fixed Message-ID, one-click unsubscribe."""
+    today = occurrence.send_on
+    digest = []
+    if row.kind == rules.DIGEST:
+        prefs = preferences(prefs_row)
+        horizon = today + dt.timedelta(days=14)
+        digest = [s for s in rules.sort_subjects(subjects_for(user, today, prefs))
+                  if s.kind in (rules.MILESTONE_DUE, rules.CEU_CYCLE, rules.AAPC_DUES, rules.AHIMA_FEE)
+                  and today <= s.due <= horizon or s.kind == rules.CEU_CYCLE]
+    unsubscribe_url = _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, row.kind)}")
+    context = {
+        "row": row, "user": user, "occurrence": occurrence, "subject": occurrence.subject,
+        "when": rules.describe_offset(occurrence.offset), "kind_label": rules.KINDS[row.kind],
+        "link": _absolute(occurrence.subject.link), "digest": digest,
+        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_all_url": _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, 'all')}"),
+        "preferences_url": _absolute("/reminders/preferences"),
+    }
+    return build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=user.email,
+        subject=subject_line(row, occurrence),
+        text=render_template("email/reminder.txt", **context),
+        html=render_template("email/reminder.html", **context),
+        message_id=row.message_id,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Rungs-Reminder": f"{row.kind}:{row.id}",
+        },
+    )
+
+
+# -- the reminder centre --------------------------------------------------------------------------
+
+def list_reminders(user: User, limit: int = 200) -> dict[str, list[Reminder]]:
+    """The user's reminders by status: pending (soonest first), sent, failed, cancelled (newest first)."""
+    rows = db.session.execute(
+        select(Reminder).where(Reminder.user_id == user.id).order_by(Reminder.due_at.desc()).limit(limit * 4)
+    ).scalars().all()
+    grouped: dict[str, list[Reminder]] = {"pending": [], "sending": [], "sent": [], "failed": [], "cancelled": []}
+    for row in rows:
+        grouped[row.status].append(row)
+    grouped["pending"] = sorted(grouped["pending"] + grouped.pop("sending"), key=lambda r: r.due_at)[:limit]
+    for status in ("sent", "failed", "cancelled"):
+        grouped[status] = grouped[status][:limit]
+    return grouped
+
+
+def retry_failed(user: User, reminder_id: int, now: dt.datetime) -> None:
+    """Send a dead-lettered reminder again (the user fixed their address, say)."""
+    row = db.session.execute(
+        select(Reminder).where(Reminder.id == reminder_id, Reminder.user_id == user.id, Reminder.status == "failed")
+    ).scalar_one_or_none()
+    if row is None:
+        from .errors import NotFound
+
+        raise NotFound(f"failed reminder {reminder_id}")
+    row.status, row.attempts, row.next_attempt_at, row.due_at = "pending", 0, None, now
+    db.session.commit()
+
