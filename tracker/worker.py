@@ -32,6 +32,8 @@ def tick(app: Flask) -> None:
 
 def run(app: Flask, seconds: int) -> None:
     """Sweep now and every ``seconds`` until SIGTERM or SIGINT."""
+    # APScheduler logs every run at INFO; the sweep logs its own counts.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone=dt.timezone.utc)
     scheduler.add_job(
         tick, "interval", args=[app], seconds=seconds, id="reminder-sweep",
