@@ -52,3 +52,43 @@ class SMTPServer:
     @property
     def config(self) -> dict:
         return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5}
+
+
+def seed_due_rows(users: int, per_user: int, start) -> None:
+    """``users`` users each with a plan of ``per_user`` zero-length steps starting ``start``: with
+    the default one-day lead, that many "due soon" reminders fall due at 08:00 local the day before.
+    Call inside an app context."""
+    from tracker.extensions import db
+    from tracker.models import User
+    from tracker.services import plans as plan_service
+
+    for n in range(users):
+        user = User(email=f"bulk{n}@example.com", password_hash="x", time_zone="America/New_York", session_version=1)
+        db.session.add(user)
+        db.session.commit()
+        plan = plan_service.create_custom_plan(user, "Bulk", start)
+        plan_service.append_milestones(plan, [(f"Step {i}", "", 0, "days") for i in range(per_user)])
+
+
+def concurrent_sweeps(app, now, count: int) -> list[BaseException]:
+    """Run ``count`` sweeps at once (threads, each with its own app context and session); the errors."""
+    import threading
+
+    from tracker.mail import mailer_from_config
+    from tracker.services import reminders
+
+    errors: list[BaseException] = []
+
+    def sweeper():
+        try:
+            with app.app_context():
+                reminders.sweep(now, mailer_from_config(app.config))
+        except Exception as error:  # reported to the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=sweeper) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return errors

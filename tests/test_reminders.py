@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import zoneinfo
 
 import pytest
@@ -10,13 +9,12 @@ from sqlalchemy import func, select
 
 from tracker.domain import reminders as rules
 from tracker.extensions import db
-from tracker.mail import mailer_from_config
 from tracker.models import Reminder, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 from tracker.services import reminders as service
 
-from smtp_server import SMTPServer
+from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
 from support import register, text_of
 
 UTC = dt.timezone.utc
@@ -237,28 +235,12 @@ def test_downtime_sends_each_missed_reminder_once_and_nothing_moot(app, clock, s
 def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, smtp):
     now = at("2026-11-23T13:00")
     with app.app_context():
-        for n in range(100):
-            plan_with(make_user(f"bulk{n}@example.com"), *([0] * 10), start=TODAY + dt.timedelta(days=1))
+        seed_due_rows(100, 10, TODAY + dt.timedelta(days=1))
         due = db.session.execute(
             select(func.count()).select_from(Reminder).where(Reminder.status == "pending", Reminder.due_at <= now)
         ).scalar_one()
         assert due == 1000
-
-    errors = []
-
-    def sweeper():
-        try:
-            with app.app_context():
-                service.sweep(now, mailer_from_config(app.config))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=sweeper) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    assert concurrent_sweeps(app, now, 2) == []
     assert len(smtp.recorder.messages) == 1000
     assert len(set(smtp.recorder.message_ids)) == 1000
     with app.app_context():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import uuid
 
 import flask_migrate
@@ -16,13 +15,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from tracker import create_app
 from tracker.extensions import db
-from tracker.mail import mailer_from_config
-from tracker.models import Reminder, User
-from tracker.services import plans as plan_service
-from tracker.services import reminders as service
+from tracker.models import Reminder
 
 from conftest import app_config
-from smtp_server import SMTPServer
+from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
 
 SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 UTC = dt.timezone.utc
@@ -61,32 +57,12 @@ def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
     now = dt.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 08:00 in New York
     try:
         with pg_app.app_context():
-            for n in range(100):
-                user = User(email=f"pg{n}@example.com", password_hash="x", time_zone="America/New_York", session_version=1)
-                db.session.add(user)
-                db.session.commit()
-                plan = plan_service.create_custom_plan(user, "Bulk", today + dt.timedelta(days=1))
-                plan_service.append_milestones(plan, [(f"Step {i}", "", 0, "days") for i in range(10)])
+            seed_due_rows(100, 10, today + dt.timedelta(days=1))
             due = db.session.execute(
                 select(func.count()).select_from(Reminder).where(Reminder.status == "pending", Reminder.due_at <= now)
             ).scalar_one()
             assert due == 1000
-
-        errors = []
-
-        def sweeper():
-            try:
-                with pg_app.app_context():
-                    service.sweep(now, mailer_from_config(pg_app.config))
-            except Exception as error:  # reported below
-                errors.append(error)
-
-        threads = [threading.Thread(target=sweeper) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=180)
-        assert not errors, errors
+        assert concurrent_sweeps(pg_app, now, 4) == []
         assert len(smtp.recorder.messages) == 1000
         assert len(set(smtp.recorder.message_ids)) == 1000
         with pg_app.app_context():

@@ -429,7 +429,7 @@ def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
     return choices
 
 
-def _checked_activity(user: User, data: ActivityInput, today: dt.date, exclude_id: int | None = None) -> dict:
+def _checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
     title = (data.title or "").strip()
@@ -504,7 +504,7 @@ def update_activity(
     certificate: tuple[str, BinaryIO] | None = None, remove_certificate: bool = False,
 ) -> None:
     """Change a CEU activity; a new certificate replaces the old one."""
-    values = _checked_activity(user, data, today, exclude_id=activity.id)
+    values = _checked_activity(user, data, today)
     old_file = activity.certificate_file
     stored = None
     if certificate:
