@@ -53,7 +53,8 @@ log = logging.getLogger("tracker.reminders")
 
 LEASE = dt.timedelta(minutes=5)
 REFRESH_BATCH = 500
-SEND_BATCH = 2000
+CLAIM_BATCH = 200
+MAX_PER_SWEEP = 20_000
 WORKER = "reminders"
 DUTY_KINDS = {"aapc": rules.AAPC_DUES, "ahima": rules.AHIMA_FEE}
 
@@ -361,28 +362,28 @@ def refresh(now: dt.datetime, limit: int = REFRESH_BATCH) -> tuple[int, int]:
     return len(users), planned
 
 
-def claim(now: dt.datetime, limit: int = SEND_BATCH) -> list[int]:
-    """Own due rows: a conditional UPDATE per row, owned only when exactly one row changed."""
-    ids = db.session.execute(
+def claim(now: dt.datetime, limit: int = CLAIM_BATCH) -> list[int]:
+    """Own up to ``limit`` due rows with one conditional UPDATE ... RETURNING: a row is owned only
+    if it was still pending when the UPDATE reached it (on PostgreSQL the candidate rows are also
+    locked with SKIP LOCKED, so concurrent sweepers take different batches instead of waiting)."""
+    candidates = (
         select(Reminder.id)
         .where(Reminder.status == "pending", Reminder.due_at <= now,
                or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now))
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    owned = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(candidates.scalar_subquery()), Reminder.status == "pending")
+        .values(status="sending", lease_until=now + LEASE, attempts=Reminder.attempts + 1, updated_at=now)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
     ).scalars().all()
     db.session.commit()
-    owned = []
-    for row_id in ids:
-        result = db.session.execute(
-            update(Reminder)
-            .where(Reminder.id == row_id, Reminder.status == "pending")
-            .values(status="sending", lease_until=now + LEASE, attempts=Reminder.attempts + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        if result.rowcount == 1:
-            owned.append(row_id)
-    return owned
+    return list(owned)
 
 
 def reclaim(now: dt.datetime) -> int:
@@ -403,10 +404,13 @@ def sweep(now: dt.datetime | None = None, mailer: Mailer | None = None, *, refre
     result = SweepResult()
     result.refreshed, result.planned = refresh(now, refresh_limit)
     result.reclaimed = reclaim(now)
-    owned = claim(now)
-    result.claimed = len(owned)
-    if owned:
-        _send_all(owned, now, mailer or mailer_from_config(current_app.config), result)
+    mailer = mailer or mailer_from_config(current_app.config)
+    while result.claimed < MAX_PER_SWEEP:
+        owned = claim(now)
+        if not owned:
+            break
+        result.claimed += len(owned)
+        _send_all(owned, now, mailer, result)
     _record(now, result)
     log.info("reminder sweep at %s: %s", now.isoformat(), result.line())
     return result
