@@ -20,6 +20,12 @@ class Recorder:
     def __init__(self):
         self.messages = []
         self.reply: str | None = None
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         if self.reply:

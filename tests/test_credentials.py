@@ -148,6 +148,14 @@ def test_a_renewal_month_ceu_asks_which_cycle_it_counts_toward(app, user_browser
     assert "Earned 0" in text_of(user_browser.get("/credentials/aapc/?cycle=2026-10-31"))
 
 
+def test_ceus_of_a_past_cycle_are_counted_there_and_said_so(app, user_browser):
+    add_credential(user_browser, "CPC")  # May renewal: current cycle Jun 1, 2025 - May 31, 2027
+    log_ceu(user_browser, day="2025-03-01", ceus="4")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Earned 0" in page and "1 other activity counts toward other cycles" in page
+    assert "Earned 4" in text_of(user_browser.get("/credentials/aapc/?cycle=2025-05-31"))
+
+
 def test_a_repeated_index_number_is_listed_apart_with_the_reason(app, user_browser):
     add_credential(user_browser, "CPC")
     log_ceu(user_browser, reference="A123", ceus="2")

@@ -247,6 +247,14 @@ def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, sm
         assert len(rows(status="sent")) == 1000
 
 
+def test_one_smtp_connection_serves_a_whole_sweep(app, clock, smtp):
+    with app.app_context():
+        seed_due_rows(25, 10, TODAY + dt.timedelta(days=1))  # 250 rows: more than one claim batch
+        result = service.sweep(at("2026-11-23T13:00"))
+    assert result.sent == 250 > service.CLAIM_BATCH
+    assert smtp.recorder.connections == 1
+
+
 # -- time ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

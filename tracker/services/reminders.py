@@ -404,66 +404,78 @@ def sweep(now: dt.datetime | None = None, mailer: Mailer | None = None, *, refre
     result = SweepResult()
     result.refreshed, result.planned = refresh(now, refresh_limit)
     result.reclaimed = reclaim(now)
-    mailer = mailer or mailer_from_config(current_app.config)
-    while result.claimed < MAX_PER_SWEEP:
-        owned = claim(now)
-        if not owned:
-            break
-        result.claimed += len(owned)
-        _send_all(owned, now, mailer, result)
+    connection = _Connection(mailer or mailer_from_config(current_app.config))
+    try:
+        while result.claimed < MAX_PER_SWEEP:
+            owned = claim(now)
+            if not owned:
+                break
+            result.claimed += len(owned)
+            _send_all(owned, now, connection, result)
+    finally:
+        connection.close()
     _record(now, result)
     log.info("reminder sweep at %s: %s", now.isoformat(), result.line())
     return result
 
 
-def _send_all(owned: list[int], now: dt.datetime, mailer: Mailer, result: SweepResult) -> None:
+class _Connection:
+    """One SMTP connection for a whole sweep, opened at the first message; after a connection
+    error the rest of the sweep fails fast instead of waiting on a dead server for every row."""
+
+    def __init__(self, mailer: Mailer):
+        self.mailer = mailer
+        self.opened = False
+        self.error: OSError | None = None
+
+    def send(self, message) -> None:
+        if self.error is not None:
+            raise self.error
+        try:
+            if not self.opened:
+                self.mailer.__enter__()
+                self.opened = True
+            self.mailer.send(message)
+        except OSError as error:  # refused, reset, timed out: the rest would fail the same way
+            self.error = error
+            raise
+
+    def close(self) -> None:
+        if self.opened:
+            try:
+                self.mailer.__exit__(None, None, None)
+            except Exception:
+                log.exception("closing the mail connection failed")
+
+
+def _send_all(owned: list[int], now: dt.datetime, connection: _Connection, result: SweepResult) -> None:
     by_user: dict[int, list[Reminder]] = defaultdict(list)
     for row in db.session.execute(select(Reminder).where(Reminder.id.in_(owned)).order_by(Reminder.due_at)).scalars():
         by_user[row.user_id].append(row)
-    connection_error: Exception | None = None
-    opened = False
-    try:
-        for user_id, rows in by_user.items():
-            user = db.session.get(User, user_id)
-            try:
-                wanted, prefs_row = wanted_now(user, now)
-            except Exception as error:  # one user's data must not stall the others
-                log.exception("re-checking reminders of user %s failed", user_id)
-                for row in rows:
-                    _failed_attempt(row, error, now, result)
-                continue
+    for user_id, rows in by_user.items():
+        user = db.session.get(User, user_id)
+        try:
+            wanted, prefs_row = wanted_now(user, now)
+        except Exception as error:  # one user's data must not stall the others
+            log.exception("re-checking reminders of user %s failed", user_id)
             for row in rows:
-                if _key(row) not in wanted:
-                    row.status, row.lease_until = "cancelled", None
-                    row.last_error = "No longer needed when it was due: done, changed or turned off."
-                    result.cancelled += 1
-                    db.session.commit()
-                    continue
-                if connection_error is not None:
-                    _failed_attempt(row, connection_error, now, result)
-                    continue
-                try:
-                    message = render(row, user, wanted[_key(row)], prefs_row)
-                    if not opened:
-                        mailer.__enter__()
-                        opened = True
-                    mailer.send(message)
-                except OSError as error:  # refused, reset, timed out: the rest would fail the same way
-                    connection_error = error
-                    _failed_attempt(row, error, now, result)
-                    continue
-                except Exception as error:
-                    _failed_attempt(row, error, now, result)
-                    continue
-                row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
+                _failed_attempt(row, error, now, result)
+            continue
+        for row in rows:
+            if _key(row) not in wanted:
+                row.status, row.lease_until = "cancelled", None
+                row.last_error = "No longer needed when it was due: done, changed or turned off."
+                result.cancelled += 1
                 db.session.commit()
-                result.sent += 1
-    finally:
-        if opened:
+                continue
             try:
-                mailer.__exit__(None, None, None)
-            except Exception:
-                log.exception("closing the mail connection failed")
+                connection.send(render(row, user, wanted[_key(row)], prefs_row))
+            except Exception as error:  # this row waits or dead-letters; the sweep goes on
+                _failed_attempt(row, error, now, result)
+                continue
+            row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
+            db.session.commit()
+            result.sent += 1
 
 
 def _failed_attempt(row: Reminder, error: BaseException, now: dt.datetime, result: SweepResult) -> None:
