@@ -56,10 +56,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reminders.bp)
     errors.register(app)
 
-    from . import cli, filters
+    from . import cli, filters, security
 
     cli.register(app)
     filters.register(app)
+    security.register(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

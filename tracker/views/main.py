@@ -29,3 +29,27 @@ def dashboard():
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
         ladder=ladder_service.standing(current_user, today),
     )
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers and operators: the database answers, and when the reminder worker last swept."""
+    from sqlalchemy import text
+
+    from ..extensions import db
+    from ..services import reminders as reminder_service
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        status = reminder_service.last_sweep()
+    except Exception:
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    last = status.last_sweep_at if status else None
+    age = (dt.datetime.now(dt.timezone.utc) - last).total_seconds() if last else None
+    return {
+        "status": "ok",
+        "database": "ok",
+        "last_sweep": last.isoformat() if last else None,
+        "last_sweep_age_seconds": round(age) if age is not None else None,
+    }

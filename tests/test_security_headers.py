@@ -1,0 +1,38 @@
+"""Security headers on every response, and the health endpoint."""
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker.extensions import db
+from tracker.services import reminders
+
+
+def test_every_page_has_a_strict_csp_and_the_other_security_headers(browser, user_browser):
+    for url in ("/", "/login", "/credentials/", "/ladder/", "/reminders/", "/no-such-page"):
+        response = user_browser.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_healthz_reports_the_database_and_the_last_sweep(app, clock, browser):
+    first = browser.get("/healthz")
+    assert first.status_code == 200
+    assert first.json == {"status": "ok", "database": "ok", "last_sweep": None, "last_sweep_age_seconds": None}
+    with app.app_context():
+        reminders.sweep(dt.datetime(2026, 11, 23, 14, 59, tzinfo=dt.timezone.utc))
+    after = browser.get("/healthz").json
+    assert after["last_sweep"] == "2026-11-23T14:59:00+00:00" and after["last_sweep_age_seconds"] == 60
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(app, browser, tmp_path):
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    with app.app_context():
+        db.engine.dispose()
+    (tmp_path / "rungs.sqlite3").unlink()
+    (tmp_path / "rungs.sqlite3").mkdir()  # a folder where the database file was: cannot open
+    response = browser.get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
