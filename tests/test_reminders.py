@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.domain import reminders as rules
 from tracker.extensions import db
-from tracker.models import Reminder, User
+from tracker.models import ExperienceGap, Reminder, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 from tracker.services import reminders as service
@@ -359,3 +359,21 @@ def test_cli_sweep_at_an_instant_and_list(app, clock, smtp):
     assert bad.exit_code != 0 and "is not a date and time" in bad.output
     nobody = runner.invoke(args=["reminders", "list", "--user", "nobody@example.com"])
     assert nobody.exit_code == 1 and "no user" in nobody.output
+
+
+def test_another_users_reminder_and_gap_answer_404_and_change_nothing(app, clock, smtp, user_browser):
+    with app.app_context():
+        owner = make_user("owner@example.com")
+        plan_with(owner, 1)
+        smtp.recorder.reply = "550 no such user"
+        service.sweep(at("2026-11-23T13:00"))
+        (failed,) = rows(owner, "failed")
+        gap = ExperienceGap(user_id=owner.id, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 2, 1))
+        db.session.add(gap)
+        db.session.commit()
+        failed_id, gap_id = failed.id, gap.id
+    assert user_browser.post(f"/reminders/{failed_id}/retry").status_code == 404
+    assert user_browser.post(f"/ladder/gaps/{gap_id}/delete").status_code == 404
+    with app.app_context():
+        assert db.session.get(Reminder, failed_id).status == "failed"
+        assert db.session.get(ExperienceGap, gap_id) is not None
