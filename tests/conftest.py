@@ -1,13 +1,17 @@
-"""Shared fixtures: a fresh migrated SQLite database per test, a clock we control, a browser-like client.
+"""Shared fixtures: a fresh migrated database per test, a clock we control, a browser-like client.
 
-The schema comes from the real migrations: they run once per test session into a template file,
-which each test copies, so every test starts from what `flask db upgrade` builds.
+The schema comes from the real migrations. On SQLite (the default) they run once per test session
+into a template file, which each test copies. With TEST_DATABASE_URL set to a PostgreSQL server
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) the suite makes a throwaway database on
+that server, migrates it once, and empties every table before each test.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import flask_migrate
@@ -55,13 +59,58 @@ def migrated_template(tmp_path_factory) -> Path:
     return database
 
 
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A throwaway PostgreSQL database on TEST_DATABASE_URL's server, migrated once; None on SQLite."""
+    if not POSTGRES:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+
+    server, _, _ = POSTGRES.rpartition("/")
+    name = f"rungs_suite_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{server}/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated(postgres_database, tmp_path_factory):
+    if postgres_database is None:
+        return None
+    folder = tmp_path_factory.mktemp("pg")
+    app = create_app({**app_config(folder, folder / "unused.sqlite3"), "SQLALCHEMY_DATABASE_URI": postgres_database})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return postgres_database
+
+
 @pytest.fixture
-def app(tmp_path, migrated_template):
-    database = tmp_path / "rungs.sqlite3"
-    shutil.copy(migrated_template, database)
-    app = create_app(app_config(tmp_path, database))
+def app(tmp_path, migrated_template, postgres_migrated):
+    if postgres_migrated:
+        app = create_app({**app_config(tmp_path, tmp_path / "unused.sqlite3"), "SQLALCHEMY_DATABASE_URI": postgres_migrated})
+        with app.app_context():
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(db.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    else:
+        database = tmp_path / "rungs.sqlite3"
+        shutil.copy(migrated_template, database)
+        app = create_app(app_config(tmp_path, database))
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -28,11 +28,15 @@ def test_healthz_reports_the_database_and_the_last_sweep(app, clock, browser):
     assert after["last_sweep"] == "2026-11-23T14:59:00+00:00" and after["last_sweep_age_seconds"] == 60
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(app, browser, tmp_path):
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
+    from tracker import create_app
+
+    from conftest import app_config
+
+    # Nothing listens on port 1: the connection is refused at once.
+    unreachable = {**app_config(tmp_path, tmp_path / "x.sqlite3"), "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none"}
+    app = create_app(unreachable)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
     with app.app_context():
         db.engine.dispose()
-    (tmp_path / "rungs.sqlite3").unlink()
-    (tmp_path / "rungs.sqlite3").mkdir()  # a folder where the database file was: cannot open
-    response = browser.get("/healthz")
-    assert response.status_code == 503 and response.json["database"] == "unreachable"
