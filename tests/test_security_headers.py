@@ -40,3 +40,18 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert response.status_code == 503 and response.json["database"] == "unreachable"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_json_logs_have_one_record_per_request_without_query_strings(app, user_browser, caplog):
+    import json
+    import logging
+
+    from tracker.logs import JSONFormatter
+
+    with caplog.at_level(logging.INFO, logger="tracker.requests"):
+        user_browser.get("/credentials/?token=secret-value")
+    (record,) = [r for r in caplog.records if r.name == "tracker.requests"]
+    line = json.loads(JSONFormatter().format(record))
+    assert line["method"] == "GET" and line["path"] == "/credentials/" and line["status"] == 200
+    assert line["user_id"] == 1 and line["duration_ms"] >= 0 and line["level"] == "info"
+    assert "secret-value" not in json.dumps(line)

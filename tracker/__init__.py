@@ -1,7 +1,6 @@
 """Rungs: a career-plan tracker for medical coders."""
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -56,14 +55,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reminders.bp)
     errors.register(app)
 
-    from . import cli, filters, security
+    from . import cli, filters, logs, security
 
     cli.register(app)
     filters.register(app)
     security.register(app)
-
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(app)
     return app
 
 

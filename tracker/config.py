@@ -69,6 +69,7 @@ def from_environment(instance_path: str) -> dict:
         # Absolute links in emails (reminders, password resets sent by the worker).
         "RUNGS_BASE_URL": os.environ.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000",
         "REMINDER_SWEEP_SECONDS": _int("REMINDER_SWEEP_SECONDS", 60),
+        "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
         # CEU certificates: stored outside static under random names, served only to their owner.
         "CERTIFICATE_DIR": os.environ.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
         "CERTIFICATE_MAX_BYTES": _int("CERTIFICATE_MAX_BYTES", 10 * 1024 * 1024),

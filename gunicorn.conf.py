@@ -1,0 +1,20 @@
+"""gunicorn settings for Rungs: gunicorn -c gunicorn.conf.py
+
+Web workers only serve requests: the reminder scheduler never starts here (it is its own process,
+`flask --app tracker worker`; see Procfile).
+"""
+import multiprocessing
+import os
+
+wsgi_app = "tracker:create_app()"
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() * 2 + 1, 8))
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 30
+# Each worker builds its own app (and database connections) after the fork.
+preload_app = False
+accesslog = "-"
+errorlog = "-"
+# Trust X-Forwarded-* only from a proxy on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

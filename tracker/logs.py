@@ -1,0 +1,62 @@
+"""Logging: plain lines by default, JSON lines with LOG_FORMAT=json (one object per record), and
+one record per request with method, path, status, duration and user id (never bodies or tokens)."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from flask import Flask, g, request
+
+
+class JSONFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, default=str)
+
+
+JSONFormatter.converter = time.gmtime
+
+
+def configure(app: Flask) -> None:
+    """Set up the root logger (outside tests) and the per-request record."""
+    if not app.debug and not app.testing:
+        handler = logging.StreamHandler()
+        if app.config.get("LOG_FORMAT") == "json":
+            handler.setFormatter(JSONFormatter())
+        else:
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root = logging.getLogger()
+        root.handlers[:] = [handler]
+        root.setLevel(logging.INFO)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING if app.config.get("LOG_FORMAT") == "json" else logging.INFO)
+
+    requests = logging.getLogger("tracker.requests")
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        started = g.pop("request_started", None)
+        if started is not None and request.endpoint != "static":
+            from flask_login import current_user
+
+            fields = {
+                "method": request.method,
+                "path": request.path,  # without the query string: it may carry tokens
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": current_user.id if getattr(current_user, "is_authenticated", False) else None,
+            }
+            requests.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields})
+        return response
