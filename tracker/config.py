@@ -69,6 +69,12 @@ def from_environment(instance_path: str) -> dict:
         # Absolute links in emails (reminders, password resets sent by the worker).
         "RUNGS_BASE_URL": os.environ.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000",
         "REMINDER_SWEEP_SECONDS": _int("REMINDER_SWEEP_SECONDS", 60),
+        # Sign-in throttling: failed attempts per account and per address, in shared storage.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "rungs",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
         # CEU certificates: stored outside static under random names, served only to their owner.
         "CERTIFICATE_DIR": os.environ.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),

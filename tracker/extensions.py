@@ -1,4 +1,6 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
+# Storage from RATELIMIT_STORAGE_URI: memory:// (one process) by default, redis://... shared by
+# every web worker in production.
+limiter = Limiter(key_func=get_remote_address)

@@ -49,14 +49,15 @@ def configure(app: Flask) -> None:
     def log_request(response):
         started = g.pop("request_started", None)
         if started is not None and request.endpoint != "static":
-            from flask_login import current_user
-
+            # The user Flask-Login already loaded for this request, if any (loading one here could
+            # recurse into the session checks).
+            user = g.get("_login_user")
             fields = {
                 "method": request.method,
                 "path": request.path,  # without the query string: it may carry tokens
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": current_user.id if getattr(current_user, "is_authenticated", False) else None,
+                "user_id": user.id if getattr(user, "is_authenticated", False) else None,
             }
             requests.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields})
         return response

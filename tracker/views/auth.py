@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..emails import send_password_reset
+from ..extensions import limiter
 from ..services import accounts
 from ..services.errors import Invalid
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -42,7 +43,24 @@ def register():
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
+def _account_key() -> str:
+    """Throttle by the account being tried, whatever address the attempts come from."""
+    return "login-account:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count: a successful sign-in redirects.
+    return response.status_code != 302
+
+
+TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_failed, error_message=TOO_MANY, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed, error_message=TOO_MANY, scope="login-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))

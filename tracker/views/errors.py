@@ -39,6 +39,12 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", code=413, title="That upload is too large",
                                message="Choose a smaller file."), 413
 
+    @app.errorhandler(429)
+    def too_many(error):
+        # One message whatever the reason (account or address), so it tells an attacker nothing.
+        return render_template("errors/error.html", code=429, title="Too many attempts",
+                               message="Too many sign-in attempts. Wait a few minutes, then try again."), 429
+
     @app.errorhandler(CatalogError)
     def catalog_error(error):
         db.session.rollback()

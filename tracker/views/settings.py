@@ -41,7 +41,9 @@ def password():
         except Invalid as error:
             show_error(form, error)
         else:
-            login_user(current_user)  # a fresh cookie with the new session version
+            # A fresh cookie with the new session version (the user itself, not the current_user proxy:
+            # Flask-Login would store the proxy and resolve it to itself forever).
+            login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("settings.profile"))
     return render_template("settings/profile.html", form=ProfileForm(obj=current_user, formdata=None), password_form=form), 422

@@ -1,0 +1,70 @@
+"""Sign-in throttling per account and per address, with one generic message, in shared storage."""
+from __future__ import annotations
+
+import uuid
+
+import redis
+
+from tracker import create_app
+
+from conftest import app_config
+from support import Browser, register, text_of
+
+
+def attempt(browser: Browser, email: str, password: str, address: str):
+    return browser.post("/login", {"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_failed_sign_ins_to_one_account_are_throttled_from_any_address(app, browser):
+    register(browser, email="target@example.com")
+    browser.post("/logout")
+    browser.forget_token()
+    for n in range(5):
+        assert attempt(browser, "target@example.com", "wrong password!", f"10.0.0.{n}").status_code == 422
+    blocked = attempt(browser, "Target@Example.com", "correct horse battery", "10.0.0.99")
+    assert blocked.status_code == 429
+    assert "Too many sign-in attempts" in text_of(blocked)
+    # Another account from the same address is not affected.
+    register(Browser(app.test_client()), email="other@example.com")
+    assert attempt(browser, "other@example.com", "wrong password!", "10.0.0.99").status_code == 422
+
+
+def test_many_accounts_from_one_address_are_throttled_with_the_same_message(app, browser):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    for n in range(3):
+        assert attempt(browser, f"nobody{n}@example.com", "whatever!!", "192.0.2.7").status_code == 422
+    blocked = attempt(browser, "nobody9@example.com", "whatever!!", "192.0.2.7")
+    assert blocked.status_code == 429 and "Too many sign-in attempts" in text_of(blocked)
+
+
+def test_successful_sign_ins_do_not_count(app, browser):
+    register(browser, email="me@example.com")
+    for _ in range(8):
+        browser.post("/logout")
+        browser.forget_token()
+        assert attempt(browser, "me@example.com", "correct horse battery", "198.51.100.1").status_code == 302
+
+
+def test_the_limit_holds_across_app_instances_sharing_redis(tmp_path, migrated_template):
+    import shutil
+
+    run = uuid.uuid4().hex[:8]  # keys of this run only, removed afterwards
+    email = f"shared-{run}@example.com"
+    addresses = [f"fd00::{run[:4]}:{n}" for n in range(7)]
+    database = tmp_path / "shared.sqlite3"
+    shutil.copy(migrated_template, database)
+    config = {**app_config(tmp_path, database), "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    first, second = create_app(config), create_app(config)
+    browsers = [Browser(first.test_client()), Browser(second.test_client())]
+    client = redis.Redis(host="127.0.0.1", port=6379)
+    try:
+        for n in range(5):
+            assert attempt(browsers[n % 2], email, "wrong password!", addresses[n]).status_code == 422
+        assert attempt(browsers[1], email, "wrong password!", addresses[5]).status_code == 429
+        assert attempt(browsers[0], email, "wrong password!", addresses[6]).status_code == 429
+        assert client.keys(f"*{email}*")  # the count lives in Redis, where every worker sees it
+    finally:
+        for pattern in (f"*{email}*", f"*fd00::{run[:4]}:*"):
+            for key in client.scan_iter(pattern):
+                client.delete(key)
+        client.close()
