@@ -1,0 +1,81 @@
+"""Every route with an object in its URL, every method, as another user: 404, and nothing changes.
+
+The walk covers app.url_map, so a new route is covered as soon as it exists; a route whose URL
+parameter this test does not know fails with a message saying what to add below.
+"""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select, update
+
+from tracker.extensions import db
+from tracker.models import CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder
+
+from support import Browser, create_plan, register
+
+# Routes that take a secret instead of an object id: public by design, tested on their own.
+PUBLIC = {"static", "auth.reset_password", "reminders.unsubscribe"}
+FORM = {
+    "action": "done", "on": "2027-02-01", "amount": "1", "unit": "days", "notes": "x", "label": "x", "kind": "other",
+    "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",
+    "after": "1", "earned_on": "2024-01-01", "renewal_month": "5", "completed_on": "2026-01-01", "ceus": "1",
+    "counts_toward": "aapc", "submitted_on": "2026-11-01", "experience_months": "3",
+}
+
+
+def snapshot(app):
+    with app.app_context():
+        return {t.name: sorted(map(tuple, db.session.execute(select(t)).all())) for t in db.metadata.sorted_tables}
+
+
+def owner_objects(app, owner: Browser) -> dict:
+    plan_id = create_plan(owner)
+    owner.post("/credentials/new", {"code": "CPC-A", "earned_on": "2024-01-10", "renewal_month": "5"})
+    owner.post("/credentials/ceus/new", {"completed_on": "2026-01-10", "title": "Webinar", "ceus": "1", "counts_toward": "aapc",
+                                         "certificate": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "c.pdf")}, content_type="multipart/form-data")
+    owner.post("/ladder/profile", {"rung": "coder", "coding_started_on": "2024-01-01"})
+    owner.post("/ladder/gaps", {"starts_on": "2025-01-01", "ends_on": "2025-01-31"})
+    with app.app_context():
+        milestone = db.session.execute(select(Milestone).where(Milestone.plan_id == plan_id).order_by(Milestone.position).offset(1)).scalars().first()
+        owner.post(f"/plans/{plan_id}/milestones/{milestone.id}/costs", {"kind": "program", "amount": "100"})
+        reminder_id = db.session.execute(select(Reminder.id).order_by(Reminder.id)).scalars().first()
+        db.session.execute(update(Reminder).where(Reminder.id == reminder_id).values(status="failed"))
+        db.session.commit()
+        return {
+            "plan_id": plan_id,
+            "milestone_id": milestone.id,
+            "item_id": db.session.execute(select(ChecklistItem.id).where(ChecklistItem.milestone_id == milestone.id)).scalars().first(),
+            "cost_id": db.session.execute(select(Cost.id)).scalar_one(),
+            "credential_id": db.session.execute(select(Credential.id)).scalar_one(),
+            "activity_id": db.session.execute(select(CeuActivity.id)).scalar_one(),
+            "gap_id": db.session.execute(select(ExperienceGap.id)).scalar_one(),
+            "reminder_id": reminder_id,
+            "body": "aapc",
+            "cycle_end": "2027-05-31",
+        }
+
+
+def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock):
+    owner = Browser(app.test_client())
+    register(owner, email="owner@example.com")
+    ids = owner_objects(app, owner)
+    assert all(ids.values()), ids
+
+    stranger = Browser(app.test_client())
+    register(stranger, email="stranger@example.com")
+    create_plan(stranger)  # data of their own, with other ids
+    before = snapshot(app)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint in PUBLIC:
+            continue
+        unknown = rule.arguments - ids.keys()
+        assert not unknown, f"{rule.rule}: add a builder for {sorted(unknown)} to owner_objects() in this test"
+        url = rule.build({name: ids[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
+            assert response.status_code == 404, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 40
+    assert snapshot(app) == before
