@@ -11,7 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..domain.cycles import (
-    CYCLE_END,
     CYCLE_KINDS,
     INACTIVE,
     OVERDUE,

@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..domain import cycles
-from ..domain.cycles import BodyRules, Setup, Standing, Tally
+from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
 from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
 from .catalog import current_catalog

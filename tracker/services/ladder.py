@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare
 from ..domain.plans import target_dates
