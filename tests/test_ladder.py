@@ -104,3 +104,20 @@ def test_gap_milestones_can_go_into_an_existing_plan_and_foreign_plans_are_404(a
         # the CPC plan ends after March 2027, so the years need no milestone of their own
         assert len(plan.milestones) == 6 + 1 + 5
     assert user_browser.post("/ladder/plan", {"plan": "999"}).status_code == 404
+
+
+def test_after_a_gap_error_the_profile_form_still_shows_the_saved_profile(app, user_browser):
+    place(user_browser, specialties="Cardiology")
+    response = user_browser.post("/ladder/gaps", {"starts_on": "2025-05-01", "ends_on": "2025-04-01"})
+    assert response.status_code == 422
+    assert '<option selected value="coder">' in response.text
+    assert 'value="2024-03-01"' in response.text and "Cardiology" in response.text
+
+
+def test_the_gap_in_an_existing_pathway_plan_does_not_add_the_credential_the_plan_earns(app, user_browser):
+    plan_id = create_plan(user_browser)  # the CPC pathway, ending with the CPC exam
+    response = user_browser.post("/ladder/plan", {"plan": str(plan_id)})
+    assert response.status_code == 422
+    assert "Nothing is missing for Junior Medical Coder" in text_of(response)
+    with app.app_context():
+        assert len(db.session.get(Plan, plan_id).milestones) == 6

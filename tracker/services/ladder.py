@@ -191,10 +191,10 @@ def _credential_duration(code: str) -> tuple[int, str, str]:
     )
 
 
-def gap_milestones(state: Standing, start: dt.date) -> list[GapMilestone]:
+def gap_milestones(state: Standing, start: dt.date, planned: frozenset[str] = frozenset()) -> list[GapMilestone]:
     """What is missing for the next rung, as milestones placed end to end from ``start``: first
-    reaching the years (due the day they are reached), then each unmet credential, then each
-    focus area not yet checked off."""
+    reaching the years (due the day they are reached), then each unmet credential (except those
+    the target plan already earns, ``planned``), then each focus area not yet checked off."""
     comparison = state.comparison
     upcoming = comparison.next
     if upcoming is None:
@@ -208,7 +208,7 @@ def gap_milestones(state: Standing, start: dt.date) -> list[GapMilestone]:
             (comparison.reaches_next_on - start).days, "days",
         ))
     for group, met in comparison.credentials:
-        if met:
+        if met or planned & set(group.any_of):
             continue
         code = group.any_of[0]
         amount, unit, why = _credential_duration(code)
@@ -238,7 +238,9 @@ def turn_gap_into_plan(user: User, plan_id: int | None, today: dt.date) -> tuple
         plan = plan_service.get_plan(user, plan_id)
         view = plan_service.plan_view(plan, today)
         start = max(view.schedule.projected_finish, today) if view.milestones else max(plan.start_date, today)
-        items = gap_milestones(state, start)
+        template = current_catalog().templates.get(plan.template_id)
+        planned = frozenset([template.credential]) if template is not None and template.credential else frozenset()
+        items = gap_milestones(state, start, planned)
         if not items:
             raise Invalid("plan", f"Nothing is missing for {state.comparison.next.title}: no milestones to add.")
     plan_service.append_milestones(plan, [(i.title, i.description, i.amount, i.unit) for i in items])

@@ -23,9 +23,12 @@ def require_login():
 
 
 def _forms(state, profile_form=None, gap_form=None, plan_form=None):
+    submitted = profile_form is not None
     profile_form = profile_form or LadderProfileForm()
     profile_form.rung.choices = options([(NOT_IN_FIELD, "Not yet in the field (on the pathway)")] + [(r.key, r.title) for r in state.ladder.rungs])
-    if request.method == "GET" and state.profile is not None:
+    # Only the submitted profile form keeps what was typed; after another form's error the
+    # profile form shows what is saved (not blanks that "Save" would write over the profile).
+    if not submitted and state.profile is not None:
         profile_form.rung.data = state.profile.rung_key or NOT_IN_FIELD
         profile_form.coding_started_on.data = state.profile.coding_started_on
         profile_form.specialties.data = state.profile.specialties
