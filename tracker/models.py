@@ -368,3 +368,33 @@ class WorkerStatus(db.Model):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_sweep_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_counts: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- open data: API tokens and calendar feeds --------------------------------------------------------
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API. Only a SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # The first characters of the token, shown in lists so a user can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarFeed(db.Model):
+    """The secret address of a user's iCalendar feed. Rotating it replaces the hash."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
