@@ -10,7 +10,9 @@ import io
 from sqlalchemy import select, update
 
 from tracker.extensions import db
-from tracker.models import CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder
+from tracker.models import ApiToken, CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder
+from tracker.services import api_tokens
+from tracker.services.accounts import find_user_by_email
 
 from support import Browser, create_plan, register
 
@@ -21,6 +23,15 @@ FORM = {
     "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",
     "after": "1", "earned_on": "2024-01-01", "renewal_month": "5", "completed_on": "2026-01-01", "ceus": "1",
     "counts_toward": "aapc", "submitted_on": "2026-11-01", "experience_months": "3",
+}
+
+# JSON API operations: a valid body, so that only ownership decides the answer.
+API_BODIES = {
+    "api_plans.patch_plan": {"title": "x"},
+    "api_plans.create_milestone": {"title": "x", "duration_amount": 1, "duration_unit": "days"},
+    "api_plans.patch_milestone": {"notes": "x"},
+    "api_credentials.patch_credential": {"earned_on": "2024-01-01"},
+    "api_ceus.patch_ceu": {"title": "x"},
 }
 
 
@@ -39,6 +50,7 @@ def owner_objects(app, owner: Browser) -> dict:
     with app.app_context():
         milestone = db.session.execute(select(Milestone).where(Milestone.plan_id == plan_id).order_by(Milestone.position).offset(1)).scalars().first()
         owner.post(f"/plans/{plan_id}/milestones/{milestone.id}/costs", {"kind": "program", "amount": "100"})
+        owner.post("/settings/tokens", {"name": "script"})
         reminder_id = db.session.execute(select(Reminder.id).order_by(Reminder.id)).scalars().first()
         db.session.execute(update(Reminder).where(Reminder.id == reminder_id).values(status="failed"))
         db.session.commit()
@@ -51,6 +63,7 @@ def owner_objects(app, owner: Browser) -> dict:
             "activity_id": db.session.execute(select(CeuActivity.id)).scalar_one(),
             "gap_id": db.session.execute(select(ExperienceGap.id)).scalar_one(),
             "reminder_id": reminder_id,
+            "token_id": db.session.execute(select(ApiToken.id)).scalar_one(),
             "body": "aapc",
             "cycle_end": "2027-05-31",
         }
@@ -65,6 +78,10 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
     stranger = Browser(app.test_client())
     register(stranger, email="stranger@example.com")
     create_plan(stranger)  # data of their own, with other ids
+    with app.app_context():
+        _token, secret = api_tokens.create_token(find_user_by_email("stranger@example.com"), "stranger's script")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert stranger.client.get("/api/v1/me", headers=bearer).status_code == 200  # records its first use now
     before = snapshot(app)
     checked = 0
     for rule in app.url_map.iter_rules():
@@ -74,7 +91,10 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
         assert not unknown, f"{rule.rule}: add a builder for {sorted(unknown)} to owner_objects() in this test"
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
+            if rule.rule.startswith("/api/"):
+                response = stranger.client.open(url, method=method, headers=bearer, json=API_BODIES.get(rule.endpoint))
+            else:
+                response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
     assert checked >= 40

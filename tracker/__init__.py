@@ -56,6 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reminders.bp)
     errors.register(app)
 
+    from . import api
+
+    api.register(app)
+
     from . import cli, filters, logs, security
 
     cli.register(app)

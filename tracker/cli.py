@@ -14,6 +14,7 @@ from .services.errors import Invalid
 users = AppGroup("users", help="Manage user accounts.")
 reminders = AppGroup("reminders", help="Plan, send and list reminder emails.")
 plans = AppGroup("plans", help="Check the plan templates and career data in plans/.")
+tokens = AppGroup("tokens", help="Personal access tokens for the JSON API (/api/v1).")
 
 
 @users.command("create")
@@ -81,14 +82,62 @@ def list_reminders(email: str) -> None:
     """List a user's reminders: pending, sent, failed, cancelled."""
     from .services import reminders as service
 
-    user = accounts.find_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user with the email {email!r}")
-    for status, rows in service.list_reminders(user).items():
+    for status, rows in service.list_reminders(_user(email)).items():
         for row in rows:
             when = (row.sent_at or row.due_at).isoformat(timespec="minutes")
             error = f"  ({row.last_error})" if row.last_error and status != "sent" else ""
             click.echo(f"{status:9} {when}  {row.kind:17} {row.occurrence}  {row.title}{error}")
+
+
+def _user(email: str):
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with the email {email!r}")
+    return user
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Make an API token for EMAIL and print it (only this once: Rungs keeps a hash)."""
+    from .services import api_tokens
+
+    try:
+        token, secret = api_tokens.create_token(_user(email), name)
+    except Invalid as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    click.echo(f"Token {token.id} ({token.name}) for {email}. Copy it now, it is not shown again:", err=True)
+    click.echo(secret)
+
+
+@tokens.command("list")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List EMAIL's working tokens (their first characters, never the secret)."""
+    from .services import api_tokens
+
+    rows = api_tokens.list_tokens(_user(email))
+    if not rows:
+        click.echo("No tokens.")
+    for row in rows:
+        used = row.last_used_at.isoformat(timespec="minutes") if row.last_used_at else "never used"
+        click.echo(f"{row.id:5}  {row.prefix}…  {row.name}  created {row.created_at:%Y-%m-%d}, {used}")
+
+
+@tokens.command("revoke")
+@click.argument("email")
+@click.argument("token_id", type=click.IntRange(min=1))
+def revoke_token(email: str, token_id: int) -> None:
+    """Revoke one of EMAIL's tokens: it stops working at once."""
+    from .services import api_tokens
+    from .services.errors import NotFound
+
+    try:
+        api_tokens.revoke_token(_user(email), token_id)
+    except NotFound:
+        raise click.ClickException(f"{email} has no working token {token_id}") from None
+    click.echo(f"Revoked token {token_id}.")
 
 
 @click.command("worker")
@@ -105,4 +154,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(plans)
     app.cli.add_command(reminders)
+    app.cli.add_command(tokens)
     app.cli.add_command(worker)

@@ -94,6 +94,14 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired("Name the token after what will use it."), Length(max=80, message="Use at most 80 characters.")],
+        description="What will use it, like “calendar script” or “laptop”. You can revoke it at any time.",
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")], render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
 from .errors import Invalid
+from .transaction import commit
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -92,7 +93,7 @@ def update_profile(user: User, email: str, time_zone: str) -> None:
         raise Invalid("email", "Another account uses this email.")
     user.email = email
     user.time_zone = time_zone
-    db.session.commit()
+    commit()
 
 
 # -- password reset ---------------------------------------------------------------------------

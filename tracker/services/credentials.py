@@ -29,6 +29,7 @@ from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
 from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
 from .catalog import current_catalog
+from .transaction import commit
 from .errors import Invalid, NotFound
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
@@ -326,13 +327,13 @@ def add_credential(
                  first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
     credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0)
     db.session.add_all([row, credential])
-    db.session.commit()
+    commit()
     return credential
 
 
 def update_credential(credential: Credential, earned_on: dt.date | None, today: dt.date) -> None:
     credential.earned_on = _check_earned_on(earned_on, today)
-    db.session.commit()
+    commit()
 
 
 def update_setup(
@@ -349,7 +350,7 @@ def update_setup(
     ).scalar_one()
     _apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
                  first_cycle_ceus=first_cycle_ceus, earned_on=earliest, today=today)
-    db.session.commit()
+    commit()
 
 
 def update_apprentice(
@@ -365,7 +366,7 @@ def update_apprentice(
     credential.experience_months = experience_months
     credential.course_done_on = course_done_on
     credential.practicode_done_on = practicode_done_on
-    db.session.commit()
+    commit()
 
 
 def delete_credential(user: User, credential: Credential) -> int:
@@ -391,7 +392,7 @@ def delete_credential(user: User, credential: Credential) -> int:
         )
     files = [a.certificate_file for a in removed if a.certificate_file]
     db.session.delete(credential)
-    db.session.commit()
+    commit()
     for name in files:
         _certificate_path(user, name).unlink(missing_ok=True)
     return len(removed)
@@ -490,7 +491,7 @@ def add_activity(
     stored = _store_certificate(user, activity, certificate) if certificate else None
     try:
         db.session.add(activity)
-        db.session.commit()
+        commit()
     except Exception:
         db.session.rollback()
         if stored:
@@ -515,7 +516,7 @@ def update_activity(
     for key, value in values.items():
         setattr(activity, key, value)
     try:
-        db.session.commit()
+        commit()
     except Exception:
         db.session.rollback()
         if stored:
@@ -528,7 +529,7 @@ def update_activity(
 def delete_activity(user: User, activity: CeuActivity) -> None:
     name = activity.certificate_file
     db.session.delete(activity)
-    db.session.commit()
+    commit()
     if name:
         _certificate_path(user, name).unlink(missing_ok=True)
 
@@ -619,14 +620,14 @@ def record_submission(user: User, body: str, cycle_end: dt.date, submitted_on: d
     )).scalar_one_or_none() or CycleSubmission(user_id=user.id, body=body, cycle_end=cycle_end)
     row.submitted_on = submitted_on
     db.session.add(row)
-    db.session.commit()
+    commit()
 
 
 def undo_submission(user: User, body: str, cycle_end: dt.date) -> None:
     db.session.execute(delete(CycleSubmission).where(
         CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
     ))
-    db.session.commit()
+    commit()
 
 
 # -- audit export ---------------------------------------------------------------------------------

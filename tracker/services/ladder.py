@@ -15,6 +15,7 @@ from ..models import ExperienceGap, FocusTick, LadderProfile, Plan, User
 from . import credentials as credential_service
 from . import plans as plan_service
 from .catalog import current_catalog
+from .transaction import commit
 from .errors import Invalid, NotFound
 
 # Durations for gap milestones that no template gives (marked as assumptions in their text).
@@ -111,7 +112,7 @@ def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, s
     profile.coding_started_on = started_on
     profile.specialties = specialties
     db.session.add(profile)
-    db.session.commit()
+    commit()
     return profile
 
 
@@ -133,7 +134,7 @@ def add_gap(user: User, starts_on: dt.date | None, ends_on: dt.date | None, toda
         raise Invalid("starts_on", problem)
     gap = ExperienceGap(user_id=user.id, starts_on=starts_on, ends_on=ends_on)
     db.session.add(gap)
-    db.session.commit()
+    commit()
     return gap
 
 
@@ -144,7 +145,7 @@ def delete_gap(user: User, gap_id: int) -> None:
     if gap is None:
         raise NotFound(f"gap {gap_id}")
     db.session.delete(gap)
-    db.session.commit()
+    commit()
 
 
 def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:
@@ -165,7 +166,7 @@ def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:
         tick.done = area in done
         tick.evidence = (evidence.get(area) or "").strip()
         db.session.add(tick)
-    db.session.commit()
+    commit()
 
 
 # -- the gap as a plan ----------------------------------------------------------------------------

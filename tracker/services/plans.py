@@ -14,6 +14,7 @@ from ..domain.durations import Duration, Unit
 from ..domain.plans import (
     PlanError,
     PlanSchedule,
+    StepState,
     StepInput,
     StepSchedule,
     check_progress,
@@ -23,6 +24,7 @@ from ..domain.plans import (
 from ..extensions import db
 from ..models import ChecklistItem, Cost, ExamAttempt, Milestone, Plan, User
 from .catalog import current_catalog
+from .transaction import commit
 from .errors import Invalid, NotFound
 
 MAX_DURATION = {Unit.DAYS: 3650, Unit.WEEKS: 520, Unit.MONTHS: 120}
@@ -228,7 +230,7 @@ def create_plan(
         ]
         plan.milestones.append(milestone)
     db.session.add(plan)
-    db.session.commit()
+    commit()
     return plan
 
 
@@ -258,7 +260,7 @@ def update_plan(plan: Plan, title: str, start_date: dt.date, pace: str, today: d
                 new = step.duration_for(pace)
                 milestone.duration_amount, milestone.duration_unit = new.amount, new.unit.value
     plan.title, plan.start_date, plan.pace = title, start_date, pace
-    db.session.commit()
+    commit()
 
 
 def _next_rank(user: User) -> int:
@@ -269,12 +271,12 @@ def _next_rank(user: User) -> int:
 def activate_plan(plan: Plan) -> None:
     """Put this plan on the dashboard."""
     plan.active_rank = _next_rank(plan.user)
-    db.session.commit()
+    commit()
 
 
 def delete_plan(plan: Plan) -> None:
     db.session.delete(plan)
-    db.session.commit()
+    commit()
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -290,14 +292,45 @@ def mark_started(milestone: Milestone, on: dt.date, today: dt.date) -> None:
     """Record that work on the step began on ``on``."""
     _checked(milestone, on, milestone.completed_on, today)
     milestone.started_on = on
-    db.session.commit()
+    commit()
 
 
 def mark_done(milestone: Milestone, on: dt.date, today: dt.date) -> None:
     """Record that the step finished on ``on``; later steps' projections move with it."""
     _checked(milestone, milestone.started_on, on, today)
     milestone.completed_on = on
-    db.session.commit()
+    commit()
+
+
+def set_progress(
+    milestone: Milestone, state: str, started_on: dt.date | None, completed_on: dt.date | None, today: dt.date
+) -> None:
+    """Put a step in ``state`` ("not_started", "in_progress", "done") with its dates, in one go.
+
+    Done needs a completion date; its start date stays as recorded unless one is given. In
+    progress needs a start date and clears the completion. Not started clears both.
+    """
+    try:
+        state_ = StepState(state)
+    except ValueError:
+        raise Invalid("status", "Use not_started, in_progress or done.") from None
+    if state_ is StepState.DONE:
+        if completed_on is None:
+            raise Invalid("completed_on", "Give the date the step was finished.")
+        started_on = started_on or milestone.started_on
+    elif state_ is StepState.IN_PROGRESS:
+        if started_on is None:
+            started_on = milestone.started_on
+        if started_on is None:
+            raise Invalid("started_on", "Give the date work on the step began.")
+        if completed_on is not None:
+            raise Invalid("completed_on", "A step in progress has no completion date.")
+    else:
+        if started_on is not None or completed_on is not None:
+            raise Invalid("status", "A step not started has no dates.")
+    _checked(milestone, started_on, completed_on, today)
+    milestone.started_on, milestone.completed_on = started_on, completed_on
+    commit()
 
 
 def undo_progress(milestone: Milestone) -> None:
@@ -306,7 +339,7 @@ def undo_progress(milestone: Milestone) -> None:
         milestone.completed_on = None
     else:
         milestone.started_on = None
-    db.session.commit()
+    commit()
 
 
 def set_duration(milestone: Milestone, amount: int, unit: str) -> None:
@@ -320,7 +353,7 @@ def set_duration(milestone: Milestone, amount: int, unit: str) -> None:
     if amount > MAX_DURATION[unit_]:
         raise Invalid("amount", f"At most {MAX_DURATION[unit_]} {unit_.value} (ten years).")
     milestone.duration_amount, milestone.duration_unit = amount, unit_.value
-    db.session.commit()
+    commit()
 
 
 def reset_duration(milestone: Milestone) -> None:
@@ -331,14 +364,14 @@ def reset_duration(milestone: Milestone) -> None:
         raise Invalid("amount", "This milestone has no template duration to go back to.")
     duration = step.duration_for(milestone.plan.pace)
     milestone.duration_amount, milestone.duration_unit = duration.amount, duration.unit.value
-    db.session.commit()
+    commit()
 
 
 def set_notes(milestone: Milestone, notes: str) -> None:
     if len(notes) > 10_000:
         raise Invalid("notes", "Notes can be at most 10,000 characters.")
     milestone.notes = notes.strip()
-    db.session.commit()
+    commit()
 
 
 def save_checklist(milestone: Milestone, done_ids: Iterable[int], today: dt.date) -> None:
@@ -352,7 +385,7 @@ def save_checklist(milestone: Milestone, done_ids: Iterable[int], today: dt.date
             item.done_on = item.done_on or today
         else:
             item.done_on = None
-    db.session.commit()
+    commit()
 
 
 def add_checklist_item(milestone: Milestone, label: str) -> ChecklistItem:
@@ -364,7 +397,7 @@ def add_checklist_item(milestone: Milestone, label: str) -> ChecklistItem:
     position = max((item.position for item in milestone.checklist), default=0) + 1
     item = ChecklistItem(position=position, label=label)
     milestone.checklist.append(item)
-    db.session.commit()
+    commit()
     return item
 
 
@@ -373,7 +406,7 @@ def delete_checklist_item(milestone: Milestone, item_id: int) -> None:
     if item is None:
         raise NotFound(f"checklist item {item_id}")
     milestone.checklist.remove(item)
-    db.session.commit()
+    commit()
 
 
 def add_cost(
@@ -394,7 +427,7 @@ def add_cost(
         raise Invalid("label", "Use at most 120 characters.")
     cost = Cost(kind=kind, label=label, amount_cents=cents, incurred_on=incurred_on)
     milestone.costs.append(cost)
-    db.session.commit()
+    commit()
     return cost
 
 
@@ -403,7 +436,7 @@ def delete_cost(milestone: Milestone, cost_id: int) -> None:
     if cost is None:
         raise NotFound(f"cost {cost_id}")
     milestone.costs.remove(cost)
-    db.session.commit()
+    commit()
 
 
 def record_exam_attempt(
@@ -425,7 +458,7 @@ def record_exam_attempt(
     elif not passed:
         milestone.completed_on = None
         milestone.started_on = milestone.started_on or taken_on
-    db.session.commit()
+    commit()
     return attempt
 
 
@@ -460,7 +493,7 @@ def add_custom_milestone(
             other.position += 1
     plan.milestones.append(milestone)
     plan.milestones.sort(key=lambda m: m.position)
-    db.session.commit()
+    commit()
     return milestone
 
 
@@ -472,7 +505,7 @@ def delete_milestone(milestone: Milestone) -> None:
     plan.milestones.remove(milestone)
     for position, other in enumerate(plan.milestones, start=1):
         other.position = position
-    db.session.commit()
+    commit()
 
 
 CUSTOM_TEMPLATE_ID = "custom"
@@ -507,5 +540,5 @@ def append_milestones(plan: Plan, items: Iterable[tuple[str, str, int, str]]) ->
         plan.milestones.append(milestone)
         added.append(milestone)
     db.session.add(plan)
-    db.session.commit()
+    commit()
     return added

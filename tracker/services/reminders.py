@@ -48,6 +48,7 @@ from ..models import (
     utcnow,
 )
 from .errors import Invalid
+from .transaction import commit
 
 log = logging.getLogger("tracker.reminders")
 
@@ -118,7 +119,7 @@ def save_preferences(
     row.send_hour = send_hour
     row.digest_weekday = digest_weekday
     plan_user(user, now or _now())
-    db.session.commit()
+    commit()
 
 
 def offsets_text(prefs: Preferences, kind: str) -> str:
@@ -606,6 +607,14 @@ def list_reminders(user: User, limit: int = 200) -> dict[str, list[Reminder]]:
     for status in ("sent", "failed", "cancelled"):
         grouped[status] = grouped[status][:limit]
     return grouped
+
+
+def reminders_of(user: User, status: str | None = None, limit: int = 500) -> list[Reminder]:
+    """The user's reminders, soonest send time first (of one status when given), at most ``limit``."""
+    query = select(Reminder).where(Reminder.user_id == user.id)
+    if status:
+        query = query.where(Reminder.status == status)
+    return list(db.session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit)).scalars())
 
 
 def retry_failed(user: User, reminder_id: int, now: dt.datetime) -> None:

@@ -1,60 +1,77 @@
-"""Error pages: HTML for people; the 500 handler rolls the session back first."""
+"""Error pages: HTML for people, JSON under /api/; the 500 handler rolls the session back first."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from ..catalog import CatalogError
 from ..extensions import db
 
 
+def _answer(error, code: int, title: str, message: str):
+    """The error page, or under /api/ the same answer as JSON (the API's error shape)."""
+    if request.path.startswith("/api/"):
+        body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": f"{title}. {message}"}
+        data = getattr(error, "data", None) if isinstance(error, HTTPException) else None
+        if isinstance(data, dict):  # flask-smorest's abort(): its message and field errors
+            body.update({k: v for k, v in data.items() if k in ("message", "errors")})
+        response = jsonify(body)
+        if isinstance(error, HTTPException):
+            for name, value in error.get_headers():
+                if name.lower() not in ("content-type", "content-length"):
+                    response.headers[name] = value
+            extra = getattr(error, "data", {}) or {}
+            for name, value in (extra.get("headers") or {}).items():
+                response.headers[name] = value
+        return response, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
-        return render_template("errors/error.html", code=400, title="That request could not be read",
-                               message="Something in it was not what we expected. Go back and try again."), 400
+        return _answer(error, 400, "That request could not be read",
+                       "Something in it was not what we expected. Go back and try again.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template("errors/error.html", code=400, title="This form has expired",
-                               message="For your safety, forms expire. Go back, reload the page and submit again."), 400
+        return _answer(error, 400, "This form has expired",
+                       "For your safety, forms expire. Go back, reload the page and submit again.")
 
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template("errors/error.html", code=403, title="Not allowed",
-                               message="You cannot do that."), 403
+        return _answer(error, 403, "Not allowed", "You cannot do that.")
 
     @app.errorhandler(404)
     def not_found(error):
-        return render_template("errors/error.html", code=404, title="Page not found",
-                               message="There is nothing here. It may have been deleted, or the link is wrong."), 404
+        return _answer(error, 404, "Page not found",
+                       "There is nothing here. It may have been deleted, or the link is wrong.")
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return render_template("errors/error.html", code=405, title="Not allowed here",
-                               message="That page cannot be used this way."), 405
+        return _answer(error, 405, "Not allowed here", "That page cannot be used this way.")
 
     @app.errorhandler(413)
     def too_large(error):
-        return render_template("errors/error.html", code=413, title="That upload is too large",
-                               message="Choose a smaller file."), 413
+        return _answer(error, 413, "That upload is too large", "Choose a smaller file.")
 
     @app.errorhandler(429)
     def too_many(error):
         # One message whatever the reason (account or address), so it tells an attacker nothing.
-        return render_template("errors/error.html", code=429, title="Too many attempts",
-                               message="Too many sign-in attempts. Wait a few minutes, then try again."), 429
+        return _answer(error, 429, "Too many attempts",
+                       "Too many sign-in attempts. Wait a few minutes, then try again.")
 
     @app.errorhandler(CatalogError)
     def catalog_error(error):
         db.session.rollback()
         app.logger.error("plan data is invalid: %s", error)
-        return render_template("errors/error.html", code=503, title="Plan data needs fixing",
-                               message=f"An operator must fix a data file: {error}. "
-                                       "Run: flask --app tracker plans validate"), 503
+        return _answer(error, 503, "Plan data needs fixing",
+                       f"An operator must fix a data file: {error}. Run: flask --app tracker plans validate")
 
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        return render_template("errors/error.html", code=500, title="Something went wrong on our side",
-                               message="Nothing was saved. Please try again in a moment."), 500
+        return _answer(error, 500, "Something went wrong on our side",
+                       "Nothing was saved. Please try again in a moment.")

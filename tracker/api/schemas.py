@@ -1,0 +1,317 @@
+"""Request and response schemas: they validate requests and generate the OpenAPI document."""
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..catalog.pathways import PACES
+from ..domain.durations import Unit
+from ..domain.plans import StepState
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+UNITS = [unit.value for unit in Unit]
+STATES = [state.value for state in StepState]
+
+
+class Day(fields.Date):
+    """An ISO 8601 date (YYYY-MM-DD) between 1900 and 2199: anything else is a typo."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error="Use a date from 1900 to 2199."))
+        super().__init__(**kwargs)
+
+
+class Text(fields.String):
+    """Text without control characters (tabs and newlines allowed in longer text)."""
+
+    def __init__(self, *, multiline: bool = False, max_length: int | None = None, **kwargs):
+        self.multiline = multiline
+        checks = [validate.Length(max=max_length)] if max_length else []
+        super().__init__(validate=checks, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        allowed = "\t\n\r" if self.multiline else ""
+        if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
+            raise ValidationError("Control characters are not allowed.")
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            raise ValidationError("Invalid Unicode.")
+        return text
+
+
+class Strict(Schema):
+    """Refuses unknown fields (marshmallow's default), named here for readers of the API."""
+
+
+# -- profile --------------------------------------------------------------------------------------
+
+class ReminderPreferencesSchema(Schema):
+    paused = fields.Boolean(required=True)
+    send_hour = fields.Integer(required=True, validate=validate.Range(0, 23), metadata={"description": "Hour of the day, in the user's time zone, reminders are sent at."})
+    digest_weekday = fields.Integer(required=True, validate=validate.Range(0, 6), metadata={"description": "0 = Monday."})
+    enabled = fields.List(fields.String(), required=True, metadata={"description": "Reminder kinds turned on."})
+    offsets = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()), required=True,
+                          metadata={"description": "Per kind, days before (+) or after (-) the due date."})
+
+
+class ReminderPreferencesPatch(Strict):
+    paused = fields.Boolean()
+    send_hour = fields.Integer(validate=validate.Range(0, 23))
+    digest_weekday = fields.Integer(validate=validate.Range(0, 6))
+    enabled = fields.List(Text(max_length=40), validate=validate.Length(max=20))
+    offsets = fields.Dict(keys=Text(max_length=40), values=fields.List(fields.Integer(strict=True), validate=validate.Length(max=12)),
+                          validate=validate.Length(max=20))
+
+
+class RungSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class MeSchema(Schema):
+    email = fields.String(required=True)
+    time_zone = fields.String(required=True)
+    rung = fields.Nested(RungSchema, allow_none=True, required=True, metadata={"description": "Null: not yet in the field (on the pathway)."})
+    coding_started_on = fields.Date(allow_none=True, required=True)
+    reminder_preferences = fields.Nested(ReminderPreferencesSchema, required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class MePatch(Strict):
+    time_zone = Text(max_length=64, metadata={"description": "An IANA zone name, e.g. America/Chicago."})
+    rung = Text(allow_none=True, max_length=40, metadata={"description": "A rung key from GET /api/v1/ladder, or null."})
+    coding_started_on = Day(allow_none=True)
+    reminder_preferences = fields.Nested(ReminderPreferencesPatch)
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+class DurationSchema(Schema):
+    amount = fields.Integer(required=True)
+    unit = fields.String(required=True, validate=validate.OneOf(UNITS))
+
+
+class TemplateStepSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    full_time = fields.Nested(DurationSchema, required=True)
+    part_time = fields.Nested(DurationSchema, required=True)
+    assumption = fields.Boolean(required=True, metadata={"description": "The duration is an assumption, not a sourced figure."})
+
+
+class TemplateSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    credential = fields.String(required=True)
+    certifying_body = fields.String(required=True)
+    steps = fields.List(fields.Nested(TemplateStepSchema), required=True)
+
+
+# -- plans and milestones -------------------------------------------------------------------------
+
+class MilestoneSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    step_key = fields.String(allow_none=True, required=True, metadata={"description": "The template step; null for a milestone you added."})
+    duration = fields.Nested(DurationSchema, required=True)
+    notes = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATES))
+    started_on = fields.Date(allow_none=True, required=True)
+    completed_on = fields.Date(allow_none=True, required=True)
+    target_start = fields.Date(required=True)
+    target_due = fields.Date(required=True, metadata={"description": "Due date from the start date and durations alone."})
+    projected_start = fields.Date(required=True)
+    projected_due = fields.Date(required=True, metadata={"description": "Due date after the slips so far (done: the completion date)."})
+    days_late = fields.Integer(required=True, metadata={"description": "Projected minus target due, in days: > 0 late."})
+
+
+class PlanSchema(Schema):
+    id = fields.Integer(required=True)
+    template = fields.String(required=True)
+    title = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    pace = fields.String(required=True, validate=validate.OneOf(PACES))
+    active = fields.Boolean(required=True, metadata={"description": "The plan on the dashboard."})
+    target_finish = fields.Date(required=True)
+    projected_finish = fields.Date(required=True)
+    days_behind = fields.Integer(required=True)
+    milestones = fields.List(fields.Nested(MilestoneSchema), required=True)
+
+
+class PlanCreate(Strict):
+    template = Text(required=True, max_length=40, metadata={"description": "A template id from GET /api/v1/templates."})
+    start_date = Day(required=True)
+    pace = fields.String(required=True, validate=validate.OneOf(PACES))
+    title = Text(max_length=120)
+
+
+class PlanPatch(Strict):
+    title = Text(max_length=120)
+    start_date = Day()
+    pace = fields.String(validate=validate.OneOf(PACES))
+    active = fields.Boolean(validate=validate.Equal(True, error="Make another plan active instead."),
+                            metadata={"description": "true puts this plan on the dashboard."})
+
+
+class MilestoneCreate(Strict):
+    title = Text(required=True, max_length=200)
+    description = Text(multiline=True, max_length=5000, load_default="")
+    duration_amount = fields.Integer(required=True, strict=True, validate=validate.Range(0, 3650))
+    duration_unit = fields.String(required=True, validate=validate.OneOf(UNITS))
+    after_position = fields.Integer(strict=True, validate=validate.Range(0, 10_000),
+                                    metadata={"description": "Insert after this position (0: first); default: last."})
+
+
+class MilestonePatch(Strict):
+    status = fields.String(validate=validate.OneOf(STATES))
+    started_on = Day(allow_none=True)
+    completed_on = Day(allow_none=True)
+    duration_amount = fields.Integer(strict=True, validate=validate.Range(0, 3650))
+    duration_unit = fields.String(validate=validate.OneOf(UNITS))
+    notes = Text(multiline=True, max_length=10_000)
+
+    @validates_schema
+    def _together(self, data, **kwargs):
+        if ("duration_amount" in data) != ("duration_unit" in data):
+            missing = "duration_unit" if "duration_amount" in data else "duration_amount"
+            raise ValidationError("Send duration_amount and duration_unit together.", missing)
+        if ("started_on" in data or "completed_on" in data) and "status" not in data:
+            raise ValidationError("Send the status with the dates (not_started, in_progress or done).", "status")
+
+
+# -- credentials and CEUs -------------------------------------------------------------------------
+
+class CycleSchema(Schema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True, metadata={"description": "CEUs are due by the end of this day."})
+    required = fields.Float(required=True)
+    earned = fields.Float(required=True)
+    needed = fields.Float(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    days_left = fields.Integer(required=True)
+    next_step = fields.String(required=True)
+
+
+class CredentialSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    body = fields.String(required=True)
+    earned_on = fields.Date(required=True)
+    current_cycle = fields.Nested(CycleSchema, allow_none=True, required=True,
+                                  metadata={"description": "The certifying body's current cycle, shared by its credentials."})
+
+
+class CredentialCreate(Strict):
+    code = Text(required=True, max_length=12)
+    earned_on = Day(required=True)
+    renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={"description": "AAPC: the month your membership renews."})
+    cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
+    first_cycle_ceus = fields.Decimal(places=2, allow_nan=False, validate=validate.Range(0, 1000),
+                                      metadata={"description": "AAPC: the pro-rated requirement of your first cycle."})
+
+
+class CredentialPatch(Strict):
+    earned_on = Day(required=True)
+
+
+class CeuSchema(Schema):
+    id = fields.Integer(required=True)
+    completed_on = fields.Date(required=True)
+    title = fields.String(required=True)
+    provider = fields.String(required=True)
+    reference = fields.String(required=True, metadata={"description": "AAPC index number or AHIMA program id."})
+    ceus = fields.Float(required=True)
+    body = fields.String(required=True)
+    applies_to = fields.String(allow_none=True, required=True, metadata={"description": "The credential or subset it counts for; null: all of the body's credentials."})
+    credential_id = fields.Integer(allow_none=True, required=True)
+    next_cycle = fields.Boolean(required=True, metadata={"description": "A renewal-month CEU counted toward the next cycle."})
+    has_certificate = fields.Boolean(required=True)
+
+
+class CeuCreate(Strict):
+    completed_on = Day(required=True)
+    title = Text(required=True, max_length=200)
+    provider = Text(load_default="", max_length=200)
+    reference = Text(load_default="", max_length=60)
+    ceus = fields.Decimal(required=True, places=None, allow_nan=False, validate=validate.Range(min=0, max=1000))
+    credential_id = fields.Integer(required=True, strict=True, metadata={
+        "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
+                       "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials."})
+    next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle."})
+
+
+class CeuPatch(CeuCreate):
+    pass
+
+
+# -- ladder and reminders -------------------------------------------------------------------------
+
+class LadderRungSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    min_years = fields.Float(required=True)
+    pay_median = fields.Integer(required=True)
+    pay_year = fields.Integer(required=True)
+
+
+class PartSchema(Schema):
+    name = fields.String(required=True)
+    score = fields.Float(required=True)
+    met = fields.Boolean(required=True)
+    explanation = fields.String(required=True)
+
+
+class CredentialGroupSchema(Schema):
+    any_of = fields.List(fields.String(), required=True)
+    note = fields.String(required=True)
+    confidence = fields.String(required=True)
+    met = fields.Boolean(required=True)
+
+
+class FocusSchema(Schema):
+    area = fields.String(required=True)
+    done = fields.Boolean(required=True)
+
+
+class GapSchema(Schema):
+    experience_years = fields.Float(required=True)
+    years_needed = fields.Float(allow_none=True, required=True)
+    reaches_next_on = fields.Date(allow_none=True, required=True)
+    credentials = fields.List(fields.Nested(CredentialGroupSchema), required=True)
+    focus = fields.List(fields.Nested(FocusSchema), required=True)
+    pay_step_median = fields.Integer(allow_none=True, required=True)
+    readiness = fields.Integer(required=True, metadata={"description": "Percent: the mean of the parts' scores."})
+    parts = fields.List(fields.Nested(PartSchema), required=True)
+
+
+class LadderSchema(Schema):
+    current = fields.Nested(LadderRungSchema, allow_none=True, required=True)
+    next = fields.Nested(LadderRungSchema, allow_none=True, required=True)
+    gap = fields.Nested(GapSchema, required=True)
+    plan_finish = fields.Date(allow_none=True, required=True, metadata={"description": "On the pathway: the active plan's projected finish."})
+    rungs = fields.List(fields.Nested(LadderRungSchema), required=True)
+
+
+class ReminderSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    occurrence = fields.Date(required=True, metadata={"description": "The due date the reminder is about."})
+    offset_days = fields.Integer(required=True)
+    due_at = fields.DateTime(required=True, metadata={"description": "When it is (or was) sent, UTC."})
+    status = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    sent_at = fields.DateTime(allow_none=True, required=True)
+    last_error = fields.String(required=True)
+
+
+class ReminderQuery(Strict):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "sent", "failed", "cancelled"]))
