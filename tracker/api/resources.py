@@ -372,7 +372,7 @@ def create_credential(data):
     credential = call(
         credential_service.add_credential, user(), data["code"], data["earned_on"], today(),
         renewal_month=data.get("renewal_month"), cycle_end=data.get("cycle_end"),
-        first_cycle_ceus=data.get("first_cycle_ceus"),
+        first_cycle_ceus=None if data.get("first_cycle_ceus") is None else Decimal(str(data["first_cycle_ceus"])),
     )
     return _credential_body(credential, _cycles_by_body())
 
@@ -442,7 +442,7 @@ def _activity_input(data, counts_toward: str | None = None) -> credential_servic
         counts_toward = own if own in choices else credential.body
     return credential_service.ActivityInput(
         completed_on=data["completed_on"], title=data["title"], provider=data["provider"],
-        reference=data["reference"], ceus=Decimal(data["ceus"]),
+        reference=data["reference"], ceus=Decimal(str(data["ceus"])),
         counts_toward=counts_toward, next_cycle=data.get("next_cycle"),
     )
 

@@ -213,7 +213,7 @@ class CredentialCreate(Strict):
     earned_on = Day(required=True)
     renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={"description": "AAPC: the month your membership renews."})
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
-    first_cycle_ceus = fields.Decimal(places=2, allow_nan=False, validate=validate.Range(0, 1000),
+    first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, 1000),
                                       metadata={"description": "AAPC: the pro-rated requirement of your first cycle."})
 
 
@@ -240,7 +240,8 @@ class CeuCreate(Strict):
     title = Text(required=True, max_length=200)
     provider = Text(load_default="", max_length=200)
     reference = Text(load_default="", max_length=60)
-    ceus = fields.Decimal(required=True, places=None, allow_nan=False, validate=validate.Range(min=0, max=1000))
+    ceus = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1000),
+                        metadata={"description": "CEUs, at most two decimals (1, 0.5, 1.25)."})
     credential_id = fields.Integer(required=True, strict=True, metadata={
         "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
                        "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials."})
