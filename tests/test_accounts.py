@@ -238,10 +238,34 @@ def test_profile_refuses_another_accounts_email(app, browser):
 def test_password_reset_answers_the_same_for_known_and_unknown_emails(app, browser, tmp_path):
     register(browser)
     sign_out(browser)
+    before = len(outbox_messages(app))
     known = browser.post("/reset", {"email": "coder@example.com"}, follow_redirects=True)
     unknown = browser.post("/reset", {"email": "nobody@example.com"}, follow_redirects=True)
+    assert known.status_code == unknown.status_code == 200
     assert text_of(known) == text_of(unknown)
     assert [m["To"] for m in outbox(tmp_path)] == ["coder@example.com"]
+    # One email each: the unknown address is told it has no account (and no link that resets anything).
+    sent = outbox_messages(app)[before:]
+    assert [m["To"] for m in sent] == ["coder@example.com", "nobody@example.com"]
+    no_account = sent[1].get_body(("plain",)).get_content()
+    assert "no Rungs account uses this address" in no_account and "/reset/" not in no_account
+
+
+def test_emails_to_one_address_are_limited_the_same_for_known_and_unknown_addresses(app, browser):
+    app.config["EMAIL_LINKS_PER_RECIPIENT"] = "3 per 15 minutes"
+    register(browser, email="known@example.com")  # one sign-up email to known@ so far
+    sign_out(browser)
+    stranger = Browser(app.test_client())
+    answers = {}
+    for address in ("known@example.com", "unknown@example.com"):
+        for n in range(2 if address.startswith("known") else 3):
+            assert stranger.post("/register", {"email": address}).status_code == 302
+        blocked = stranger.post("/reset", {"email": address.upper()})
+        answers[address] = (blocked.status_code, text_of(blocked))
+    assert answers["known@example.com"] == answers["unknown@example.com"]
+    assert answers["known@example.com"][0] == 429
+    assert "Several emails were already sent to this address" in answers["known@example.com"][1]
+    assert stranger.post("/reset", {"email": "someone.else@example.com"}).status_code == 302
 
 
 def test_a_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, clock, tmp_path):

@@ -76,6 +76,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        # Sign-up and password-reset emails one address may be sent (stops flooding an inbox).
+        "EMAIL_LINKS_PER_RECIPIENT": os.environ.get("EMAIL_LINKS_PER_RECIPIENT") or "5 per 15 minutes",
         "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
         # CEU certificates: stored outside static under random names, served only to their owner.
         "CERTIFICATE_DIR": os.environ.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),

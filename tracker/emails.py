@@ -35,3 +35,17 @@ def send_sign_up(email: str, *, finish_link: str | None, sign_in_link: str, rese
         html=render_template(f"email/{kind}.html", **context),
     )
     mailer_from_config(current_app.config).send(message)
+
+
+def send_no_account(email: str, register_link: str) -> None:
+    """A password reset asked for an address with no account: say so (the page said the same thing
+    as for a real account, and one email goes out either way)."""
+    context = {"email": email, "register_link": register_link}
+    message = build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=email,
+        subject="Your Rungs password reset request",
+        text=render_template("email/no_account.txt", **context),
+        html=render_template("email/no_account.html", **context),
+    )
+    mailer_from_config(current_app.config).send(message)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..emails import send_password_reset, send_sign_up
+from ..emails import send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
 from ..services import accounts
 from ..services.errors import Invalid
@@ -26,7 +26,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
+def _recipient_key() -> str:
+    """Limit the emails one address receives (sign-up and reset links), whoever asks for them."""
+    return "email-link:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _email_link_limit():
+    # Shared: sign-up and reset requests for one address count together.
+    return limiter.shared_limit(lambda: current_app.config["EMAIL_LINKS_PER_RECIPIENT"], scope="email-link",
+                                key_func=_recipient_key, methods=["POST"])
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@_email_link_limit()
 def register():
     """Step one of sign-up: an email address. The answer is the same for every address."""
     if current_user.is_authenticated:
@@ -130,16 +142,20 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@_email_link_limit()
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
-        if user is not None:
-            token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-            try:
+        try:
+            # One email either way: a reset link, or word that this address has no account.
+            if user is not None:
+                token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
                 send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
-            except (smtplib.SMTPException, OSError):
-                current_app.logger.exception("could not send a password reset email")
+            else:
+                send_no_account(accounts.normalize_email(form.email.data), url_for("auth.register", _external=True))
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.exception("could not send a password reset email")
         # The same answer whether or not the address has an account.
         flash("If that address has an account, we have sent it a link to choose a new password. "
               "The link works once, for one hour.", "info")

@@ -1,11 +1,14 @@
 """Error pages: HTML for people; the 500 handler rolls the session back first."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from ..catalog import CatalogError
 from ..extensions import db
+
+# Pages that email a link: their limit counts emails to one address, not sign-in attempts.
+EMAIL_LINK_ENDPOINTS = {"auth.register", "auth.reset_request"}
 
 
 def register(app: Flask) -> None:
@@ -42,8 +45,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         # One message whatever the reason (account or address), so it tells an attacker nothing.
-        return render_template("errors/error.html", code=429, title="Too many attempts",
-                               message="Too many sign-in attempts. Wait a few minutes, then try again."), 429
+        if request.endpoint in EMAIL_LINK_ENDPOINTS:
+            message = "Several emails were already sent to this address. Wait a few minutes, then try again."
+        else:
+            message = "Too many sign-in attempts. Wait a few minutes, then try again."
+        return render_template("errors/error.html", code=429, title="Too many attempts", message=message), 429
 
     @app.errorhandler(CatalogError)
     def catalog_error(error):
