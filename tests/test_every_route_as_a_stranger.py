@@ -6,11 +6,12 @@ parameter this test does not know fails with a message saying what to add below.
 from __future__ import annotations
 
 import io
+import logging
 
 from sqlalchemy import select, update
 
 from tracker.extensions import db
-from tracker.models import CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder
+from tracker.models import CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder, User
 
 from support import Browser, create_plan, register
 
@@ -56,7 +57,7 @@ def owner_objects(app, owner: Browser) -> dict:
         }
 
 
-def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock):
+def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock, caplog):
     owner = Browser(app.test_client())
     register(owner, email="owner@example.com")
     ids = owner_objects(app, owner)
@@ -65,6 +66,8 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
     stranger = Browser(app.test_client())
     register(stranger, email="stranger@example.com")
     create_plan(stranger)  # data of their own, with other ids
+    with app.app_context():
+        stranger_id = db.session.execute(select(User.id).where(User.email == "stranger@example.com")).scalar_one()
     before = snapshot(app)
     checked = 0
     for rule in app.url_map.iter_rules():
@@ -74,8 +77,13 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
         assert not unknown, f"{rule.rule}: add a builder for {sorted(unknown)} to owner_objects() in this test"
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="tracker.ownership"):
+                response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
             assert response.status_code == 404, (method, url, response.status_code)
+            # The attempt is logged, with who asked and for what.
+            logged = [r.getMessage() for r in caplog.records if r.name == "tracker.ownership"]
+            assert any(f"user {stranger_id}: {method} {url} " in line for line in logged), (method, url, logged)
             checked += 1
     assert checked >= 40
     assert snapshot(app) == before

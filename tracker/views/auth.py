@@ -33,8 +33,10 @@ def _recipient_key() -> str:
 
 def _email_link_limit():
     # Shared: sign-up and reset requests for one address count together.
+    # Only requests that sent an email count (a form with errors answers 422 and sends nothing).
     return limiter.shared_limit(lambda: current_app.config["EMAIL_LINKS_PER_RECIPIENT"], scope="email-link",
-                                key_func=_recipient_key, methods=["POST"])
+                                key_func=_recipient_key, methods=["POST"],
+                                deduct_when=lambda response: response.status_code == 302)
 
 
 @bp.route("/register", methods=["GET", "POST"])

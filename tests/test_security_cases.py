@@ -1,0 +1,90 @@
+"""Security cases of reliability.md not covered elsewhere: fuzzed account forms (case 11) and the
+per-user certificate quota (case 13).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import CeuActivity, User
+
+from support import PASSWORD, Browser, register, sign_up_link, text_of
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+junk = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from([
+        "", " ", "@", "a@", "@b", "a@b", "coder@example.com", "CODER@EXAMPLE.COM ", "x" * 300 + "@example.com",
+        "\x00", "' OR 1=1 --", "<script>", "Mars/Olympus_Mons", "UTC", "../../etc/passwd", "y", "on", "0",
+    ]),
+)
+account_fields = st.fixed_dictionaries(
+    {},
+    optional={name: junk for name in ("email", "password", "time_zone", "remember", "current_password", "new_password")},
+)
+
+
+def users_table(app) -> list[tuple]:
+    with app.app_context():
+        return sorted(map(tuple, db.session.execute(select(User.id, User.email, User.password_hash, User.session_version)).all()))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=account_fields, target=st.sampled_from(["/register", "/login", "/reset", "/reset/not-a-token", "finish", "/settings/", "/settings/password"]))
+def test_account_forms_never_fail_with_a_server_error(app, browser, data, target):
+    if not users_table(app):
+        register(browser)  # coder@example.com, signed in: for the settings forms
+    anonymous = Browser(app.test_client())
+    if target == "finish":
+        # A fresh address each time, so the link is unused and its form really runs.
+        address = f"fuzz{len(users_table(app))}-{abs(hash(repr(data))) % 10**8}@example.com"
+        anonymous.post("/register", {"email": address})
+        target = sign_up_link(app, address)
+    sender = browser if target.startswith("/settings/") else anonymous
+    before = users_table(app)
+    response = sender.post(target, data)
+    assert response.status_code < 500, (target, data, response.status_code)
+    if target in ("/register", "/login", "/reset", "/reset/not-a-token"):
+        # Asking for a link, a failed sign-in or a bad reset link never writes to accounts.
+        assert users_table(app) == before, (target, data)
+
+
+def upload(browser: Browser, content: bytes, name: str = "certificate.png"):
+    return browser.post("/credentials/ceus/new", {
+        "completed_on": "2026-01-10", "title": "Webinar", "ceus": "1", "counts_toward": "aapc",
+        "certificate": (io.BytesIO(content), name),
+    }, content_type="multipart/form-data")
+
+
+def stored_files(app) -> list[Path]:
+    return [p for p in Path(app.config["CERTIFICATE_DIR"]).rglob("*") if p.is_file()]
+
+
+def activities(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(CeuActivity.id)))
+
+
+def test_the_certificate_quota_refuses_a_file_that_would_exceed_it_and_stores_nothing(app, user_browser):
+    app.config["CERTIFICATE_QUOTA_BYTES"] = 2 * len(PNG) + 10  # room for two
+    user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": "5"})
+    assert upload(user_browser, PNG).status_code == 302
+    assert upload(user_browser, PNG).status_code == 302
+    refused = upload(user_browser, PNG)
+    assert refused.status_code == 422
+    assert "delete some old ones first" in text_of(refused)
+    assert activities(app) == 2 and len(stored_files(app)) == 2
+
+    # The quota is per user: someone else still has all of theirs.
+    other = Browser(app.test_client())
+    register(other, email="other@example.com", password=PASSWORD)
+    other.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": "5"})
+    assert upload(other, PNG).status_code == 302
+    assert activities(app) == 3 and len(stored_files(app)) == 3
