@@ -88,3 +88,61 @@ def test_the_certificate_quota_refuses_a_file_that_would_exceed_it_and_stores_no
     other.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": "5"})
     assert upload(other, PNG).status_code == 302
     assert activities(app) == 3 and len(stored_files(app)) == 3
+
+
+# -- every route: GET changes nothing; POST needs the session's CSRF token -------------------------
+
+def every_route(app, ids: dict):
+    """(endpoint, url, methods) of every route, its URL built with the owner's ids."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in TOKEN_ROUTES:
+            continue
+        url = rule.build({name: ids[name] for name in rule.arguments})[1]
+        yield rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"}
+
+
+# Routes that take an emailed secret instead of an id: tested on their own (test_accounts.py,
+# test_reminders.py), the unsubscribe POST being exempt from CSRF on purpose (RFC 8058 one-click).
+TOKEN_ROUTES = {"static", "auth.reset_password", "auth.finish_sign_up", "reminders.unsubscribe"}
+
+
+def test_no_get_changes_anything_for_the_owner(app, clock):
+    from test_every_route_as_a_stranger import owner_objects, snapshot
+
+    owner = Browser(app.test_client())
+    register(owner, email="owner@example.com")
+    ids = owner_objects(app, owner)
+    before = snapshot(app)
+    checked = 0
+    for endpoint, url, methods in every_route(app, ids):
+        if "GET" in methods:
+            response = owner.get(url)
+            assert response.status_code < 500, (url, response.status_code)
+            response.close()
+            assert snapshot(app) == before, f"GET {url} changed the database"
+            checked += 1
+    assert checked >= 25
+
+
+def test_every_post_without_the_sessions_csrf_token_is_refused_and_changes_nothing(app, clock):
+    from test_every_route_as_a_stranger import FORM, owner_objects, snapshot
+
+    owner = Browser(app.test_client())
+    register(owner, email="owner@example.com")
+    ids = owner_objects(app, owner)
+    other = Browser(app.test_client())
+    register(other, email="other@example.com")
+    foreign_token = other.token()
+    before = snapshot(app)
+    checked = 0
+    for endpoint, url, methods in every_route(app, ids):
+        if "POST" not in methods:
+            continue
+        for token in (None, foreign_token, "garbage"):
+            data = dict(FORM, **({"csrf_token": token} if token else {}))
+            response = owner.post(url, data, csrf=False)
+            assert response.status_code == 400, (url, token, response.status_code)
+            checked += 1
+    assert snapshot(app) == before
+    assert checked >= 3 * 30
+    assert owner.get("/settings/").status_code == 200, "still signed in: the refusals ended nothing"
