@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from dataclasses import dataclass
 
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 

@@ -47,17 +47,17 @@ def register():
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        request_ = accounts.request_sign_up(form.email.data, current_app.config["SECRET_KEY"])
+        sign_up = accounts.request_sign_up(form.email.data, current_app.config["SECRET_KEY"])
         try:
             send_sign_up(
-                request_.email,
-                finish_link=None if request_.existing else url_for("auth.finish_sign_up", token=request_.token, _external=True),
+                sign_up.email,
+                finish_link=None if sign_up.existing else url_for("auth.finish_sign_up", token=sign_up.token, _external=True),
                 sign_in_link=url_for("auth.login", _external=True),
                 reset_link=url_for("auth.reset_request", _external=True),
             )
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("could not send a sign-up email")
-        session["sign_up_sent_to"] = request_.email
+        session["sign_up_sent_to"] = sign_up.email
         return redirect(url_for("auth.sign_up_sent"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
