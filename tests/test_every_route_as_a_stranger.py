@@ -6,18 +6,19 @@ parameter this test does not know fails with a message saying what to add below.
 from __future__ import annotations
 
 import io
+import logging
 
 from sqlalchemy import select, update
 
 from tracker.extensions import db
-from tracker.models import ApiToken, CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder
+from tracker.models import ApiToken, CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder, User
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
 from support import Browser, create_plan, register
 
 # Routes that take a secret instead of an object id: public by design, tested on their own.
-PUBLIC = {"static", "auth.reset_password", "reminders.unsubscribe"}
+PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "reminders.unsubscribe"}
 FORM = {
     "action": "done", "on": "2027-02-01", "amount": "1", "unit": "days", "notes": "x", "label": "x", "kind": "other",
     "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",
@@ -69,7 +70,7 @@ def owner_objects(app, owner: Browser) -> dict:
         }
 
 
-def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock):
+def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock, caplog):
     owner = Browser(app.test_client())
     register(owner, email="owner@example.com")
     ids = owner_objects(app, owner)
@@ -79,6 +80,7 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
     register(stranger, email="stranger@example.com")
     create_plan(stranger)  # data of their own, with other ids
     with app.app_context():
+        stranger_id = db.session.execute(select(User.id).where(User.email == "stranger@example.com")).scalar_one()
         _token, secret = api_tokens.create_token(find_user_by_email("stranger@example.com"), "stranger's script")
     bearer = {"Authorization": f"Bearer {secret}"}
     assert stranger.client.get("/api/v1/me", headers=bearer).status_code == 200  # records its first use now
@@ -91,11 +93,16 @@ def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(ap
         assert not unknown, f"{rule.rule}: add a builder for {sorted(unknown)} to owner_objects() in this test"
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            if rule.rule.startswith("/api/"):
-                response = stranger.client.open(url, method=method, headers=bearer, json=API_BODIES.get(rule.endpoint))
-            else:
-                response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="tracker.ownership"):
+                if rule.rule.startswith("/api/"):
+                    response = stranger.client.open(url, method=method, headers=bearer, json=API_BODIES.get(rule.endpoint))
+                else:
+                    response = stranger.get(url) if method == "GET" else stranger.post(url, FORM)
             assert response.status_code == 404, (method, url, response.status_code)
+            # The attempt is logged, with who asked and for what.
+            logged = [r.getMessage() for r in caplog.records if r.name == "tracker.ownership"]
+            assert any(f"user {stranger_id}: {method} {url} " in line for line in logged), (method, url, logged)
             checked += 1
     assert checked >= 40
     assert snapshot(app) == before

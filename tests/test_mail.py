@@ -101,3 +101,20 @@ def test_a_reset_request_still_answers_when_smtp_is_down(app, clock):
     browser.forget_token()
     response = browser.post("/reset", {"email": "coder@example.com"})
     assert response.status_code == 302
+
+
+def test_a_sign_up_request_still_answers_when_smtp_is_down(app, clock, caplog):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    browser = Browser(app.test_client())
+    response = browser.post("/register", {"email": "new@example.com"})
+    assert response.status_code == 302 and response.location == "/register/sent"
+    assert "could not send a sign-up email" in caplog.text
+
+
+def test_the_sign_up_email_arrives_over_smtp(app, clock, smtp_server):
+    controller, recorder = smtp_server
+    app.config.update(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    Browser(app.test_client()).post("/register", {"email": "new@example.com"})
+    [received] = recorder.messages
+    assert received["X-RcptTo"] == "new@example.com"
+    assert "/register/" in received.get_payload()[0].get_payload(decode=True).decode()

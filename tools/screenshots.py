@@ -1,8 +1,9 @@
 """Take screenshots of Rungs' main pages at desktop and phone width, as a new user sees them.
 
-    python tools/screenshots.py http://127.0.0.1:5000 screenshots/
+    python tools/screenshots.py http://127.0.0.1:5000 screenshots/ [instance/outbox]
 
-Registers a fresh account, creates a CPC plan starting 2027-01-04 full time, marks step 2 done
+Registers a fresh account (reading the emailed sign-up link from the server's outbox folder, the
+third argument: the server must run without MAIL_SERVER), creates a CPC plan starting 2027-01-04 full time, marks step 2 done
 three weeks late, then captures the pages. Uses Debian's Chromium (never a downloaded browser).
 """
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 import re
 import sys
 import uuid
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -20,7 +23,17 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-def main(base: str, out: Path) -> None:
+def sign_up_link(outbox: Path, email: str) -> str:
+    """The sign-up link in the newest email to ``email`` in the server's outbox folder."""
+    for path in sorted(outbox.glob("*.eml"), key=lambda f: (f.stat().st_mtime_ns, f.name), reverse=True):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        if message["To"] == email:
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"https?://\S+/register/\S+", body).group(0)
+    raise SystemExit(f"no sign-up email to {email} in {outbox}: is the server running without MAIL_SERVER?")
+
+
+def main(base: str, out: Path, outbox: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     email = f"shot-{uuid.uuid4().hex[:8]}@example.com"
     with sync_playwright() as p:
@@ -29,8 +42,19 @@ def main(base: str, out: Path) -> None:
         page = context.new_page()
         page.goto(f"{base}/")
         page.screenshot(path=out / "welcome-desktop.png", full_page=True)
-        page.goto(f"{base}/register")
-        page.fill("#email", email)
+        for name, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.goto(f"{base}/register")
+            page.screenshot(path=out / f"register-{name}.png", full_page=True)
+            page.fill("#email", email)
+            page.click("main button[type=submit]")
+            page.screenshot(path=out / f"sign-up-sent-{name}.png", full_page=True)
+        page.goto(sign_up_link(outbox, email))
+        for name, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.reload()
+            page.screenshot(path=out / f"finish-sign-up-{name}.png", full_page=True)
+        page.set_viewport_size(SIZES["desktop"])
         page.fill("#password", "correct horse battery")
         page.click("main button[type=submit]")
         page.screenshot(path=out / "new-plan-desktop.png", full_page=True)
@@ -59,4 +83,8 @@ def main(base: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1].rstrip("/"), Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots"))
+    main(
+        sys.argv[1].rstrip("/"),
+        Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots"),
+        Path(sys.argv[3] if len(sys.argv) > 3 else "instance/outbox"),
+    )

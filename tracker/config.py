@@ -57,6 +57,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
+        "SIGN_UP_LINK_MAX_AGE": _int("SIGN_UP_LINK_MAX_AGE", 24 * 3600),
         # Cookies: HttpOnly and SameSite=Lax always; Secure wherever the app is served over HTTPS.
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -75,6 +76,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        # Sign-up and password-reset emails one address may be sent (stops flooding an inbox).
+        "EMAIL_LINKS_PER_RECIPIENT": os.environ.get("EMAIL_LINKS_PER_RECIPIENT") or "5 per 15 minutes",
         "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
         # CEU certificates: stored outside static under random names, served only to their owner.
         "CERTIFICATE_DIR": os.environ.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),

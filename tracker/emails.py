@@ -18,3 +18,34 @@ def send_password_reset(user: User, link: str) -> None:
         html=render_template("email/password_reset.html", **context),
     )
     mailer_from_config(current_app.config).send(message)
+
+
+def send_sign_up(email: str, *, finish_link: str | None, sign_in_link: str, reset_link: str) -> None:
+    """One email per sign-up request: the link that finishes it for a new address
+    (``finish_link``), or, for an address that already has an account, how to get back in."""
+    hours = current_app.config["SIGN_UP_LINK_MAX_AGE"] // 3600
+    context = {"email": email, "link": finish_link, "hours": hours, "sign_in_link": sign_in_link, "reset_link": reset_link}
+    kind = "sign_up" if finish_link else "already_registered"
+    subject = "Finish creating your Rungs account" if finish_link else "You already have a Rungs account"
+    message = build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=email,
+        subject=subject,
+        text=render_template(f"email/{kind}.txt", **context),
+        html=render_template(f"email/{kind}.html", **context),
+    )
+    mailer_from_config(current_app.config).send(message)
+
+
+def send_no_account(email: str, register_link: str) -> None:
+    """A password reset asked for an address with no account: say so (the page said the same thing
+    as for a real account, and one email goes out either way)."""
+    context = {"email": email, "register_link": register_link}
+    message = build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=email,
+        subject="Your Rungs password reset request",
+        text=render_template("email/no_account.txt", **context),
+        html=render_template("email/no_account.html", **context),
+    )
+    mailer_from_config(current_app.config).send(message)

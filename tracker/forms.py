@@ -62,6 +62,9 @@ def _email_field(label: str = "Email") -> EmailAddress:
 
 class RegisterForm(FlaskForm):
     email = _email_field()
+
+
+class FinishSignUpForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Choose a password.")],

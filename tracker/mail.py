@@ -9,6 +9,7 @@ Flask-Mail is deliberately not used: it has no SMTP timeout and skips SMTP entir
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import smtplib
 import ssl
@@ -109,6 +110,10 @@ class SMTPMailer:
             self._connection.send_message(message)
 
 
+# Orders the files one process writes within the same second (names sort in sending order).
+_outbox_sequence = itertools.count(1)
+
+
 class OutboxMailer:
     """Writes each message to ``directory`` as an .eml file (development without SMTP)."""
 
@@ -125,7 +130,7 @@ class OutboxMailer:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
         subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or "message")).strip("-")
-        name = f"{stamp}-{subject[:40].lower()}-{uuid.uuid4().hex[:8]}.eml"
+        name = f"{stamp}-{next(_outbox_sequence):06d}-{subject[:40].lower()}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(bytes(message))
 
 

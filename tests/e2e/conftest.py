@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from e2e.ui import AXE_SCRIPT, CHROMIUM, Person, signed_up_person
+from e2e.ui import AXE_SCRIPT, CHROMIUM, OUTBOXES, Person, signed_up_person
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -61,9 +61,12 @@ def live_server(app):
         target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="rungs-live-server", daemon=True
     )
     thread.start()
+    served = LiveServer(f"http://127.0.0.1:{server.server_port}", app, Path(app.config["MAIL_OUTBOX_DIR"]))
+    OUTBOXES[served.url] = served.outbox
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, Path(app.config["MAIL_OUTBOX_DIR"]))
+        yield served
     finally:
+        OUTBOXES.pop(served.url, None)
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

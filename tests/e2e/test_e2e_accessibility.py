@@ -8,7 +8,18 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from e2e.ui import accessibility_problems, create_plan, expect_flash, plan_steps, sign_out, sign_up, step_item
+from e2e.ui import (
+    PASSWORD,
+    Person,
+    accessibility_problems,
+    create_plan,
+    expect_flash,
+    plan_steps,
+    sign_out,
+    sign_up,
+    sign_up_link,
+    step_item,
+)
 
 CPC = "CPC — Certified Professional Coder"
 DAY = dt.timedelta(days=1)
@@ -29,11 +40,22 @@ def test_every_page_passes_axe_core(page, live_server):
         page.goto(base + path)
         check(path)
     page.goto(base + "/register")
-    page.get_by_role("button", name="Create account").click()  # nothing filled in
+    page.get_by_role("button", name="Email me the link").click()  # nothing filled in
     expect(page.get_by_role("alert")).to_be_visible()
     check("registration with errors")
-
-    person = sign_up(page, base, email="walker@example.com")
+    page.get_by_label("Email", exact=True).fill("walker@example.com")
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    check("check your inbox")
+    page.goto(sign_up_link(base, "walker@example.com"))
+    check("finish sign-up")
+    page.get_by_role("button", name="Create account").click()  # no password
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("finish sign-up with errors")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(base + "/plans/new")
+    person = Person(page, base, "walker@example.com", PASSWORD, "America/New_York")
     check("new plan")
     page.get_by_role("button", name="Create my plan").click()  # no track chosen
     expect(page.get_by_role("alert")).to_be_visible()
@@ -122,7 +144,7 @@ def skip_to_content(page) -> None:
 @pytest.mark.parametrize(
     ("path", "fields"),
     [
-        ("/register", ["email", "password", "time_zone", "Create account"]),
+        ("/register", ["email", "Email me the link"]),
         ("/login", ["email", "password", "remember", "Sign in"]),
         ("/reset", ["email", "Send the link"]),
     ],
@@ -133,6 +155,18 @@ def test_keyboard_reaches_skip_link_then_the_form_in_order(page, live_server, pa
     skip_to_content(page)
 
     assert tab_through(page, last=fields[-1]) == fields
+
+
+def test_keyboard_reaches_the_finish_sign_up_form_in_order(page, live_server):
+    page.goto(live_server.url + "/register")
+    page.get_by_label("Email", exact=True).fill("keys@example.com")
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.goto(sign_up_link(live_server.url, "keys@example.com"))
+
+    skip_to_content(page)
+
+    assert tab_through(page, last="Create account") == ["password", "time_zone", "Create account"]
 
 
 def test_keyboard_reaches_the_new_plan_form_in_order(page, live_server):

@@ -75,3 +75,20 @@ def test_password_reset_through_the_emailed_link(person, live_server):
     sign_out(person)
     page.goto(link)
     expect_flash(page, "expired or was already used")  # a link works once
+
+
+def test_signing_up_again_with_a_registered_email_looks_the_same_and_emails_a_way_back_in(person, live_server):
+    person.goto("/")
+    sign_out(person)
+    page = person.goto("/register")
+    page.get_by_label("Email", exact=True).fill(person.email)
+    page.get_by_role("button", name="Email me the link").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    expect(page.get_by_role("main")).to_contain_text(f"We sent a link to {person.email} to finish creating your account")
+    message = latest_email(live_server.outbox, person.email)
+    assert message["Subject"] == "You already have a Rungs account"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "/register/" not in body
+    page.goto(re.search(r"https?://\S+/login", body).group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")

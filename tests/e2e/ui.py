@@ -59,28 +59,48 @@ class Person:
 
 # -- accounts -------------------------------------------------------------------------------------
 
+# Where each live server's app writes its mail (the live_server fixture fills this in), so that
+# sign-up can open the emailed link knowing only the server's address.
+OUTBOXES: dict[str, Path] = {}
+
+
 def sign_up(page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York") -> Person:
-    """Create an account through the registration form; ends signed in, on the new-plan page."""
+    """Create an account as a person does: enter the email, open the link Rungs emails, choose the
+    password and time zone. Ends signed in, on the new-plan page."""
     page.goto(f"{base}/register")
-    fill_form(page, {"Email": email, "Password": password, "Time zone": zone})
+    fill_form(page, {"Email": email})
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.goto(sign_up_link(base, email))
+    fill_form(page, {"Password": password, "Time zone": zone})
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(f"{base}/plans/new")
     return Person(page, base, email, password, zone)
 
 
+def sign_up_link(base: str, email: str) -> str:
+    """The finish-your-sign-up link in the newest email to ``email`` from the app at ``base``."""
+    body = latest_email(OUTBOXES[base], email).get_body(preferencelist=("plain",)).get_content()
+    found = re.search(r"https?://\S+/register/\S+", body)
+    assert found, f"the newest email to {email} has no sign-up link:\n{body}"
+    return found.group(0)
+
+
 def signed_up_person(page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York") -> Person:
-    """An account made by posting the registration form over HTTP, with its CSRF token, from the
-    page's own cookie jar: the tab is then signed in. Quicker than `sign_up` (no page is drawn);
-    for tests whose subject comes after registration.
+    """An account made by posting the two sign-up forms over HTTP (the email, then the emailed
+    link's password and time zone), with their CSRF tokens, from the page's own cookie jar: the tab
+    is then signed in. Quicker than `sign_up` (no page is drawn); for tests whose subject comes
+    after registration.
     """
-    form = page.request.get(f"{base}/register")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text()).group(1)
-    answer = page.request.post(
-        f"{base}/register",
-        form={"csrf_token": token, "email": email, "password": password, "time_zone": zone},
-        max_redirects=0,
-    )
-    assert answer.status == 302, f"registration answered {answer.status}: {answer.text()[:500]}"
+    def post(url: str, fields: dict[str, str]):
+        form = page.request.get(url)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text()).group(1)
+        answer = page.request.post(url, form={"csrf_token": token, **fields}, max_redirects=0)
+        assert answer.status == 302, f"{url} answered {answer.status}: {answer.text()[:500]}"
+        return answer
+
+    post(f"{base}/register", {"email": email})
+    post(sign_up_link(base, email), {"password": password, "time_zone": zone})
     return Person(page, base, email, password, zone)
 
 
@@ -128,7 +148,7 @@ def expect_flash(page: Page, text: str) -> None:
 
 def latest_email(outbox: Path, to: str):
     """The newest message the app wrote to its file outbox for ``to`` (an EmailMessage)."""
-    files = sorted(outbox.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    files = sorted(outbox.glob("*.eml"), key=lambda path: (path.stat().st_mtime_ns, path.name))
     messages = [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in files]
     mine = [m for m in messages if to in m["To"]]
     assert mine, f"no email to {to} in {outbox} (found {len(messages)})"

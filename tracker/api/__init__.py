@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import NoReturn
 
 from flask import Flask, g, request
 from flask_smorest import Api, abort
@@ -18,6 +19,7 @@ from ..domain.zones import local_today
 from ..services import api_tokens
 from ..services.errors import Invalid, NotFound
 from ..services.transaction import atomic
+from ..views import ownership_log
 
 PREFIX = "/api/v1"
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist; such URLs answer 404
@@ -87,12 +89,19 @@ def call(action: Callable, *args, fields: Mapping[str, str] | None = None, **kwa
     except Invalid as error:
         field = (fields or {}).get(error.field, error.field)
         abort(422, message=error.message, errors={"json": {field: [error.message]}})
-    except NotFound:
-        abort(404, message="No such object.")
+    except NotFound as error:
+        not_found(str(error))
 
 
 def checked_id(value: int) -> int:
     """An id from the URL; one that cannot exist is simply not found."""
     if not 0 < value <= MAX_ID:
-        abort(404, message="No such object.")
+        not_found(f"id {value}")
     return value
+
+
+def not_found(what: str) -> NoReturn:
+    """Answer 404 for ``what`` (not the token owner's, or gone), and log who asked for it."""
+    ownership_log.warning("not found for user %s: %s %s (%s: not theirs, or gone)",
+                          g.api_user.id, request.method, request.path, what)
+    abort(404, message="No such object.")

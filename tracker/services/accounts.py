@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.zones import is_valid_zone
 from ..extensions import db
@@ -16,6 +18,7 @@ from .transaction import commit
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 _RESET_SALT = "rungs.password-reset"
+_SIGN_UP_SALT = "rungs.sign-up"
 
 
 def normalize_email(email: str) -> str:
@@ -39,7 +42,11 @@ def check_password_rules(password: str, *, field: str = "password", email: str |
 
 
 def register(email: str, password: str, time_zone: str) -> User:
-    """Create an account; the email must be new, the password long enough, the zone real."""
+    """Create an account at once; the email must be new, the password long enough, the zone real.
+
+    The web's sign-up reaches this only through an emailed link (`request_sign_up`); operators
+    call it directly (`flask users create`).
+    """
     email = normalize_email(email)
     if not is_valid_zone(time_zone):
         raise Invalid("time_zone", "Choose a time zone from the list.")
@@ -48,8 +55,47 @@ def register(email: str, password: str, time_zone: str) -> User:
         raise Invalid("email", "An account with this email already exists. Sign in, or reset your password.")
     user = User(email=email, password_hash=hash_password(password), time_zone=time_zone)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the other one won.
+        db.session.rollback()
+        raise Invalid("email", "An account with this email already exists. Sign in, or reset your password.") from None
     return user
+
+
+# -- sign-up by emailed link ------------------------------------------------------------------
+# Registration answers the same whether or not an address has an account: it always sends one
+# email. A new address gets a signed, expiring link that finishes sign-up; a known one is told it
+# already has an account. The link is stateless: it names the address, and once the account
+# exists it no longer works (so it works once).
+
+@dataclass(frozen=True)
+class SignUpRequest:
+    """What to send to ``email``: the finishing ``token``, or news of the ``existing`` account."""
+
+    email: str
+    token: str
+    existing: User | None
+
+
+def request_sign_up(email: str, secret_key: str) -> SignUpRequest:
+    """The email a sign-up request for ``email`` calls for (the caller sends it and says the same
+    thing whatever this returns)."""
+    email = normalize_email(email)
+    token = URLSafeTimedSerializer(secret_key, salt=_SIGN_UP_SALT).dumps({"email": email})
+    return SignUpRequest(email=email, token=token, existing=find_user_by_email(email))
+
+
+def email_for_sign_up_token(token: str, secret_key: str, max_age: int) -> str | None:
+    """The address a valid, unexpired sign-up token names; None for a bad or expired one."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_SIGN_UP_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str) or "@" not in data["email"]:
+        return None
+    return data["email"]
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -507,6 +507,31 @@ def last_sweep() -> WorkerStatus | None:
     return db.session.get(WorkerStatus, WORKER)
 
 
+# A sweep may run late (a slow SMTP server, a busy machine); this many intervals without one
+# means the worker is down or stuck.
+STALE_AFTER_SWEEPS = 3
+
+
+@dataclass(frozen=True)
+class SweepHealth:
+    """How recently the reminder worker swept, for /healthz."""
+
+    last_sweep: dt.datetime | None
+    age_seconds: int | None
+    stale_after_seconds: int
+    stale: bool
+
+
+def sweep_health(now: dt.datetime, sweep_seconds: int) -> SweepHealth:
+    """The last sweep's time and age; stale when older than a few sweep intervals, or when no
+    worker has ever swept this database."""
+    status = last_sweep()
+    last = status.last_sweep_at if status else None
+    age = round((now - last).total_seconds()) if last else None
+    limit = STALE_AFTER_SWEEPS * sweep_seconds
+    return SweepHealth(last, age, limit, age is None or age > limit)
+
+
 # -- emails ---------------------------------------------------------------------------------------
 
 def _serializer() -> URLSafeSerializer:

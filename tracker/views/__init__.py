@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import NoReturn
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -25,11 +27,24 @@ def show_error(form: FlaskForm, error: Invalid, fallback: str | None = None) -> 
         form.form_errors.append(error.message)
 
 
+# Asking for an object that is not yours (or no longer exists) is logged: a run of these from one
+# account is someone walking ids.
+ownership_log = logging.getLogger("tracker.ownership")
+
+
 def or_404(call, *args, **kwargs):
-    """Run a lookup; NotFound (no such object, or someone else's) becomes a 404."""
+    """Run a lookup; NotFound (no such object, or someone else's) becomes a 404, and is logged."""
     from ..services.errors import NotFound
 
     try:
         return call(*args, **kwargs)
-    except NotFound:
-        abort(404)
+    except NotFound as error:
+        not_found(str(error))
+
+
+def not_found(what: str) -> NoReturn:
+    """Answer 404 for ``what`` (not the user's, or gone), and log who asked for it."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    ownership_log.warning("not found for user %s: %s %s (%s: not theirs, or gone)",
+                          user_id, request.method, request.path, what)
+    abort(404)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import smtplib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..emails import send_password_reset
+from ..emails import send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
 from ..services import accounts
 from ..services.errors import Invalid
-from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from ..forms import FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from . import show_error
 
 bp = Blueprint("auth", __name__)
@@ -26,21 +26,81 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
+def _recipient_key() -> str:
+    """Limit the emails one address receives (sign-up and reset links), whoever asks for them."""
+    return "email-link:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _email_link_limit():
+    # Shared: sign-up and reset requests for one address count together.
+    # Only requests that sent an email count (a form with errors answers 422 and sends nothing).
+    return limiter.shared_limit(lambda: current_app.config["EMAIL_LINKS_PER_RECIPIENT"], scope="email-link",
+                                key_func=_recipient_key, methods=["POST"],
+                                deduct_when=lambda response: response.status_code == 302)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@_email_link_limit()
 def register():
+    """Step one of sign-up: an email address. The answer is the same for every address."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        sign_up = accounts.request_sign_up(form.email.data, current_app.config["SECRET_KEY"])
         try:
-            user = accounts.register(form.email.data, form.password.data, form.time_zone.data)
+            send_sign_up(
+                sign_up.email,
+                finish_link=None if sign_up.existing else url_for("auth.finish_sign_up", token=sign_up.token, _external=True),
+                sign_in_link=url_for("auth.login", _external=True),
+                reset_link=url_for("auth.reset_request", _external=True),
+            )
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.exception("could not send a sign-up email")
+        session["sign_up_sent_to"] = sign_up.email
+        return redirect(url_for("auth.sign_up_sent"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/register/sent")
+def sign_up_sent():
+    email = session.get("sign_up_sent_to")
+    if not email:
+        return redirect(url_for("auth.register"))
+    return render_template(
+        "auth/sign_up_sent.html", email=email,
+        hours=current_app.config["SIGN_UP_LINK_MAX_AGE"] // 3600,
+        # Without a mail server (development) the email is a file: say where, never in production.
+        outbox=None if current_app.config.get("MAIL_SERVER") or current_app.config.get("RUNGS_ENV") == "production"
+        else current_app.config["MAIL_OUTBOX_DIR"],
+    )
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def finish_sign_up(token: str):
+    """Step two, from the emailed link: choose a password and time zone; the account is made."""
+    email = accounts.email_for_sign_up_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["SIGN_UP_LINK_MAX_AGE"]
+    )
+    if email is None:
+        flash("That sign-up link has expired or is not valid. Enter your email again for a new one.", "error")
+        return redirect(url_for("auth.register"))
+    if accounts.find_user_by_email(email) is not None:
+        # Only the mailbox's owner holds this link, so saying so reveals nothing new.
+        flash("This link was already used: your account exists. Sign in.", "info")
+        return redirect(url_for("auth.login"))
+    form = FinishSignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(email, form.password.data, form.time_zone.data)
         except Invalid as error:
             show_error(form, error)
         else:
+            session.pop("sign_up_sent_to", None)
             login_user(user)
             flash("Welcome to Rungs. Start with a plan for your first coding job.", "success")
             return redirect(url_for("plans.new"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+    return render_template("auth/finish_sign_up.html", form=form, email=email), 422 if form.errors else 200
 
 
 def _account_key() -> str:
@@ -84,16 +144,20 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@_email_link_limit()
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
-        if user is not None:
-            token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-            try:
+        try:
+            # One email either way: a reset link, or word that this address has no account.
+            if user is not None:
+                token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
                 send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
-            except (smtplib.SMTPException, OSError):
-                current_app.logger.exception("could not send a password reset email")
+            else:
+                send_no_account(accounts.normalize_email(form.email.data), url_for("auth.register", _external=True))
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.exception("could not send a password reset email")
         # The same answer whether or not the address has an account.
         flash("If that address has an account, we have sent it a link to choose a new password. "
               "The link works once, for one hour.", "info")

@@ -19,7 +19,7 @@ from ..forms import (
 )
 from ..services import credentials as service
 from ..services.errors import Invalid
-from . import or_404, show_error, user_today
+from . import not_found, or_404, show_error, user_today
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -132,7 +132,7 @@ def setup(body: str):
     rules = or_404(service.rules_for, body)
     row = service.get_setup(current_user, body)
     if row is None:
-        abort(404)
+        not_found(f"{body} cycle settings")
     form = RenewalSetupForm(obj=row if request.method == "GET" else None)
     if request.method == "GET":
         form.renewal_month.data = row.renewal_month or 0

@@ -9,6 +9,9 @@ from werkzeug.http import HTTP_STATUS_CODES
 from ..catalog import CatalogError
 from ..extensions import db
 
+# Pages that email a link: their limit counts emails to one address, not sign-in attempts.
+EMAIL_LINK_ENDPOINTS = {"auth.register", "auth.reset_request"}
+
 
 def _answer(error, code: int, title: str, message: str):
     """The error page, or under /api/ the same answer as JSON (the API's error shape)."""
@@ -60,8 +63,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         # One message whatever the reason (account or address), so it tells an attacker nothing.
-        return _answer(error, 429, "Too many attempts",
-                       "Too many sign-in attempts. Wait a few minutes, then try again.")
+        if request.endpoint in EMAIL_LINK_ENDPOINTS:
+            message = "Several emails were already sent to this address. Wait a few minutes, then try again."
+        else:
+            message = "Too many sign-in attempts. Wait a few minutes, then try again."
+        return _answer(error, 429, "Too many attempts", message)
 
     @app.errorhandler(CatalogError)
     def catalog_error(error):

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
+from sqlalchemy import text
 
+from ..extensions import db
 from ..forms import ConfirmForm
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
+from ..services import reminders as reminder_service
 from . import user_today
 
 bp = Blueprint("main", __name__)
@@ -33,23 +36,23 @@ def dashboard():
 
 @bp.route("/healthz")
 def healthz():
-    """For load balancers and operators: the database answers, and when the reminder worker last swept."""
-    from sqlalchemy import text
-
-    from ..extensions import db
-    from ..services import reminders as reminder_service
-
+    """For load balancers and operators: the database answers, and when the reminder worker last
+    swept (``last_sweep_stale`` once that is more than a few sweep intervals ago, or never)."""
     try:
         db.session.execute(text("SELECT 1"))
-        status = reminder_service.last_sweep()
-    except Exception:
+        sweeps = reminder_service.sweep_health(
+            dt.datetime.now(dt.timezone.utc), current_app.config["REMINDER_SWEEP_SECONDS"]
+        )
+    except Exception as error:
         db.session.rollback()
+        # The reason goes to the log, never to whoever asks.
+        current_app.logger.error("health check: the database is unreachable: %s: %s", type(error).__name__, error)
         return {"status": "error", "database": "unreachable"}, 503
-    last = status.last_sweep_at if status else None
-    age = (dt.datetime.now(dt.timezone.utc) - last).total_seconds() if last else None
     return {
         "status": "ok",
         "database": "ok",
-        "last_sweep": last.isoformat() if last else None,
-        "last_sweep_age_seconds": round(age) if age is not None else None,
+        "last_sweep": sweeps.last_sweep.isoformat() if sweeps.last_sweep else None,
+        "last_sweep_age_seconds": sweeps.age_seconds,
+        "last_sweep_stale": sweeps.stale,
+        "stale_after_seconds": sweeps.stale_after_seconds,
     }
