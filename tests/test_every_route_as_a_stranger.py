@@ -15,7 +15,7 @@ from tracker.models import CeuActivity, ChecklistItem, Cost, Credential, Experie
 from support import Browser, create_plan, register
 
 # Routes that take a secret instead of an object id: public by design, tested on their own.
-PUBLIC = {"static", "auth.reset_password", "reminders.unsubscribe"}
+PUBLIC = {"static", "auth.reset_password", "reminders.unsubscribe", "calendar.feed"}
 FORM = {
     "action": "done", "on": "2027-02-01", "amount": "1", "unit": "days", "notes": "x", "label": "x", "kind": "other",
     "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",
