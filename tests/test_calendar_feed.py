@@ -16,7 +16,7 @@ from tracker.services.secrets import digest
 
 from support import Browser, create_plan, register, text_of
 
-FEED_URL = re.compile(r'id="feed-url" value="(http://localhost/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)"')
+FEED_URL = re.compile(r'id="feed-url"[^>]*>(http://localhost/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)</textarea>')
 
 
 def turn_on_feed(browser: Browser) -> tuple[str, str]:
