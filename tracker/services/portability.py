@@ -685,7 +685,7 @@ def _restore_preferences(user: User, top: _Doc) -> None:
     doc = _Doc(top.raw("reminder_preferences"), "reminder_preferences",
                {"paused", "disabled_kinds", "offsets", "send_hour", "digest_weekday"})
     disabled = doc.items("disabled_kinds")
-    unknown = [k for k in disabled if k not in reminder_rules.KINDS]
+    unknown = [k for k in disabled if not isinstance(k, str) or k not in reminder_rules.KINDS]
     if unknown:
         raise Invalid(doc.at("disabled_kinds"), f"{unknown[0]!r} is not a kind of reminder Rungs knows.")
     offsets = doc.raw("offsets")
