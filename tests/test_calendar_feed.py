@@ -67,6 +67,8 @@ def test_feed_parses_back_with_the_plans_projected_dates_and_stable_uids(app, us
     assert "Rungs" in str(calendar["PRODID"])
     assert str(calendar["X-WR-CALNAME"]) == "Rungs"
     assert str(calendar["X-WR-TIMEZONE"]) == "America/New_York"
+    assert calendar["REFRESH-INTERVAL"].dt == dt.timedelta(hours=12)
+    assert b"X-PUBLISHED-TTL:PT12H" in anonymous.get(path).data
     found = events(calendar)
     for milestone_id, title, schedule in steps:
         event = found[f"milestone-{milestone_id}@rungs"]

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
 
 from ..extensions import db
@@ -127,7 +127,7 @@ def items_for(user: User, today: dt.date) -> list[CalendarItem]:
             amount = f"{'About ' if duty.duty.approximate else ''}${duty.amount}"
             items.append(CalendarItem(
                 uid=f"duty-{body.id}-{duty.duty.key}-{duty.due_on.isoformat()}", on=duty.due_on,
-                summary=f"{duty.duty.title} ({amount})", description=f"{amount}. {duty.duty.note}".strip(),
+                summary=f"{duty.duty.title} ({amount})", description=duty.duty.note or f"{amount}.",
                 categories=("Rungs", "Fees"),
             ))
     for update in credential_service.code_set_dates_between(today, today + HORIZON):
@@ -154,7 +154,7 @@ def to_ical(items: list[CalendarItem], *, name: str, time_zone: str, now: dt.dat
     calendar.add("name", name)
     calendar.add("x-wr-timezone", time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())  # the older name (Outlook)
     stamp = now.astimezone(dt.timezone.utc)
     for item in items:
         event = Event()
