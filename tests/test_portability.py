@@ -372,3 +372,22 @@ def test_cli_exports_and_imports_with_the_certificates_beside(app, rich, empty, 
     assert result.exit_code == 1
     assert "already has data" in result.output
     assert runner.invoke(args=["data", "export", "nobody@example.com", str(target)]).exit_code == 1
+
+
+def test_a_plan_of_every_template_survives_the_round_trip(app, clock):
+    from tracker.services.catalog import current_catalog
+
+    with app.app_context():
+        from tracker.services import accounts
+
+        source = accounts.register("every@example.com", "correct horse battery", "UTC")
+        templates = sorted(current_catalog().templates)
+        for template_id in templates:
+            for pace in ("full_time", "part_time"):
+                plan_service.create_plan(source, template_id, dt.date(2026, 12, 1), pace, TODAY)
+        document, archive = export("every@example.com")
+        target = accounts.register("copy@example.com", "correct horse battery", "UTC")
+        portability.import_account(target, json.dumps(document).encode(), archive, TODAY)
+        again, _ = export("copy@example.com")
+    assert len(document["plans"]) == 2 * len(templates) >= 8
+    assert normalised(again) == normalised(document)

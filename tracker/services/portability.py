@@ -58,6 +58,8 @@ FORMAT = "rungs-export"
 VERSION = 1
 MAX_DOCUMENT_BYTES = 8_000_000
 MAX_ITEMS = 5_000  # per list: far above any real account, far below a memory problem
+# Lists whose every entry is checked against all the others (cycles, overlapping gaps): kept shorter.
+MAX_CHECKED_AGAINST_ALL = 500
 MAX_TEXT = 10_000
 MAX_ZIP_ENTRIES = 5_000
 CERTIFICATE_FILE = re.compile(r"[0-9]{4,6}\.(pdf|png|jpg)")
@@ -286,12 +288,12 @@ class _Doc:
             raise Placed(self.at(key), "must be a date and time with its offset, like 2026-11-23T15:00:00+00:00.")
         return instant.astimezone(dt.timezone.utc)
 
-    def items(self, key: str) -> list[Any]:
+    def items(self, key: str, limit: int = MAX_ITEMS) -> list[Any]:
         value = self.raw(key)
         if not isinstance(value, list):
             raise Placed(self.at(key), "must be a list ([…]).")
-        if len(value) > MAX_ITEMS:
-            raise Placed(self.at(key), f"has more than {MAX_ITEMS:,} entries.")
+        if len(value) > limit:
+            raise Placed(self.at(key), f"has more than {limit:,} entries.")
         return value
 
 
@@ -477,15 +479,16 @@ def _restore_milestone(plan: Plan, entry: Any, path: str, position: int, steps: 
     if step_key is not None and (not isinstance(step_key, str) or step_key not in steps):
         raise Invalid(doc.at("step_key"), f"{step_key!r} is not a step of the plan's template.")
     duration = _Doc(doc.raw("duration"), doc.at("duration"), {"amount", "unit"})
+    title = doc.text("title")
     try:
-        title = plan_service.check_milestone_title(doc.text("title"))
+        plan_service.check_milestone_title(title)  # kept as written: template titles are stored verbatim
         notes = plan_service.check_notes(doc.text("notes", optional=True))
         amount = duration.number("amount", low=0, high=10**6)
         unit = plan_service.check_duration(amount, duration.text("unit", limit=10))
     except Invalid as error:
         raise _under(path if error.field in ("title", "notes") else duration.path, error) from None
     milestone = Milestone(
-        position=position, step_key=step_key, title=title, description=doc.text("description", optional=True).strip(),
+        position=position, step_key=step_key, title=title, description=doc.text("description", optional=True),
         duration_amount=amount, duration_unit=unit.value, notes=notes,
         started_on=doc.day("started_on", optional=True), completed_on=doc.day("completed_on", optional=True),
     )
@@ -497,8 +500,9 @@ def _restore_milestone(plan: Plan, entry: Any, path: str, position: int, steps: 
     for index, item in enumerate(doc.items("checklist")):
         at = f"{path}.checklist[{index}]"
         entry_ = _Doc(item, at, {"label", "done_on"})
+        label = entry_.text("label")
         try:
-            label = plan_service.check_checklist_label(entry_.text("label"))
+            plan_service.check_checklist_label(label)  # kept as written, like template items
         except Invalid as error:
             raise _under(at, error) from None
         milestone.checklist.append(ChecklistItem(position=index + 1, label=label, done_on=entry_.day("done_on", optional=True)))
@@ -624,7 +628,7 @@ def _restore_activities(user: User, top: _Doc, certificates: _Certificates, toda
 
 def _restore_submissions(user: User, top: _Doc, today: dt.date) -> None:
     seen: set[tuple[str, dt.date]] = set()
-    for index, item in enumerate(top.items("cycle_submissions")):
+    for index, item in enumerate(top.items("cycle_submissions", MAX_CHECKED_AGAINST_ALL)):
         path = f"cycle_submissions[{index}]"
         doc = _Doc(item, path, {"body", "cycle_end", "submitted_on"})
         body, cycle_end, submitted_on = doc.text("body", limit=20), doc.day("cycle_end"), doc.day("submitted_on")
@@ -655,7 +659,7 @@ def _restore_ladder(user: User, top: _Doc, today: dt.date) -> None:
             raise _under(doc.path, error) from None
         db.session.add(LadderProfile(user_id=user.id, rung_key=rung, coding_started_on=started_on, specialties=specialties))
     gaps: list[ExperienceGap] = []
-    for index, item in enumerate(ladder.items("gaps")):
+    for index, item in enumerate(ladder.items("gaps", MAX_CHECKED_AGAINST_ALL)):
         path = f"ladder.gaps[{index}]"
         doc = _Doc(item, path, {"starts_on", "ends_on"})
         gap = ExperienceGap(user_id=user.id, starts_on=doc.day("starts_on"), ends_on=doc.day("ends_on"))
