@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ..domain import reminders as reminder_rules
 from ..domain.zones import is_valid_zone
@@ -408,10 +408,12 @@ def import_account(user: User, document_bytes: bytes, certificates_zip: bytes | 
         db.session.rollback()
         _remove(written)
         raise
-    except SQLAlchemyError:
+    except (IntegrityError, DataError):
+        # The checks above should leave nothing for the database to refuse; if it still does,
+        # the file is at fault (say, one thing listed twice), not the server.
         db.session.rollback()
         _remove(written)
-        raise Invalid("file", "The file contradicts itself (two entries where only one may be): nothing was imported.") from None
+        raise Invalid("file", "The database refused the file's contents (something listed twice?): nothing was imported.") from None
     except BaseException:
         db.session.rollback()
         _remove(written)
