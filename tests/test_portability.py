@@ -391,3 +391,28 @@ def test_a_plan_of_every_template_survives_the_round_trip(app, clock):
         again, _ = export("copy@example.com")
     assert len(document["plans"]) == 2 * len(templates) >= 8
     assert normalised(again) == normalised(document)
+
+
+def test_an_upload_over_the_request_limit_answers_413_and_changes_nothing(app, rich, empty):
+    _browser, document, archive = rich
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    with app.app_context():
+        before = row_counts()
+    response = empty.post("/settings/import", {
+        "data_file": (io.BytesIO(json.dumps(document).encode() + b" " * 20_000), "d.json"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 413
+    with app.app_context():
+        assert row_counts() == before
+
+
+def test_a_certificate_missing_on_disk_is_left_out_of_the_export(app, rich, empty):
+    with app.app_context():
+        me = user()
+        activity = db.session.execute(select(CeuActivity).where(CeuActivity.user_id == me.id, CeuActivity.title == "Webinar")).scalar_one()
+        credential_service.certificate_path(me, activity).unlink()
+        document, archive = export()
+        assert next(a for a in document["ceu_activities"] if a["title"] == "Webinar")["certificate"] is None
+        assert zipfile.ZipFile(io.BytesIO(archive)).namelist() == ["0001.png"]
+        portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
+        assert normalised(export("fresh@example.com")[0]) == normalised(document)
