@@ -179,6 +179,7 @@ def plan_view(plan: Plan, today: dt.date) -> PlanView:
 # export (services/portability.py) all go through them.
 
 def check_pace(pace: str) -> None:
+    """Full time or part time (the paces templates scale durations by)."""
     if pace not in PACES:
         raise Invalid("pace", f"Choose a pace: {', '.join(PACE_LABELS[p] for p in PACES)}.")
 
@@ -207,6 +208,7 @@ def check_duration(amount: int, unit: str) -> Unit:
 
 
 def check_milestone_title(title: str) -> str:
+    """A milestone's name, trimmed; Invalid when empty or longer than 200 characters."""
     title = title.strip()
     if not title:
         raise Invalid("title", "Give the milestone a name.")
@@ -216,12 +218,14 @@ def check_milestone_title(title: str) -> str:
 
 
 def check_notes(notes: str) -> str:
+    """A step's notes, trimmed; at most 10,000 characters."""
     if len(notes) > 10_000:
         raise Invalid("notes", "Notes can be at most 10,000 characters.")
     return notes.strip()
 
 
 def check_checklist_label(label: str) -> str:
+    """A checklist item's text, trimmed; Invalid when empty or longer than 200 characters."""
     label = label.strip()
     if not label:
         raise Invalid("label", "Say what the item is.")

@@ -202,6 +202,7 @@ def export_json(user: User, now: dt.datetime) -> bytes:
 
 
 def has_certificates(user: User) -> bool:
+    """Whether any CEU activity of the user has a certificate (the ZIP is worth offering)."""
     return db.session.execute(
         select(exists().where(CeuActivity.user_id == user.id, CeuActivity.certificate_file.is_not(None)))
     ).scalar_one()
