@@ -22,7 +22,7 @@ from tracker.services import portability
 from tracker.services import reminders as reminder_service
 from tracker.services.errors import Invalid
 
-from support import Browser, create_plan, register, text_of
+from support import Browser, register, text_of
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
