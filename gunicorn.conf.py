@@ -6,6 +6,10 @@ Web workers only serve requests: the reminder scheduler never starts here (it is
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from tracker.logs import RedactingFilter
+
 wsgi_app = "tracker:create_app()"
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() * 2 + 1, 8))
@@ -16,5 +20,19 @@ graceful_timeout = 30
 preload_app = False
 accesslog = "-"
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with secrets in URLs (the calendar feed's token) redacted from the access
+    line and from error messages, as in the app's own request log."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, RedactingFilter) for f in log.filters):
+                log.addFilter(RedactingFilter())
+
+
+logger_class = RedactingLogger
 # Trust X-Forwarded-* only from a proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

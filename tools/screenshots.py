@@ -78,6 +78,10 @@ def main(base: str, out: Path, outbox: Path) -> None:
             page.goto(plan_url)
             page.locator("ol.milestones > li").nth(2).locator("h3 a").click()
             page.screenshot(path=out / f"milestone-{name}.png", full_page=True)
+            # Settings right after turning the calendar feed on (its address is shown this once).
+            page.goto(f"{base}/settings/")
+            page.get_by_role("button", name=re.compile("Turn on the calendar feed|Rotate address")).click()
+            page.screenshot(path=out / f"settings-{name}.png", full_page=True)
         browser.close()
     print(f"screenshots in {out}")
 

@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     reminder_service.register()  # outbox rows follow every write, in the same transaction
 
-    from .views import auth, credentials, errors, ladder, main, plans, reminders, settings
+    from .views import auth, calendar, credentials, errors, ladder, main, plans, reminders, settings
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(credentials.bp)
     app.register_blueprint(ladder.bp)
     app.register_blueprint(reminders.bp)
+    app.register_blueprint(calendar.bp)
     errors.register(app)
 
     from . import api

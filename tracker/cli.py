@@ -15,6 +15,7 @@ users = AppGroup("users", help="Manage user accounts.")
 reminders = AppGroup("reminders", help="Plan, send and list reminder emails.")
 plans = AppGroup("plans", help="Check the plan templates and career data in plans/.")
 tokens = AppGroup("tokens", help="Personal access tokens for the JSON API (/api/v1).")
+data = AppGroup("data", help="Export a user's data to a file, or import it into an empty account.")
 
 
 @users.command("create")
@@ -140,6 +141,54 @@ def revoke_token(email: str, token_id: int) -> None:
     click.echo(f"Revoked token {token_id}.")
 
 
+def _certificates_beside(path: Path) -> Path:
+    """Where the certificates ZIP of an export file goes: data.json → data.certificates.zip."""
+    return path.with_name(f"{path.stem}.certificates.zip")
+
+
+@data.command("export")
+@click.argument("email")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_data(email: str, file: Path) -> None:
+    """Write everything of EMAIL's to FILE (JSON), and their certificates to FILE's .certificates.zip."""
+    import datetime as dt
+
+    from .services import portability
+
+    user = _user(email)
+    file.write_bytes(portability.export_json(user, dt.datetime.now(dt.timezone.utc)))
+    click.echo(f"Wrote {file}")
+    if portability.has_certificates(user):
+        zip_path = _certificates_beside(file)
+        zip_path.write_bytes(portability.export_certificates(user))
+        click.echo(f"Wrote {zip_path}")
+
+
+@data.command("import")
+@click.argument("email")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--certificates", "zip_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The certificates ZIP (default: FILE's .certificates.zip when it exists).")
+def import_data(email: str, file: Path, zip_path: Path | None) -> None:
+    """Restore FILE (a Rungs export) into EMAIL's account, which must be empty. All or nothing."""
+    import datetime as dt
+
+    from .domain.zones import local_today
+    from .services import portability
+
+    user = _user(email)
+    if zip_path is None and _certificates_beside(file).is_file():
+        zip_path = _certificates_beside(file)
+    try:
+        counts = portability.import_account(
+            user, file.read_bytes(), zip_path.read_bytes() if zip_path else None,
+            local_today(user.time_zone, dt.datetime.now(dt.timezone.utc)),
+        )
+    except Invalid as error:
+        raise click.ClickException(f"nothing was imported: {error.field}: {error.message}") from None
+    click.echo("Imported " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()) + ".")
+
+
 @click.command("worker")
 @click.option("--every", "seconds", type=click.IntRange(min=1), default=None, help="Seconds between sweeps (default REMINDER_SWEEP_SECONDS, 60).")
 def worker(seconds: int | None) -> None:
@@ -156,3 +205,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(tokens)
     app.cli.add_command(worker)
+    app.cli.add_command(data)

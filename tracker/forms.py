@@ -124,6 +124,24 @@ class ProfileForm(FlaskForm):
         self.time_zone.choices = zone_choices()
 
 
+class ImportForm(FlaskForm):
+    data_file = FileField("Data file (rungs-data-….json)", render_kw={"accept": ".json,application/json"})
+    certificates_file = FileField(
+        "Certificates (rungs-certificates-….zip)",
+        description="Only needed when your export has certificates.",
+        render_kw={"accept": ".zip,application/zip"},
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to confirm.")],
+        description="To confirm that it is you.",
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class NewPlanForm(FlaskForm):
     template = RadioField("Certification track", validators=[InputRequired("Choose a certification track.")])
     start_date = DateField("Start date", validators=[InputRequired("Enter the day you start, like 2027-01-04.")])

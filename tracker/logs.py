@@ -1,10 +1,41 @@
 """Logging: plain lines by default, JSON lines with LOG_FORMAT=json (one object per record), and
-one record per request with method, path, status, duration and user id (never bodies or tokens)."""
+one record per request with method, path, status, duration and user id (never bodies or tokens).
+
+Secrets that travel in a URL (the calendar feed's token) are redacted from every line: the request
+record, werkzeug's and gunicorn's access lines (gunicorn.conf.py uses :func:`redact`), and errors.
+"""
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+
+# A calendar feed address is /calendar/<token>.ics: the whole path after /calendar/ is secret.
+_FEED_PATH = re.compile(r"/calendar/[^\s?\"'#]+")
+# Rungs' secrets carry a readable prefix (rungs_cal_..., rungs_pat_...), wherever they appear.
+_SECRET = re.compile(r"rungs_[a-z]{3}_[A-Za-z0-9_-]{16,}")
+
+
+def redact(text: str) -> str:
+    """``text`` with feed addresses and Rungs secrets replaced by ``<redacted>``."""
+    if "/calendar/" not in text and "rungs_" not in text:
+        return text
+    return _SECRET.sub("<redacted>", _FEED_PATH.sub("/calendar/<redacted>.ics", text))
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts secrets from a record's message and fields before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict) and isinstance(fields.get("path"), str):
+            record.fields = {**fields, "path": redact(fields["path"])}
+        return True
 
 from flask import Flask, g, request
 
@@ -34,6 +65,7 @@ def configure(app: Flask) -> None:
             handler.setFormatter(JSONFormatter())
         else:
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(RedactingFilter())
         root = logging.getLogger()
         root.handlers[:] = [handler]
         root.setLevel(logging.INFO)
@@ -54,10 +86,10 @@ def configure(app: Flask) -> None:
             user = g.get("_login_user")
             fields = {
                 "method": request.method,
-                "path": request.path,  # without the query string: it may carry tokens
+                "path": redact(request.path),  # no query string, no feed token: they may carry secrets
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": user.id if getattr(user, "is_authenticated", False) else None,
             }
-            requests.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields})
+            requests.info("%s %s %s", request.method, fields["path"], response.status_code, extra={"fields": fields})
         return response

@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.zones import is_valid_zone
@@ -140,6 +140,22 @@ def update_profile(user: User, email: str, time_zone: str) -> None:
     user.email = email
     user.time_zone = time_zone
     commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete the account after checking its password: every row of the user (the database
+    cascades from ``users``), then the certificates folder. Files go after the commit, so a failed
+    commit leaves the account whole."""
+    import shutil
+
+    from .credentials import certificate_folder
+
+    if not verify_password(user.password_hash, password or ""):
+        raise Invalid("password", "That is not your password: nothing was deleted.")
+    folder = certificate_folder(user)
+    db.session.execute(delete(User).where(User.id == user.id))
+    db.session.commit()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- password reset ---------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def code_set_dates_between(start: dt.date, end: dt.date) -> list[cycles.Calendar
 
 # -- credentials ----------------------------------------------------------------------------------
 
-def _check_earned_on(earned_on: dt.date | None, today: dt.date) -> dt.date:
+def check_earned_on(earned_on: dt.date | None, today: dt.date) -> dt.date:
     if earned_on is None:
         raise Invalid("earned_on", "Enter the date you earned this credential.")
     if earned_on > today:
@@ -268,7 +268,7 @@ def _check_earned_on(earned_on: dt.date | None, today: dt.date) -> dt.date:
     return earned_on
 
 
-def _parse_ceus(value, field: str, *, allow_zero: bool = False) -> Decimal:
+def parse_ceus(value, field: str, *, allow_zero: bool = False) -> Decimal:
     try:
         ceus = Decimal(str(value)).normalize()
     except (InvalidOperation, ValueError):
@@ -284,7 +284,7 @@ def _parse_ceus(value, field: str, *, allow_zero: bool = False) -> Decimal:
     return ceus
 
 
-def _apply_setup(
+def apply_setup(
     rules: BodyRules, row: RenewalSetup, *, renewal_month: int | None, cycle_end: dt.date | None,
     first_cycle_ceus: Decimal | None, earned_on: dt.date, today: dt.date,
 ) -> None:
@@ -297,7 +297,7 @@ def _apply_setup(
         else:
             row.renewal_month = renewal_month
         row.first_cycle_hundredths = (
-            hundredths(_parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
+            hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
             if first_cycle_ceus is not None else None
         )
     else:
@@ -319,11 +319,11 @@ def add_credential(
     rules = current_catalog().body_of(code)
     if rules is None:
         raise Invalid("code", f"{code or 'That'} is not a credential Rungs knows: choose one from the list.")
-    earned_on = _check_earned_on(earned_on, today)
+    earned_on = check_earned_on(earned_on, today)
     if db.session.execute(select(Credential.id).where(Credential.user_id == user.id, Credential.code == code)).first():
         raise Invalid("code", f"You already hold {code}: edit it instead.")
     row = get_setup(user, rules.id) or RenewalSetup(user_id=user.id, body=rules.id)
-    _apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
+    apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
                  first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
     credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0)
     db.session.add_all([row, credential])
@@ -332,7 +332,7 @@ def add_credential(
 
 
 def update_credential(credential: Credential, earned_on: dt.date | None, today: dt.date) -> None:
-    credential.earned_on = _check_earned_on(earned_on, today)
+    credential.earned_on = check_earned_on(earned_on, today)
     commit()
 
 
@@ -348,9 +348,20 @@ def update_setup(
     earliest = db.session.execute(
         select(func.min(Credential.earned_on)).where(Credential.user_id == user.id, Credential.body == body)
     ).scalar_one()
-    _apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
+    apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
                  first_cycle_ceus=first_cycle_ceus, earned_on=earliest, today=today)
     commit()
+
+
+def check_apprentice(
+    experience_months: int | None, course_done_on: dt.date | None, practicode_done_on: dt.date | None, today: dt.date,
+) -> None:
+    """Apprentice progress: months of experience within reason, no dates in the future."""
+    if experience_months is None or not 0 <= experience_months <= 600:
+        raise Invalid("experience_months", "Enter the months of verified coding experience (0 or more).")
+    for field, day in (("course_done_on", course_done_on), ("practicode_done_on", practicode_done_on)):
+        if day is not None and day > today:
+            raise Invalid(field, "That date is in the future.")
 
 
 def update_apprentice(
@@ -358,11 +369,7 @@ def update_apprentice(
     practicode_done_on: dt.date | None, today: dt.date,
 ) -> None:
     """Record progress toward removing the apprentice designation (CPC-A / COC-A)."""
-    if experience_months is None or not 0 <= experience_months <= 600:
-        raise Invalid("experience_months", "Enter the months of verified coding experience (0 or more).")
-    for field, day in (("course_done_on", course_done_on), ("practicode_done_on", practicode_done_on)):
-        if day is not None and day > today:
-            raise Invalid(field, "That date is in the future.")
+    check_apprentice(experience_months, course_done_on, practicode_done_on, today)
     credential.experience_months = experience_months
     credential.course_done_on = course_done_on
     credential.practicode_done_on = practicode_done_on
@@ -430,7 +437,7 @@ def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
     return choices
 
 
-def _checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
+def checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
     title = (data.title or "").strip()
@@ -444,7 +451,7 @@ def _checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
     reference = (data.reference or "").strip()
     if len(reference) > 60:
         raise Invalid("reference", "Keep the index number or program id to 60 characters.")
-    ceus = _parse_ceus(data.ceus, "ceus")
+    ceus = parse_ceus(data.ceus, "ceus")
     valid = {value for value, _label, _body in counts_toward_choices(user)}
     if data.counts_toward not in valid:
         raise Invalid("counts_toward", "Choose what this activity counts toward (add the credential first if it is missing).")
@@ -486,7 +493,7 @@ def add_activity(
     user: User, data: ActivityInput, today: dt.date, certificate: tuple[str, BinaryIO] | None = None
 ) -> CeuActivity:
     """Log a CEU activity (and store its certificate): all of it, or nothing."""
-    values = _checked_activity(user, data, today)
+    values = checked_activity(user, data, today)
     activity = CeuActivity(user_id=user.id, **values)
     stored = _store_certificate(user, activity, certificate) if certificate else None
     try:
@@ -505,7 +512,7 @@ def update_activity(
     certificate: tuple[str, BinaryIO] | None = None, remove_certificate: bool = False,
 ) -> None:
     """Change a CEU activity; a new certificate replaces the old one."""
-    values = _checked_activity(user, data, today)
+    values = checked_activity(user, data, today)
     old_file = activity.certificate_file
     stored = None
     if certificate:
@@ -556,7 +563,8 @@ def certificate_path(user: User, activity: CeuActivity) -> Path:
     return path
 
 
-def _safe_name(name: str) -> str:
+def safe_certificate_name(name: str) -> str:
+    """The name a certificate was uploaded under, made harmless for display and download."""
     base = Path((name or "").replace("\\", "/")).name
     base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .") or "certificate"
     return base[:120]
@@ -567,6 +575,30 @@ def _store_certificate(user: User, activity: CeuActivity, upload: tuple[str, Bin
     filename, stream = upload
     limit = current_app.config["CERTIFICATE_MAX_BYTES"]
     data = stream.read(limit + 1)
+    mime, extension = check_certificate(data)
+    used = db.session.execute(
+        select(func.coalesce(func.sum(CeuActivity.certificate_size), 0)).where(
+            CeuActivity.user_id == user.id, CeuActivity.id != (activity.id or 0)
+        )
+    ).scalar_one()
+    check_certificate_quota(used + len(data))
+    path = write_certificate(user, data, extension)
+    activity.certificate_name = safe_certificate_name(filename)
+    activity.certificate_file = path.name
+    activity.certificate_type = mime
+    activity.certificate_size = len(data)
+    return path
+
+
+def certificate_limit() -> int:
+    """The largest certificate accepted, in bytes (CERTIFICATE_MAX_BYTES)."""
+    return current_app.config["CERTIFICATE_MAX_BYTES"]
+
+
+def check_certificate(data: bytes) -> tuple[str, str]:
+    """A certificate's (MIME type, extension), told by its first bytes; Invalid (TooLarge) when it
+    is empty, too large or not a PDF, PNG or JPEG."""
+    limit = certificate_limit()
     if len(data) > limit:
         raise TooLarge("certificate", f"The certificate is larger than {limit // 1_000_000} MB.")
     if not data:
@@ -574,25 +606,28 @@ def _store_certificate(user: User, activity: CeuActivity, upload: tuple[str, Bin
     kind = next((v for magic, v in CERTIFICATE_TYPES.items() if data.startswith(magic)), None)
     if kind is None:
         raise Invalid("certificate", "A certificate must be a PDF, PNG or JPEG file (this file is none of them, whatever its name).")
-    used = db.session.execute(
-        select(func.coalesce(func.sum(CeuActivity.certificate_size), 0)).where(
-            CeuActivity.user_id == user.id, CeuActivity.id != (activity.id or 0)
-        )
-    ).scalar_one()
+    return kind
+
+
+def check_certificate_quota(total_bytes: int) -> None:
+    """Invalid when one user's certificates would take more than CERTIFICATE_QUOTA_BYTES."""
     quota = current_app.config["CERTIFICATE_QUOTA_BYTES"]
-    if used + len(data) > quota:
+    if total_bytes > quota:
         raise Invalid("certificate", f"Your certificates would take more than {quota // 1_000_000} MB: delete some old ones first.")
-    mime, extension = kind
-    stored_name = f"{secrets.token_hex(16)}.{extension}"
+
+
+def write_certificate(user: User, data: bytes, extension: str) -> Path:
+    """Write a checked certificate into the user's folder under a new random name."""
     folder = _certificate_dir(user)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / stored_name
+    path = folder / f"{secrets.token_hex(16)}.{extension}"
     path.write_bytes(data)
-    activity.certificate_name = _safe_name(filename)
-    activity.certificate_file = stored_name
-    activity.certificate_type = mime
-    activity.certificate_size = len(data)
     return path
+
+
+def certificate_folder(user: User) -> Path:
+    """The folder that holds the user's certificates (it may not exist)."""
+    return _certificate_dir(user)
 
 
 def download_name(activity: CeuActivity) -> str:
@@ -605,8 +640,8 @@ def download_name(activity: CeuActivity) -> str:
 
 # -- submissions ----------------------------------------------------------------------------------
 
-def record_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date) -> None:
-    """Record the day the user submitted a cycle's CEUs (a cycle is complete once submitted)."""
+def check_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date) -> None:
+    """A submission names one of the user's cycles (NotFound otherwise) and a date within reason."""
     overview = body_overview(user, body, today)
     standing = find_cycle(overview, cycle_end)
     if submitted_on is None:
@@ -615,6 +650,11 @@ def record_submission(user: User, body: str, cycle_end: dt.date, submitted_on: d
         raise Invalid("submitted_on", "That date is in the future.")
     if submitted_on < standing.tally.cycle.start:
         raise Invalid("submitted_on", "That date is before this cycle started.")
+
+
+def record_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date) -> None:
+    """Record the day the user submitted a cycle's CEUs (a cycle is complete once submitted)."""
+    check_submission(user, body, cycle_end, submitted_on, today)
     row = db.session.execute(select(CycleSubmission).where(
         CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
     )).scalar_one_or_none() or CycleSubmission(user_id=user.id, body=body, cycle_end=cycle_end)

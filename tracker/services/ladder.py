@@ -88,8 +88,9 @@ def standing(user: User, today: dt.date) -> Standing:
     return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish)
 
 
-def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> LadderProfile:
-    """Set the user's rung ("" or None: not yet in the field), when they started coding, specialties."""
+def check_profile(rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> tuple[str | None, str]:
+    """A ladder profile's rung (a key of plans/ladder.toml, or None), start of coding work and
+    specialties; returns the rung key and the trimmed specialties."""
     ladder = current_ladder()
     rung_key = rung_key or None
     if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
@@ -104,6 +105,12 @@ def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, s
     specialties = (specialties or "").strip()
     if len(specialties) > 500:
         raise Invalid("specialties", "Keep the specialties to 500 characters.")
+    return rung_key, specialties
+
+
+def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> LadderProfile:
+    """Set the user's rung ("" or None: not yet in the field), when they started coding, specialties."""
+    rung_key, specialties = check_profile(rung_key, started_on, specialties, today)
     problem = check_gaps(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps_of(user)], today)
     if problem:
         raise Invalid("coding_started_on", f"Your gaps no longer fit that start date: {problem}")
@@ -116,8 +123,10 @@ def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, s
     return profile
 
 
-def add_gap(user: User, starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date) -> ExperienceGap:
-    """Record a period without coding work; refused when it overlaps another or lies outside the work."""
+def check_new_gap(
+    started_on: dt.date | None, existing: list[ExperienceGap], starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date,
+) -> None:
+    """A gap's dates, and that it fits beside the ``existing`` ones inside the working period."""
     if starts_on is None:
         raise Invalid("starts_on", "Enter the first day of the gap.")
     if ends_on is None:
@@ -126,12 +135,16 @@ def add_gap(user: User, starts_on: dt.date | None, ends_on: dt.date | None, toda
         raise Invalid("ends_on", "The gap ends before it starts.")
     if ends_on > today:
         raise Invalid("ends_on", "A gap cannot end in the future: enter it once it is over.")
-    profile = profile_of(user)
-    started_on = profile.coding_started_on if profile else None
-    gaps = [Gap(g.starts_on, g.ends_on) for g in gaps_of(user)] + [Gap(starts_on, ends_on)]
+    gaps = [Gap(g.starts_on, g.ends_on) for g in existing] + [Gap(starts_on, ends_on)]
     problem = check_gaps(started_on, gaps, today)
     if problem:
         raise Invalid("starts_on", problem)
+
+
+def add_gap(user: User, starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date) -> ExperienceGap:
+    """Record a period without coding work; refused when it overlaps another or lies outside the work."""
+    profile = profile_of(user)
+    check_new_gap(profile.coding_started_on if profile else None, gaps_of(user), starts_on, ends_on, today)
     gap = ExperienceGap(user_id=user.id, starts_on=starts_on, ends_on=ends_on)
     db.session.add(gap)
     commit()
@@ -148,18 +161,26 @@ def delete_gap(user: User, gap_id: int) -> None:
     commit()
 
 
-def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:
-    """Tick the current rung's focus areas (those in ``done``) with evidence notes."""
-    profile = profile_of(user)
-    if profile is None or profile.rung_key is None:
-        raise Invalid("focus", "Choose your current rung first.")
-    rung = current_ladder().rung(profile.rung_key)
+def check_focus(rung_key: str, done: set[str], evidence: dict[str, str]) -> None:
+    """Focus areas ticked on a rung: each on that rung's list, evidence of reasonable length."""
+    rung = next((r for r in current_ladder().rungs if r.key == rung_key), None)
+    if rung is None:
+        raise Invalid("rung", "Choose a rung from the list.")
     unknown = done - set(rung.focus_areas)
     if unknown:
         raise Invalid("focus", "Those focus areas are not on your rung's list.")
     for area, note in evidence.items():
         if len(note or "") > 2000:
             raise Invalid("focus", f"Keep the evidence for “{area}” to 2,000 characters.")
+
+
+def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:
+    """Tick the current rung's focus areas (those in ``done``) with evidence notes."""
+    profile = profile_of(user)
+    if profile is None or profile.rung_key is None:
+        raise Invalid("focus", "Choose your current rung first.")
+    rung = current_ladder().rung(profile.rung_key)
+    check_focus(rung.key, done, evidence)
     ticks = ticks_of(user, rung.key)
     for area in rung.focus_areas:
         tick = ticks.get(area) or FocusTick(user_id=user.id, rung_key=rung.key, area=area)

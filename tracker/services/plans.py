@@ -177,18 +177,94 @@ def plan_view(plan: Plan, today: dt.date) -> PlanView:
 
 # -- plans ------------------------------------------------------------------------------------
 
-def _check_pace(pace: str) -> None:
+# The checks below are the rules for each piece of a plan; the forms, the API and the import of an
+# export (services/portability.py) all go through them.
+
+def check_pace(pace: str) -> None:
+    """Full time or part time (the paces templates scale durations by)."""
     if pace not in PACES:
         raise Invalid("pace", f"Choose a pace: {', '.join(PACE_LABELS[p] for p in PACES)}.")
 
 
-def _check_title(title: str) -> str:
+def check_plan_title(title: str) -> str:
+    """The plan's name, trimmed; Invalid when empty or too long."""
     title = title.strip()
     if not title:
         raise Invalid("title", "Give the plan a name.")
     if len(title) > 120:
         raise Invalid("title", "Use at most 120 characters.")
     return title
+
+
+def check_duration(amount: int, unit: str) -> Unit:
+    """A step's duration: a known unit, from 0 up to ten years."""
+    try:
+        unit_ = Unit(unit)
+    except ValueError:
+        raise Invalid("unit", "Choose days, weeks or months.") from None
+    if amount < 0:
+        raise Invalid("amount", "A duration cannot be negative.")
+    if amount > MAX_DURATION[unit_]:
+        raise Invalid("amount", f"At most {MAX_DURATION[unit_]} {unit_.value} (ten years).")
+    return unit_
+
+
+def check_milestone_title(title: str) -> str:
+    """A milestone's name, trimmed; Invalid when empty or longer than 200 characters."""
+    title = title.strip()
+    if not title:
+        raise Invalid("title", "Give the milestone a name.")
+    if len(title) > 200:
+        raise Invalid("title", "Use at most 200 characters.")
+    return title
+
+
+def check_notes(notes: str) -> str:
+    """A step's notes, trimmed; at most 10,000 characters."""
+    if len(notes) > 10_000:
+        raise Invalid("notes", "Notes can be at most 10,000 characters.")
+    return notes.strip()
+
+
+def check_checklist_label(label: str) -> str:
+    """A checklist item's text, trimmed; Invalid when empty or longer than 200 characters."""
+    label = label.strip()
+    if not label:
+        raise Invalid("label", "Say what the item is.")
+    if len(label) > 200:
+        raise Invalid("label", "Use at most 200 characters.")
+    return label
+
+
+def check_cost(kind: str, label: str, amount: Decimal) -> tuple[str, str, int]:
+    """A cost's kind, label (the kind's name when empty) and amount in cents."""
+    if kind not in COST_KINDS:
+        raise Invalid("kind", "Choose what kind of cost this is.")
+    if amount < 0:
+        raise Invalid("amount", "An amount cannot be negative.")
+    cents = int((amount * 100).to_integral_value())
+    if cents != amount * 100:
+        raise Invalid("amount", "Use dollars and cents, like 399.00.")
+    if cents > MAX_COST_CENTS:
+        raise Invalid("amount", "That is more than $1,000,000; check the amount.")
+    label = label.strip() or COST_KINDS[kind]
+    if len(label) > 120:
+        raise Invalid("label", "Use at most 120 characters.")
+    return kind, label, cents
+
+
+def check_exam_attempt(
+    milestone: Milestone, taken_on: dt.date, passed: bool, retake_on: dt.date | None, today: dt.date
+) -> dt.date | None:
+    """An exam attempt's dates against the step; returns the retake date to keep (none after a pass)."""
+    check_milestone_progress(milestone, milestone.started_on, taken_on, today)
+    if passed:
+        return None
+    if retake_on is not None and retake_on <= taken_on:
+        raise Invalid("retake_on", "The retake must come after the attempt.")
+    if retake_on is not None:
+        check_milestone_progress(milestone, milestone.started_on, retake_on, today)
+    return retake_on
 
 
 def _start_date(start: dt.date, today: dt.date) -> None:
@@ -205,12 +281,12 @@ def create_plan(
     template = template_or_none(template_id)
     if template is None:
         raise Invalid("template", "Choose one of the tracks offered.")
-    _check_pace(pace)
+    check_pace(pace)
     _start_date(start_date, today)
     plan = Plan(
         user_id=user.id,
         template_id=template.id,
-        title=_check_title(title or template.title),
+        title=check_plan_title(title or template.title),
         start_date=start_date,
         pace=pace,
         active_rank=_next_rank(user),
@@ -240,8 +316,8 @@ def update_plan(plan: Plan, title: str, start_date: dt.date, pace: str, today: d
     A pace change re-scales the steps whose duration still follows the template; durations the
     user edited stay as they are.
     """
-    title = _check_title(title)
-    _check_pace(pace)
+    title = check_plan_title(title)
+    check_pace(pace)
     if start_date != plan.start_date:
         _start_date(start_date, today)
     for milestone in plan.milestones:
@@ -281,7 +357,8 @@ def delete_plan(plan: Plan) -> None:
 
 # -- progress ---------------------------------------------------------------------------------
 
-def _checked(milestone: Milestone, started_on: dt.date | None, completed_on: dt.date | None, today: dt.date) -> None:
+def check_milestone_progress(milestone: Milestone, started_on: dt.date | None, completed_on: dt.date | None, today: dt.date) -> None:
+    """A step's start and completion dates against its plan's start and today (domain rules)."""
     try:
         check_progress(started_on, completed_on, plan_start=milestone.plan.start_date, today=today)
     except PlanError as error:
@@ -290,14 +367,14 @@ def _checked(milestone: Milestone, started_on: dt.date | None, completed_on: dt.
 
 def mark_started(milestone: Milestone, on: dt.date, today: dt.date) -> None:
     """Record that work on the step began on ``on``."""
-    _checked(milestone, on, milestone.completed_on, today)
+    check_milestone_progress(milestone, on, milestone.completed_on, today)
     milestone.started_on = on
     commit()
 
 
 def mark_done(milestone: Milestone, on: dt.date, today: dt.date) -> None:
     """Record that the step finished on ``on``; later steps' projections move with it."""
-    _checked(milestone, milestone.started_on, on, today)
+    check_milestone_progress(milestone, milestone.started_on, on, today)
     milestone.completed_on = on
     commit()
 
@@ -328,7 +405,7 @@ def set_progress(
     else:
         if started_on is not None or completed_on is not None:
             raise Invalid("status", "A step not started has no dates.")
-    _checked(milestone, started_on, completed_on, today)
+    check_milestone_progress(milestone, started_on, completed_on, today)
     milestone.started_on, milestone.completed_on = started_on, completed_on
     commit()
 
@@ -344,14 +421,7 @@ def undo_progress(milestone: Milestone) -> None:
 
 def set_duration(milestone: Milestone, amount: int, unit: str) -> None:
     """Override the template's duration for this step (later targets move with it)."""
-    try:
-        unit_ = Unit(unit)
-    except ValueError:
-        raise Invalid("unit", "Choose days, weeks or months.") from None
-    if amount < 0:
-        raise Invalid("amount", "A duration cannot be negative.")
-    if amount > MAX_DURATION[unit_]:
-        raise Invalid("amount", f"At most {MAX_DURATION[unit_]} {unit_.value} (ten years).")
+    unit_ = check_duration(amount, unit)
     milestone.duration_amount, milestone.duration_unit = amount, unit_.value
     commit()
 
@@ -368,9 +438,7 @@ def reset_duration(milestone: Milestone) -> None:
 
 
 def set_notes(milestone: Milestone, notes: str) -> None:
-    if len(notes) > 10_000:
-        raise Invalid("notes", "Notes can be at most 10,000 characters.")
-    milestone.notes = notes.strip()
+    milestone.notes = check_notes(notes)
     commit()
 
 
@@ -389,11 +457,7 @@ def save_checklist(milestone: Milestone, done_ids: Iterable[int], today: dt.date
 
 
 def add_checklist_item(milestone: Milestone, label: str) -> ChecklistItem:
-    label = label.strip()
-    if not label:
-        raise Invalid("label", "Say what the item is.")
-    if len(label) > 200:
-        raise Invalid("label", "Use at most 200 characters.")
+    label = check_checklist_label(label)
     position = max((item.position for item in milestone.checklist), default=0) + 1
     item = ChecklistItem(position=position, label=label)
     milestone.checklist.append(item)
@@ -413,18 +477,7 @@ def add_cost(
     milestone: Milestone, kind: str, label: str, amount: Decimal, incurred_on: dt.date | None
 ) -> Cost:
     """Record money spent on a step (program fee, exam fee, books)."""
-    if kind not in COST_KINDS:
-        raise Invalid("kind", "Choose what kind of cost this is.")
-    if amount < 0:
-        raise Invalid("amount", "An amount cannot be negative.")
-    cents = int((amount * 100).to_integral_value())
-    if cents != amount * 100:
-        raise Invalid("amount", "Use dollars and cents, like 399.00.")
-    if cents > MAX_COST_CENTS:
-        raise Invalid("amount", "That is more than $1,000,000; check the amount.")
-    label = label.strip() or COST_KINDS[kind]
-    if len(label) > 120:
-        raise Invalid("label", "Use at most 120 characters.")
+    kind, label, cents = check_cost(kind, label, amount)
     cost = Cost(kind=kind, label=label, amount_cents=cents, incurred_on=incurred_on)
     milestone.costs.append(cost)
     commit()
@@ -443,13 +496,7 @@ def record_exam_attempt(
     milestone: Milestone, taken_on: dt.date, passed: bool, retake_on: dt.date | None, today: dt.date
 ) -> ExamAttempt:
     """An exam attempt: a pass finishes the step; a failure with a retake date holds the step open."""
-    _checked(milestone, milestone.started_on, taken_on, today)
-    if passed:
-        retake_on = None
-    elif retake_on is not None and retake_on <= taken_on:
-        raise Invalid("retake_on", "The retake must come after the attempt.")
-    elif retake_on is not None:
-        _checked(milestone, milestone.started_on, retake_on, today)
+    retake_on = check_exam_attempt(milestone, taken_on, passed, retake_on, today)
     attempt = ExamAttempt(taken_on=taken_on, passed=passed, retake_on=retake_on)
     milestone.exam_attempts.append(attempt)
     milestone.exam_attempts.sort(key=lambda a: (a.taken_on, a.id or 0))
@@ -466,11 +513,7 @@ def add_custom_milestone(
     plan: Plan, after_position: int, title: str, description: str, amount: int, unit: str
 ) -> Milestone:
     """Insert the user's own milestone after the one at ``after_position`` (0 = first)."""
-    title = title.strip()
-    if not title:
-        raise Invalid("title", "Give the milestone a name.")
-    if len(title) > 200:
-        raise Invalid("title", "Use at most 200 characters.")
+    title = check_milestone_title(title)
     positions = [m.position for m in plan.milestones]
     if after_position != 0 and after_position not in positions:
         raise Invalid("after", "Choose where the milestone goes.")
@@ -516,7 +559,7 @@ def create_custom_plan(user: User, title: str, start_date: dt.date) -> Plan:
     plan = Plan(
         user_id=user.id,
         template_id=CUSTOM_TEMPLATE_ID,
-        title=_check_title(title),
+        title=check_plan_title(title),
         start_date=start_date,
         pace="full_time",
         active_rank=_next_rank(user),

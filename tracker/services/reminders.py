@@ -95,6 +95,17 @@ def save_preferences(
     digest_weekday: int | None, paused: bool, now: dt.datetime | None = None,
 ) -> None:
     """Change how the user is reminded; pending rows follow in the same transaction."""
+    apply_preferences(preference_row(user), enabled=enabled, offsets=offsets, send_hour=send_hour,
+                      digest_weekday=digest_weekday, paused=paused)
+    plan_user(user, now or _now())
+    commit()
+
+
+def apply_preferences(
+    row: ReminderPreference, *, enabled: set[str], offsets: dict[str, str], send_hour: int | None,
+    digest_weekday: int | None, paused: bool,
+) -> None:
+    """Check preferences and set them on ``row`` (no commit); Invalid names the bad field."""
     if send_hour is None or not 0 <= send_hour <= 23:
         raise Invalid("send_hour", "Choose an hour from 0 to 23.")
     if digest_weekday is None or not 0 <= digest_weekday <= 6:
@@ -112,14 +123,11 @@ def save_preferences(
             raise Invalid(f"offsets_{kind}", f"Lead times: {error}. Write days before as 90, after as -1.") from None
         if value != rules.DEFAULT_OFFSETS[kind]:
             parsed[kind] = list(value)
-    row = preference_row(user)
     row.paused = paused
     row.disabled_kinds = ",".join(sorted(set(rules.KINDS) - enabled))
     row.offsets = json.dumps(parsed, sort_keys=True) if parsed else ""
     row.send_hour = send_hour
     row.digest_weekday = digest_weekday
-    plan_user(user, now or _now())
-    commit()
 
 
 def offsets_text(prefs: Preferences, kind: str) -> str:

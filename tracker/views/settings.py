@@ -1,21 +1,52 @@
-"""Settings: profile (email, time zone) and password."""
+"""Settings: profile (email, time zone), password, the calendar feed, export and import of the
+user's data, and deleting the account. Each section is a card on one page; each action posts to
+its own route and redirects back to the page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+import datetime as dt
 
-from ..forms import ChangePasswordForm, ConfirmForm, ProfileForm, TokenForm
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..forms import ChangePasswordForm, ConfirmForm, DeleteAccountForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
+from ..services import calendar as calendar_service
+from ..services import portability
 from ..services.errors import Invalid
-from . import or_404, show_error
+from . import or_404, show_error, user_today
+from .calendar import ics_response
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+# The new feed token waits here for the one page view that shows it (Rungs keeps only its hash).
+NEW_FEED_TOKEN = "settings.new_feed_token"
 
 
 @bp.before_request
 @login_required
 def require_login():
     return None
+
+
+def render_settings(*, form=None, password_form=None, import_form=None, delete_form=None, status: int = 200):
+    """The settings page with each section's form (a failed one carries its errors)."""
+    token = session.pop(NEW_FEED_TOKEN, None)
+    feed = calendar_service.feed_of(current_user)
+    feed_url = url_for("calendar.feed", token=token, _external=True) if token and feed else None
+    page = render_template(
+        "settings/profile.html",
+        form=form or ProfileForm(obj=current_user, formdata=None),
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        confirm=ConfirmForm(),
+        feed=feed,
+        feed_url=feed_url,
+        import_form=import_form or ImportForm(formdata=None),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
+        account_empty=portability.account_is_empty(current_user),
+        has_certificates=portability.has_certificates(current_user),
+    )
+    # A page that shows a secret is kept by no cache.
+    return page, status, ({"Cache-Control": "no-store"} if feed_url else {})
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -29,7 +60,7 @@ def profile():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("settings.profile"))
-    return render_template("settings/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)), 422 if form.errors else 200
+    return render_settings(form=form, status=422 if form.errors else 200)
 
 
 @bp.route("/password", methods=["POST"])
@@ -46,7 +77,7 @@ def password():
             login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("settings.profile"))
-    return render_template("settings/profile.html", form=ProfileForm(obj=current_user, formdata=None), password_form=form), 422
+    return render_settings(password_form=form, status=422)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -76,3 +107,95 @@ def revoke_token(token_id: int):
         token = or_404(api_tokens.revoke_token, current_user, token_id)
         flash(f"Token “{token.name}” is revoked: it no longer works.", "success")
     return redirect(url_for("settings.tokens"))
+
+
+# -- the calendar feed ----------------------------------------------------------------------------
+
+@bp.route("/calendar-feed", methods=["POST"])
+def calendar_feed():
+    """Turn the feed on, rotate its address, or turn it off (``action``: on, rotate, off)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action")
+    if action in ("on", "rotate"):
+        had_feed = calendar_service.feed_of(current_user) is not None
+        session[NEW_FEED_TOKEN] = calendar_service.issue_token(current_user)
+        if had_feed:
+            flash("Your calendar feed has a new address. The old one no longer works: "
+                  "subscribe your calendar app to the new one.", "success")
+        else:
+            flash("Your calendar feed is on. Copy its address now: Rungs shows it only once.", "success")
+    elif action == "off":
+        calendar_service.turn_off(current_user)
+        flash("Your calendar feed is off. Its address no longer works.", "success")
+    else:
+        abort(400)
+    return redirect(url_for("settings.profile") + "#calendar")
+
+
+@bp.route("/calendar.ics")
+def calendar_download():
+    """The same calendar as the feed, once, as a file (no feed needed)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    body = calendar_service.feed_for(current_user, user_today(), now)
+    return ics_response(body, download=f"rungs-{user_today().isoformat()}.ics")
+
+
+# -- export and import ----------------------------------------------------------------------------
+
+def _download(body: bytes, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/export.json")
+def export_data():
+    body = portability.export_json(current_user, dt.datetime.now(dt.timezone.utc))
+    return _download(body, "application/json", f"rungs-data-{user_today().isoformat()}.json")
+
+
+@bp.route("/certificates.zip")
+def export_certificates():
+    return _download(portability.export_certificates(current_user), "application/zip",
+                     f"rungs-certificates-{user_today().isoformat()}.zip")
+
+
+@bp.route("/import", methods=["POST"])
+def import_data():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.data_file.data
+        if not upload or not getattr(upload, "filename", ""):
+            form.data_file.errors = [*form.data_file.errors, "Choose the .json file that Rungs exported."]
+        else:
+            certificates = form.certificates_file.data
+            zip_bytes = certificates.read() if certificates and getattr(certificates, "filename", "") else None
+            try:
+                counts = portability.import_account(current_user, upload.read(), zip_bytes, user_today())
+            except Invalid as error:
+                form.form_errors.append(f"Nothing was imported. {error.field}: {error.message}")
+            else:
+                flash(f"Imported {counts['plans']} plan(s), {counts['credentials']} credential(s), "
+                      f"{counts['ceu_activities']} CEU activit{'y' if counts['ceu_activities'] == 1 else 'ies'} "
+                      f"and {counts['certificates']} certificate(s).", "success")
+                return redirect(url_for("main.dashboard"))
+    return render_settings(import_form=form, status=422)
+
+
+# -- deleting the account -------------------------------------------------------------------------
+
+@bp.route("/delete", methods=["POST"])
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user, form.password.data)
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            logout_user()
+            flash("Your account and everything in it are deleted.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_settings(delete_form=form, status=422)
