@@ -134,6 +134,23 @@ def test_export_then_import_into_a_fresh_account_then_export_gives_the_same_docu
     assert zipfile.ZipFile(io.BytesIO(again_archive)).read("0002.png") == PNG
 
 
+def test_an_ahima_ceu_left_unassigned_by_deleting_its_credential_survives_the_round_trip(app, clock):
+    for email in ("coder@example.com", "fresh@example.com"):
+        register(Browser(app.test_client()), email=email)
+    with app.app_context():
+        me = user()
+        rhit = credential_service.add_credential(me, "RHIT", dt.date(2025, 2, 1), TODAY, cycle_end=dt.date(2027, 1, 31))
+        credential_service.add_credential(me, "CCS", dt.date(2025, 3, 1), TODAY)
+        credential_service.add_activity(me, credential_service.ActivityInput(
+            dt.date(2025, 9, 1), "HIM conference", "AHIMA", "P-9", "10", "ahima:RHIT"), TODAY)
+        credential_service.delete_credential(me, rhit)  # CCS stays: the CEU is kept, unassigned
+        document, archive = export()
+        assert [a["counts_toward"] for a in document["ceu_activities"]] == ["ahima"]
+        portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
+        again, _ = export("fresh@example.com")
+    assert normalised(again) == normalised(document)
+
+
 def test_the_export_refers_to_things_by_name_not_by_database_id(rich):
     _browser, document, _archive = rich
     text = json.dumps(document)

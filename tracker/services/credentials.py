@@ -437,7 +437,13 @@ def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
     return choices
 
 
-def checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
+def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_unassigned: bool = False) -> dict:
+    """The columns of a valid activity, or Invalid naming the field.
+
+    ``allow_unassigned`` accepts a CEU of a body that assigns each CEU to one credential (AHIMA)
+    with no credential: the state :func:`delete_credential` leaves such CEUs in, which an import
+    of an export must be able to restore. The form always asks for a credential.
+    """
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
     title = (data.title or "").strip()
@@ -453,6 +459,8 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date) -> dict:
         raise Invalid("reference", "Keep the index number or program id to 60 characters.")
     ceus = parse_ceus(data.ceus, "ceus")
     valid = {value for value, _label, _body in counts_toward_choices(user)}
+    if allow_unassigned:
+        valid |= {credential.body for credential in list_credentials(user)}
     if data.counts_toward not in valid:
         raise Invalid("counts_toward", "Choose what this activity counts toward (add the credential first if it is missing).")
     body, _, applies_to = data.counts_toward.partition(":")

@@ -601,7 +601,7 @@ def _restore_activities(user: User, top: _Doc, certificates: _Certificates, toda
             next_cycle=doc.flag("next_cycle"),
         )
         try:
-            values = credential_service.checked_activity(user, data, today)
+            values = credential_service.checked_activity(user, data, today, allow_unassigned=True)
         except Invalid as error:
             raise _under(path, error) from None
         activity = CeuActivity(user_id=user.id, **values)
