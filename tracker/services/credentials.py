@@ -167,8 +167,9 @@ def _body_overview(
     setup = _setup(credentials, row)
     items = [_activity(a) for a in activities]
     history = []
+    cycles_of = cycles.cycles_of_activities(rules, setup, items)
     for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
-        tally = cycles.tally(rules, setup, items, cycle)
+        tally = cycles.tally(rules, setup, items, cycle, cycles_of)
         history.append(cycles.standing(rules, tally, today, submissions.get(cycle.end)))
     current, overdue = history[0], None
     # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
