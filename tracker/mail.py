@@ -14,10 +14,32 @@ import re
 import smtplib
 import ssl
 import uuid
+from email import policy as email_policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Protocol
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, but each header's class is made once: the standard one makes
+    a new class for every header of every message, most of the time it takes to build one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+# The default email policy (what EmailMessage uses), with the header classes made once.
+POLICY = email_policy.default.clone(header_factory=_HeaderClasses())
 
 
 class Mailer(Protocol):
@@ -39,7 +61,7 @@ def build_message(
     headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """A plain-text email with an optional HTML alternative and a fixed Message-ID."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject

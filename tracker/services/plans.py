@@ -55,6 +55,20 @@ def list_plans(user: User) -> list[Plan]:
     )
 
 
+def plans_of(user_ids: Iterable[int]) -> dict[int, list[Plan]]:
+    """:func:`list_plans` for many users at once (the same queries as for one)."""
+    ids = list(user_ids)
+    found: dict[int, list[Plan]] = {user_id: [] for user_id in ids}
+    for plan in db.session.execute(
+        select(Plan)
+        .where(Plan.user_id.in_(ids))
+        .order_by(Plan.user_id, Plan.active_rank.desc(), Plan.id.desc())
+        .options(WHOLE_PLAN)
+    ).scalars():
+        found[plan.user_id].append(plan)
+    return found
+
+
 def active_plan(user: User) -> Plan | None:
     """The plan on the dashboard: the one activated last."""
     return db.session.execute(
