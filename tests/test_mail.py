@@ -118,3 +118,19 @@ def test_the_sign_up_email_arrives_over_smtp(app, clock, smtp_server):
     [received] = recorder.messages
     assert received["X-RcptTo"] == "new@example.com"
     assert "/register/" in received.get_payload()[0].get_payload(decode=True).decode()
+
+
+def test_a_long_list_unsubscribe_url_is_written_as_the_url_on_one_line():
+    url = "<http://127.0.0.1:5000/reminders/unsubscribe/" + "t" * 90 + ">"
+    built = build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com", subject="Hello",
+                          text="Plain", headers={"List-Unsubscribe": url})
+    assert f"List-Unsubscribe: {url}\n".encode() in bytes(built)
+
+
+def test_non_ascii_subjects_are_encoded_and_line_breaks_in_headers_refused():
+    built = build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com", subject="Café — CPC",
+                          text="Plain")
+    assert b"Subject: =?utf-8?" in bytes(built) and built["Subject"] == "Café — CPC"
+    with pytest.raises(ValueError):
+        build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com\r\nBcc: x@example.com",
+                      subject="Hello", text="Plain")

@@ -38,8 +38,24 @@ class _HeaderClasses(HeaderRegistry):
         return made
 
 
-# The default email policy (what EmailMessage uses), with the header classes made once.
-POLICY = email_policy.default.clone(header_factory=_HeaderClasses())
+class _Policy(email_policy.EmailPolicy):
+    """The default email policy, except that a printable ASCII header value is kept as the text it
+    is (as in a message read from bytes) and parsed only if read back: most messages are only
+    written out, and parsing every header was most of the time it took to build one. Such a value
+    is written on one line (up to RFC 5322's 998 characters), never folded or encoded: a long
+    List-Unsubscribe URL stays a URL (the standard policy turned it into RFC 2047 encoded words,
+    which mail clients do not read as a link). Anything else (non-ASCII, control characters,
+    over-long) goes through the standard parsing; CR and LF are still refused."""
+
+    def header_store_parse(self, name, value):
+        if isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998:
+            return (name, value)
+        return super().header_store_parse(name, value)
+
+
+# What every message is built with (see above); refold_source="none": values stored as text are
+# written as they are.
+POLICY = _Policy(header_factory=_HeaderClasses(), refold_source="none")
 
 
 class Mailer(Protocol):
