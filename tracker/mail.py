@@ -48,7 +48,9 @@ class _Policy(email_policy.EmailPolicy):
     over-long) goes through the standard parsing; CR and LF are still refused."""
 
     def header_store_parse(self, name, value):
-        if isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998:
+        # MIME headers are read back while the parts are built: those are parsed once, here.
+        if (isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998
+                and not name.lower().startswith(("content-", "mime-"))):
             return (name, value)
         return super().header_store_parse(name, value)
 
