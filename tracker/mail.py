@@ -48,11 +48,23 @@ class _Policy(email_policy.EmailPolicy):
     over-long) goes through the standard parsing; CR and LF are still refused."""
 
     def header_store_parse(self, name, value):
-        # MIME headers are read back while the parts are built: those are parsed once, here.
-        if (isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998
-                and not name.lower().startswith(("content-", "mime-"))):
-            return (name, value)
+        if isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998:
+            if not name.lower().startswith(("content-", "mime-")):
+                return (name, value)
+            # MIME headers are read back while the parts are built: parsed here, once, and the
+            # same few (text/plain; charset="utf-8"...) reused by every message.
+            key = (name.lower(), value)
+            parsed = _MIME_HEADERS.get(key)
+            if parsed is None:
+                parsed = super().header_store_parse(name, value)[1]
+                if len(_MIME_HEADERS) >= 256:
+                    _MIME_HEADERS.clear()  # boundaries are unique: keep the cache small
+                _MIME_HEADERS[key] = parsed
+            return (name, parsed)
         return super().header_store_parse(name, value)
+
+
+_MIME_HEADERS: dict[tuple[str, str], object] = {}
 
 
 # What every message is built with (see above); refold_source="none": values stored as text are
