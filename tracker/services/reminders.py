@@ -5,10 +5,12 @@
   longer wanted are cancelled, and pending rows whose send instant moved (time zone, send hour) are
   updated. It runs in the same transaction as any write that changes a user's plans, credentials,
   CEUs or time zone (a before-commit hook, :func:`register`), and daily for every user (the sweep).
-- **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed one by
-  one with a conditional UPDATE (owned only when exactly one row changed), committed, then sent
-  through one SMTP connection. Before sending, the row is checked against what the user still
-  wants (done milestone, CEUs met, unsubscribed: cancelled). 4xx replies and connection errors
+- **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed in
+  batches with a conditional UPDATE ... RETURNING (a row is owned only if it was still pending),
+  committed, then sent through one SMTP connection. Before sending, each row is checked against
+  what the user still wants (done milestone, CEUs met, unsubscribed: cancelled), from data loaded
+  for the whole batch at once; rows sent are recorded in commits of up to SENT_COMMIT_ROWS rows or
+  SENT_COMMIT_SECONDS. 4xx replies and connection errors
   retry with exponential backoff and jitter; 5xx replies, or the attempt limit, dead-letter the
   row (status failed, shown in the reminder centre). A row that fails never stalls the others.
 """
