@@ -5,10 +5,11 @@ SQLite, then on PostgreSQL.
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--databases sqlite,postgresql]
                                    [--database postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-Each client is a person with their own cookies: signs up through the real form (CSRF token parsed
-from the page), makes a plan, adds a credential, then until the time is up browses the dashboard,
-their plan and the credentials page, logs CEUs (the form, then its POST), and now and then signs
-out and back in through the sign-in form. PostgreSQL runs use a throwaway database made on the
+Each client is a person with their own cookies: signs up through the real forms (CSRF tokens parsed
+from the pages; the emailed sign-up link read from the app's outbox folder), makes a plan, adds a
+credential, then until the time is up browses the dashboard, their plan and the credentials page,
+logs CEUs (the form, then its POST), and now and then signs out and back in through the sign-in
+form. PostgreSQL runs use a throwaway database made on the
 server of --database (its own database is not touched) and dropped afterwards.
 
 One line per database: requests, throughput, p50/p95 latency, 5xx answers, "database is locked"
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import email
+import email.policy
 import multiprocessing
 import random
 import re
@@ -91,16 +94,40 @@ class Person:
         return answer[1]
 
 
-def person_session(person: Person, email: str, deadline: float, max_requests: int, today: dt.date, posted: list[str]) -> None:
+SIGN_UP_LINK = re.compile(r"https?://[^/\s]+(/register/[^\s]+)")
+
+
+def sign_up_link(outbox: Path, address: str, seconds: float = 30) -> str:
+    """The path of the link in the sign-up email to ``address``, read from the outbox folder the
+    app writes emails to when no MAIL_SERVER is set (as a person opens their mailbox)."""
+    deadline = time.monotonic() + seconds
+    needle = f"To: {address}".encode()
+    while time.monotonic() < deadline:
+        for file in outbox.glob("*.eml"):
+            raw = file.read_bytes()
+            if needle in raw:
+                message = email.message_from_bytes(raw, policy=email.policy.default)
+                found = SIGN_UP_LINK.search(message.get_body(("plain",)).get_content())
+                if found:
+                    return found.group(1)
+        time.sleep(0.2)
+    raise RuntimeError(f"no sign-up email to {address} in {outbox}")
+
+
+def person_session(person: Person, address: str, deadline: float, max_requests: int, today: dt.date, posted: list[str],
+                   outbox: Path) -> None:
     renewal_month = (today.month + 5) % 12 + 1  # far from today's month: no "which cycle?" question
     person.get("/register")
-    person.expect("sign up", person.post("/register", {"email": email, "password": PASSWORD, "time_zone": "America/New_York"}))
+    person.expect("sign up", person.post("/register", {"email": address}))
+    link = sign_up_link(outbox, address)
+    person.get(link)
+    person.expect("finish sign-up", person.post(link, {"password": PASSWORD, "time_zone": "America/New_York"}))
     person.get("/plans/new")
     location = person.expect("new plan", person.post("/plans/new", {"template": "cpc", "start_date": today.isoformat(), "pace": "full_time"}))
     plan_path = urllib.parse.urlsplit(location).path
     person.get("/credentials/new")
     person.expect("new credential", person.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": str(renewal_month)}))
-    rng = random.Random(email)
+    rng = random.Random(address)
     n = 0
     while time.monotonic() < deadline and len(person.latencies) < max_requests:
         roll = rng.random()
@@ -112,7 +139,7 @@ def person_session(person: Person, email: str, deadline: float, max_requests: in
             person.expect("credentials", person.get("/credentials/"), 200)
         elif roll < 0.95:
             n += 1
-            title = f"{email} CEU {n}"
+            title = f"{address} CEU {n}"
             person.expect("CEU form", person.get("/credentials/ceus/new"), 200)
             day = today - dt.timedelta(days=rng.randint(0, 60))
             if day.month == renewal_month:
@@ -126,10 +153,10 @@ def person_session(person: Person, email: str, deadline: float, max_requests: in
         else:
             person.expect("sign out", person.post("/logout", {}))
             person.get("/login")
-            person.expect("sign in", person.post("/login", {"email": email, "password": PASSWORD}))
+            person.expect("sign in", person.post("/login", {"email": address, "password": PASSWORD}))
 
 
-def client_process(base: str, tag: str, first: int, count: int, seconds: float, max_requests: int, queue) -> None:
+def client_process(base: str, tag: str, first: int, count: int, seconds: float, max_requests: int, outbox: str, queue) -> None:
     """``count`` people in threads of one process; their figures go to ``queue``."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     today = dt.datetime.now(dt.timezone.utc).astimezone(__import__("zoneinfo").ZoneInfo("America/New_York")).date()
@@ -139,7 +166,8 @@ def client_process(base: str, tag: str, first: int, count: int, seconds: float, 
 
     def run(i: int) -> None:
         try:
-            person_session(people[i], f"load-{tag}-{first + i}@example.com", deadline, max_requests, today, posted[i])
+            person_session(people[i], f"load-{tag}-{first + i}@example.com", deadline, max_requests, today, posted[i],
+                           Path(outbox))
         except Exception as error:  # reported, not raised: the others go on
             people[i].errors.append(f"{type(error).__name__}: {error}")
 
@@ -160,7 +188,7 @@ def client_process(base: str, tag: str, first: int, count: int, seconds: float, 
     })
 
 
-def run_clients(base: str, clients: int, seconds: float, max_requests: int) -> tuple[dict, float]:
+def run_clients(base: str, clients: int, seconds: float, max_requests: int, outbox: Path) -> tuple[dict, float]:
     tag = uuid.uuid4().hex[:6]
     processes = 2
     queue = multiprocessing.Queue()
@@ -168,7 +196,7 @@ def run_clients(base: str, clients: int, seconds: float, max_requests: int) -> t
     children, first = [], 0
     for share in shares:
         children.append(multiprocessing.Process(
-            target=client_process, args=(base, tag, first, share, seconds, max_requests, queue)))
+            target=client_process, args=(base, tag, first, share, seconds, max_requests, str(outbox), queue)))
         first += share
     started = time.monotonic()
     for child in children:
@@ -205,7 +233,7 @@ def run_database(kind: str, clients: int, seconds: float, max_requests: int, pos
     worker_log = folder / "worker.log"
     worker = common.start([str(common.VENV_BIN / "flask"), "--app", "tracker", "worker", "--every", "1"], env, worker_log)
     server, base = common.start_gunicorn(env, WORKERS, folder / "gunicorn.log")
-    results, elapsed = run_clients(base, clients, seconds, max_requests)
+    results, elapsed = run_clients(base, clients, seconds, max_requests, folder / "outbox")
     server.stop()
     worker.stop()
     logs = (folder / "gunicorn.log").read_text(errors="replace") + worker_log.read_text(errors="replace")
