@@ -15,6 +15,7 @@ import smtplib
 import ssl
 import uuid
 from email import policy as email_policy
+from email.contentmanager import raw_data_manager
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -100,10 +101,35 @@ def build_message(
     message["Message-ID"] = message_id or make_msgid(domain=domain)
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
+    # The same structure and bytes as message.set_content(text) then
+    # message.add_alternative(html, subtype="html"), put together directly (see _set_text).
+    if html is None:
+        _set_text(message, text, "plain")
+        message["MIME-Version"] = "1.0"
+        return message
+    message["MIME-Version"] = "1.0"
+    message["Content-Type"] = "multipart/alternative"
+    plain, rich = EmailMessage(policy=POLICY), EmailMessage(policy=POLICY)
+    _set_text(plain, text, "plain")
+    _set_text(rich, html, "html")
+    rich["MIME-Version"] = "1.0"  # as add_alternative writes it
+    message.attach(plain)
+    message.attach(rich)
     return message
+
+
+def _set_text(part: EmailMessage, content: str, subtype: str) -> None:
+    """What the standard content manager does for text (``set_content``), without its detours
+    for the usual case: lines short enough to go as they are (7bit, or 8bit UTF-8). Longer lines
+    (quoted-printable or base64) go through the standard code."""
+    lines = content.encode("utf-8").splitlines()
+    if max((len(line) for line in lines), default=0) > POLICY.max_line_length:
+        raw_data_manager.set_content(part, content, subtype)
+        return
+    body = b"\n".join(lines) + b"\n"
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = "7bit" if body.isascii() else "8bit"
+    part.set_payload(body.decode("ascii", "surrogateescape"))
 
 
 class SMTPMailer:
