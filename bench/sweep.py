@@ -189,11 +189,10 @@ def run_size(kind: str, users: int, due: int, smtp: bool) -> dict:
         figures.update(smtp_s=seconds, smtp_ok=(result.sent == received == distinct == sent == due))
         if not figures["smtp_ok"]:
             figures["smtp_problem"] = f"sweep={result.line()} received={received} distinct={distinct} rows_sent={sent}"
-    if kind == "sqlite":
-        with app.app_context():
-            from tracker.extensions import db
+    with app.app_context():
+        from tracker.extensions import db
 
-            db.engine.dispose()
+        db.engine.dispose()  # before the temporary folder or the throwaway database goes
     return figures
 
 
@@ -217,7 +216,6 @@ def main() -> None:
                 part += f", smtp {f['smtp_s']:.2f}s ({due / f['smtp_s']:.0f} msg/s)"
             parts.append(part)
             problems += [f[k] for k in ("null_problem", "smtp_problem") if k in f]
-        worst = max((p for p in parts), key=len)  # noqa: F841 (kept simple)
         print(f"sweep [{kind}; null = in-process mailer that drops built messages, smtp = aiosmtpd on loopback, "
               f"one connection]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
               + (f" | each due reminder sent once: {'yes' if not problems else 'NO: ' + ' / '.join(problems)}"))
