@@ -1,6 +1,7 @@
 """Mail goes out through a real SMTP server (aiosmtpd on localhost), or to the file outbox."""
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -118,3 +119,44 @@ def test_the_sign_up_email_arrives_over_smtp(app, clock, smtp_server):
     [received] = recorder.messages
     assert received["X-RcptTo"] == "new@example.com"
     assert "/register/" in received.get_payload()[0].get_payload(decode=True).decode()
+
+
+def test_a_long_list_unsubscribe_url_is_written_as_the_url_on_one_line():
+    url = "<http://127.0.0.1:5000/reminders/unsubscribe/" + "t" * 90 + ">"
+    built = build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com", subject="Hello",
+                          text="Plain", headers={"List-Unsubscribe": url})
+    assert f"List-Unsubscribe: {url}\n".encode() in bytes(built)
+
+
+def test_non_ascii_subjects_are_encoded_and_line_breaks_in_headers_refused():
+    built = build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com", subject="Café — CPC",
+                          text="Plain")
+    assert b"Subject: =?utf-8?" in bytes(built) and built["Subject"] == "Café — CPC"
+    with pytest.raises(ValueError):
+        build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com\r\nBcc: x@example.com",
+                      subject="Hello", text="Plain")
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("Plain", "<p>Rich</p>"),
+    ("Plain only", None),
+    ("Café — ünï\nline two\n\n", "<p>café</p>\n"),
+    ("x" * 200 + "\nshort", "<p>" + "y" * 300 + "</p>"),  # long lines: quoted-printable / base64
+    ("é" * 100, None),
+    ("a\r\nb\rc\n", "<p>\r\n</p>"),
+])
+def test_messages_are_the_bytes_the_standard_library_would_write(text, html):
+    from email.message import EmailMessage
+
+    reference = EmailMessage()
+    for name, value in (("From", "Rungs <no-reply@rungs.test>"), ("To", "user@example.com"), ("Subject", "Hello"),
+                        ("Date", "Mon, 23 Nov 2026 15:00:00 +0000"), ("Message-ID", "<x@rungs.test>")):
+        reference[name] = value
+    reference.set_content(text)
+    if html is not None:
+        reference.add_alternative(html, subtype="html")
+    built = build_message(sender="Rungs <no-reply@rungs.test>", to="user@example.com", subject="Hello", text=text,
+                          html=html, message_id="<x@rungs.test>")
+    built.replace_header("Date", "Mon, 23 Nov 2026 15:00:00 +0000")
+    boundary = re.compile(rb"=+\d+==")
+    assert boundary.sub(b"-", bytes(built)) == boundary.sub(b"-", bytes(reference))

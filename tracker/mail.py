@@ -14,10 +14,63 @@ import re
 import smtplib
 import ssl
 import uuid
+from email import policy as email_policy
+from email.contentmanager import raw_data_manager
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Protocol
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, but each header's class is made once: the standard one makes
+    a new class for every header of every message, most of the time it takes to build one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+class _Policy(email_policy.EmailPolicy):
+    """The default email policy, except that a printable ASCII header value is kept as the text it
+    is (as in a message read from bytes) and parsed only if read back: most messages are only
+    written out, and parsing every header was most of the time it took to build one. Such a value
+    is written on one line (up to RFC 5322's 998 characters), never folded or encoded: a long
+    List-Unsubscribe URL stays a URL (the standard policy turned it into RFC 2047 encoded words,
+    which mail clients do not read as a link). Anything else (non-ASCII, control characters,
+    over-long) goes through the standard parsing; CR and LF are still refused."""
+
+    def header_store_parse(self, name, value):
+        if isinstance(value, str) and value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= 998:
+            if not name.lower().startswith(("content-", "mime-")):
+                return (name, value)
+            # MIME headers are read back while the parts are built: parsed here, once, and the
+            # same few (text/plain; charset="utf-8"...) reused by every message.
+            key = (name.lower(), value)
+            parsed = _MIME_HEADERS.get(key)
+            if parsed is None:
+                parsed = super().header_store_parse(name, value)[1]
+                if len(_MIME_HEADERS) >= 256:
+                    _MIME_HEADERS.clear()  # boundaries are unique: keep the cache small
+                _MIME_HEADERS[key] = parsed
+            return (name, parsed)
+        return super().header_store_parse(name, value)
+
+
+_MIME_HEADERS: dict[tuple[str, str], object] = {}
+
+
+# What every message is built with (see above); refold_source="none": values stored as text are
+# written as they are.
+POLICY = _Policy(header_factory=_HeaderClasses(), refold_source="none")
 
 
 class Mailer(Protocol):
@@ -39,7 +92,7 @@ def build_message(
     headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """A plain-text email with an optional HTML alternative and a fixed Message-ID."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
@@ -48,10 +101,35 @@ def build_message(
     message["Message-ID"] = message_id or make_msgid(domain=domain)
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
+    # The same structure and bytes as message.set_content(text) then
+    # message.add_alternative(html, subtype="html"), put together directly (see _set_text).
+    if html is None:
+        _set_text(message, text, "plain")
+        message["MIME-Version"] = "1.0"
+        return message
+    message["MIME-Version"] = "1.0"
+    message["Content-Type"] = "multipart/alternative"
+    plain, rich = EmailMessage(policy=POLICY), EmailMessage(policy=POLICY)
+    _set_text(plain, text, "plain")
+    _set_text(rich, html, "html")
+    rich["MIME-Version"] = "1.0"  # as add_alternative writes it
+    message.attach(plain)
+    message.attach(rich)
     return message
+
+
+def _set_text(part: EmailMessage, content: str, subtype: str) -> None:
+    """What the standard content manager does for text (``set_content``), without its detours
+    for the usual case: lines short enough to go as they are (7bit, or 8bit UTF-8). Longer lines
+    (quoted-printable or base64) go through the standard code."""
+    lines = content.encode("utf-8").splitlines()
+    if max((len(line) for line in lines), default=0) > POLICY.max_line_length:
+        raw_data_manager.set_content(part, content, subtype)
+        return
+    body = b"\n".join(lines) + b"\n"
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = "7bit" if body.isascii() else "8bit"
+    part.set_payload(body.decode("ascii", "surrogateescape"))
 
 
 class SMTPMailer:

@@ -352,10 +352,20 @@ def cycle_of_activity(rules: BodyRules, setup: Setup, activity: Activity) -> Cyc
     return cycle
 
 
-def tally(rules: BodyRules, setup: Setup, activities: Iterable[Activity], cycle: Cycle) -> Tally:
+def cycles_of_activities(rules: BodyRules, setup: Setup, activities: Iterable[Activity]) -> dict[int, Cycle | None]:
+    """Each activity's cycle (see :func:`cycle_of_activity`), by activity id: work out once, then
+    hand to :func:`tally` for every cycle of a history."""
+    return {a.id: cycle_of_activity(rules, setup, a) for a in activities}
+
+
+def tally(
+    rules: BodyRules, setup: Setup, activities: Iterable[Activity], cycle: Cycle,
+    cycles_of: dict[int, Cycle | None] | None = None,
+) -> Tally:
     """Sort a body's activities into what counts toward ``cycle`` and what does not.
 
-    Activities of other cycles are left out (see :func:`cycle_of_activity`). Within the cycle, a
+    Activities of other cycles are left out (see :func:`cycle_of_activity`; ``cycles_of``, from
+    :func:`cycles_of_activities`, saves working that out again for each cycle). Within the cycle, a
     repeated AAPC index number counts once, across every cycle (a course counts once). Subset CEUs
     count toward both their subset and the total.
     """
@@ -369,7 +379,8 @@ def tally(rules: BodyRules, setup: Setup, activities: Iterable[Activity], cycle:
         duplicate_of = seen.get(reference) if rules.unique_reference and reference else None
         if reference and reference not in seen:
             seen[reference] = activity
-        if cycle_of_activity(rules, setup, activity) != cycle:
+        of = cycles_of[activity.id] if cycles_of is not None else cycle_of_activity(rules, setup, activity)
+        if of != cycle:
             continue
         if duplicate_of is not None:
             not_counted.append(NotCounted(activity, (

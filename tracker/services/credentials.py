@@ -167,8 +167,9 @@ def _body_overview(
     setup = _setup(credentials, row)
     items = [_activity(a) for a in activities]
     history = []
+    cycles_of = cycles.cycles_of_activities(rules, setup, items)
     for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
-        tally = cycles.tally(rules, setup, items, cycle)
+        tally = cycles.tally(rules, setup, items, cycle, cycles_of)
         history.append(cycles.standing(rules, tally, today, submissions.get(cycle.end)))
     current, overdue = history[0], None
     # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
@@ -209,25 +210,45 @@ def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
 
     Four queries whatever the amount of data: credentials, setups, activities, submissions.
     """
-    credentials = list_credentials(user)
+    return renewal_overviews({user.id: today})[user.id]
+
+
+def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]:
+    """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
+    same four queries (one when none of them holds a credential)."""
+    ids = list(days)
+    found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in ids}
+    credentials: dict[int, list[Credential]] = {}
+    for credential in db.session.execute(
+        select(Credential).where(Credential.user_id.in_(ids))
+        .order_by(Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+    ).scalars():
+        credentials.setdefault(credential.user_id, []).append(credential)
     if not credentials:
-        return []
-    setups = {r.body: r for r in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id == user.id)).scalars()}
-    activities: dict[str, list[CeuActivity]] = {}
-    for activity in list_activities(user):
-        activities.setdefault(activity.body, []).append(activity)
-    submissions: dict[str, dict[dt.date, dt.date]] = {}
-    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id == user.id)).scalars():
-        submissions.setdefault(sub.body, {})[sub.cycle_end] = sub.submitted_on
+        return found
+    ids = list(credentials)
+    setups: dict[int, dict[str, RenewalSetup]] = {}
+    for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
+        setups.setdefault(row.user_id, {})[row.body] = row
+    activities: dict[tuple[int, str], list[CeuActivity]] = {}
+    for activity in db.session.execute(
+        select(CeuActivity).where(CeuActivity.user_id.in_(ids))
+        .order_by(CeuActivity.user_id, CeuActivity.completed_on.desc(), CeuActivity.id.desc())
+    ).scalars():
+        activities.setdefault((activity.user_id, activity.body), []).append(activity)
+    submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
+    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
+        submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
     known = bodies()
-    overviews = []
-    for body_id, rules in known.items():
-        held = [c for c in credentials if c.body == body_id]
-        if held and body_id in setups:
-            overviews.append(_body_overview(
-                rules, held, setups[body_id], activities.get(body_id, []), submissions.get(body_id, {}), today
-            ))
-    return overviews
+    for user_id, held_all in credentials.items():
+        for body_id, rules in known.items():
+            held = [c for c in held_all if c.body == body_id]
+            if held and body_id in setups.get(user_id, {}):
+                found[user_id].append(_body_overview(
+                    rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
+                    submissions.get((user_id, body_id), {}), days[user_id],
+                ))
+    return found
 
 
 def body_overview(user: User, body: str, today: dt.date) -> BodyOverview:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..catalog.pathways import PlanTemplate, StepTemplate
 from ..catalog.pathways import PACE_LABELS, PACES
@@ -34,6 +35,14 @@ COST_KINDS = {"program": "Program fee", "exam": "Exam fee", "materials": "Books 
 
 # -- reading ----------------------------------------------------------------------------------
 
+# A plan page shows every milestone with its checklist, costs and exam attempts: load them with the
+# plans in one query per table (not one per milestone), so a page costs the same number of queries
+# whatever the size of the user's plans.
+WHOLE_PLAN = selectinload(Plan.milestones).options(
+    selectinload(Milestone.checklist), selectinload(Milestone.costs), selectinload(Milestone.exam_attempts)
+)
+
+
 def list_plans(user: User) -> list[Plan]:
     """The user's plans, the active one first, then newest first."""
     return list(
@@ -41,8 +50,23 @@ def list_plans(user: User) -> list[Plan]:
             select(Plan)
             .where(Plan.user_id == user.id)
             .order_by(Plan.active_rank.desc(), Plan.id.desc())
+            .options(WHOLE_PLAN)
         ).scalars()
     )
+
+
+def plans_of(user_ids: Iterable[int]) -> dict[int, list[Plan]]:
+    """:func:`list_plans` for many users at once (the same queries as for one)."""
+    ids = list(user_ids)
+    found: dict[int, list[Plan]] = {user_id: [] for user_id in ids}
+    for plan in db.session.execute(
+        select(Plan)
+        .where(Plan.user_id.in_(ids))
+        .order_by(Plan.user_id, Plan.active_rank.desc(), Plan.id.desc())
+        .options(WHOLE_PLAN)
+    ).scalars():
+        found[plan.user_id].append(plan)
+    return found
 
 
 def active_plan(user: User) -> Plan | None:
@@ -52,12 +76,13 @@ def active_plan(user: User) -> Plan | None:
         .where(Plan.user_id == user.id)
         .order_by(Plan.active_rank.desc(), Plan.id.desc())
         .limit(1)
+        .options(WHOLE_PLAN)
     ).scalar_one_or_none()
 
 
 def get_plan(user: User, plan_id: int) -> Plan:
     plan = db.session.execute(
-        select(Plan).where(Plan.id == plan_id, Plan.user_id == user.id)
+        select(Plan).where(Plan.id == plan_id, Plan.user_id == user.id).options(WHOLE_PLAN)
     ).scalar_one_or_none()
     if plan is None:
         raise NotFound(f"plan {plan_id}")

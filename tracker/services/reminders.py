@@ -5,18 +5,22 @@
   longer wanted are cancelled, and pending rows whose send instant moved (time zone, send hour) are
   updated. It runs in the same transaction as any write that changes a user's plans, credentials,
   CEUs or time zone (a before-commit hook, :func:`register`), and daily for every user (the sweep).
-- **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed one by
-  one with a conditional UPDATE (owned only when exactly one row changed), committed, then sent
-  through one SMTP connection. Before sending, the row is checked against what the user still
-  wants (done milestone, CEUs met, unsubscribed: cancelled). 4xx replies and connection errors
+- **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed in
+  batches with a conditional UPDATE ... RETURNING (a row is owned only if it was still pending),
+  committed, then sent through one SMTP connection. Before sending, each row is checked against
+  what the user still wants (done milestone, CEUs met, unsubscribed: cancelled), from data loaded
+  for the whole batch at once; rows sent are recorded in commits of up to SENT_COMMIT_ROWS rows or
+  SENT_COMMIT_SECONDS. 4xx replies and connection errors
   retry with exponential backoff and jitter; 5xx replies, or the attempt limit, dead-letter the
   row (status failed, shown in the reminder centre). A row that fails never stalls the others.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -136,13 +140,22 @@ def offsets_text(prefs: Preferences, kind: str) -> str:
 
 # -- what a user should be reminded of ----------------------------------------------------------
 
-def subjects_for(user: User, today: dt.date, prefs: Preferences) -> list[Subject]:
-    """Everything of the user's with a date worth a reminder, as of ``today`` (local)."""
+def subjects_for(
+    user: User, today: dt.date, prefs: Preferences, *, plans: list[Plan] | None = None, overviews: list | None = None,
+) -> list[Subject]:
+    """Everything of the user's with a date worth a reminder, as of ``today`` (local).
+
+    ``plans`` and ``overviews`` (the user's plans and renewal overview on ``today``), when given,
+    were loaded beforehand for many users at once (see :func:`_recheck`)."""
     from . import credentials as credential_service
     from . import plans as plan_service
 
+    if plans is None:
+        plans = plan_service.list_plans(user)
+    if overviews is None:
+        overviews = credential_service.renewal_overview(user, today)
     subjects: list[Subject] = []
-    for plan in plan_service.list_plans(user):
+    for plan in plans:
         # Due dates from the schedule as progress left it (a late step moves later ones), without
         # the "cannot start before today" clamp: otherwise an unstarted step's due date would slide
         # a day every day and its reminders would never come.
@@ -156,7 +169,7 @@ def subjects_for(user: User, today: dt.date, prefs: Preferences) -> list[Subject
             due = item.schedule.projected_due
             for kind in (rules.MILESTONE_DUE, rules.MILESTONE_OVERDUE):
                 subjects.append(Subject(kind, f"milestone:{milestone.id}", due, title, link))
-    for overview in credential_service.renewal_overview(user, today):
+    for overview in overviews:
         body = overview.rules
         for standing in filter(None, (overview.current, overview.overdue)):
             cycle = standing.tally.cycle
@@ -198,11 +211,16 @@ def _key(row: Reminder) -> tuple[str, str, dt.date, int]:
     return (row.kind, row.subject_key, row.occurrence, row.offset_days)
 
 
-def wanted_now(user: User, now: dt.datetime) -> tuple[dict[tuple, Occurrence], ReminderPreference]:
-    row = preference_row(user)
+def wanted_now(
+    user: User, now: dt.datetime, *, prefs_row: ReminderPreference | None = None,
+    plans: list[Plan] | None = None, overviews: list | None = None,
+) -> tuple[dict[tuple, Occurrence], ReminderPreference]:
+    """The occurrences the user wants as of ``now``, by key, and their preferences row. The
+    keyword arguments hand over what was loaded beforehand for many users (see :func:`_recheck`)."""
+    row = prefs_row if prefs_row is not None else preference_row(user)
     prefs = preferences(row)
     today = local_today(user.time_zone, now)
-    occurrences = rules.wanted(subjects_for(user, today, prefs), prefs, today)
+    occurrences = rules.wanted(subjects_for(user, today, prefs, plans=plans, overviews=overviews), prefs, today)
     return {o.key: o for o in occurrences}, row
 
 
@@ -457,34 +475,95 @@ class _Connection:
                 log.exception("closing the mail connection failed")
 
 
+def _recheck(user_ids: list[int], now: dt.datetime) -> dict[int, tuple[User, dict, ReminderPreference] | Exception]:
+    """What each user of a batch still wants (or why that could not be worked out), from data
+    loaded for the whole batch in a fixed number of queries; user by user if that load fails."""
+    try:
+        loaded = _load_for_recheck(user_ids, now)
+    except Exception:
+        log.exception("loading the re-check data of %s users failed; re-checking them one by one", len(user_ids))
+        db.session.rollback()
+        loaded = {}
+    checks: dict[int, tuple[User, dict, ReminderPreference] | Exception] = {}
+    for user_id in user_ids:
+        try:
+            if user_id in loaded:
+                user, prefs_row, plans, overviews = loaded[user_id]
+                wanted, prefs_row = wanted_now(user, now, prefs_row=prefs_row or preference_row(user),
+                                               plans=plans, overviews=overviews)
+            else:
+                user = db.session.get(User, user_id)
+                if user is None:
+                    raise LookupError(f"user {user_id} is gone")
+                wanted, prefs_row = wanted_now(user, now)
+            checks[user_id] = (user, wanted, prefs_row)
+        except Exception as error:  # one user's data must not stall the others
+            log.exception("re-checking reminders of user %s failed", user_id)
+            checks[user_id] = error
+    return checks
+
+
+def _load_for_recheck(user_ids: list[int], now: dt.datetime) -> dict[int, tuple]:
+    """Users, preferences, plans and renewal overviews of many users: about ten queries in all."""
+    from . import credentials as credential_service
+    from . import plans as plan_service
+
+    users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(user_ids))).scalars()}
+    prefs = {r.user_id: r for r in db.session.execute(
+        select(ReminderPreference).where(ReminderPreference.user_id.in_(list(users)))).scalars()}
+    plans = plan_service.plans_of(users)
+    overviews = credential_service.renewal_overviews({i: local_today(u.time_zone, now) for i, u in users.items()})
+    return {i: (u, prefs.get(i), plans[i], overviews[i]) for i, u in users.items()}
+
+
+SENT_COMMIT_ROWS = 100  # sent rows recorded per commit...
+SENT_COMMIT_SECONDS = 1.0  # ...or after this long, whichever comes first
+
+
 def _send_all(owned: list[int], now: dt.datetime, connection: _Connection, result: SweepResult) -> None:
+    """Re-check and send a claimed batch. Rows sent are recorded in commits of up to
+    SENT_COMMIT_ROWS rows (or SENT_COMMIT_SECONDS): a worker killed between a 250 reply and that
+    commit leaves those rows 'sending', and they go again, once, with the same Message-ID, after
+    the lease (at least once, as with one commit per row, only for more rows at a time)."""
     by_user: dict[int, list[Reminder]] = defaultdict(list)
     for row in db.session.execute(select(Reminder).where(Reminder.id.in_(owned)).order_by(Reminder.due_at)).scalars():
         by_user[row.user_id].append(row)
-    for user_id, rows in by_user.items():
-        user = db.session.get(User, user_id)
-        try:
-            wanted, prefs_row = wanted_now(user, now)
-        except Exception as error:  # one user's data must not stall the others
-            log.exception("re-checking reminders of user %s failed", user_id)
+    checks = _recheck(list(by_user), now)
+    session = db.session()
+    # Commits inside the batch must not expire what was loaded for it (every row and user would
+    # be read again, one query each); the rows are ours (claimed) until they are recorded.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    unrecorded, last_commit = 0, time.monotonic()
+    try:
+        for user_id, rows in by_user.items():
+            check = checks[user_id]
+            if isinstance(check, Exception):
+                for row in rows:
+                    _failed_attempt(row, check, now, result)
+                continue
+            user, wanted, prefs_row = check
             for row in rows:
-                _failed_attempt(row, error, now, result)
-            continue
-        for row in rows:
-            if _key(row) not in wanted:
-                row.status, row.lease_until = "cancelled", None
-                row.last_error = "No longer needed when it was due: done, changed or turned off."
-                result.cancelled += 1
-                db.session.commit()
-                continue
-            try:
-                connection.send(render(row, user, wanted[_key(row)], prefs_row))
-            except Exception as error:  # this row waits or dead-letters; the sweep goes on
-                _failed_attempt(row, error, now, result)
-                continue
-            row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
-            db.session.commit()
-            result.sent += 1
+                if _key(row) not in wanted:
+                    row.status, row.lease_until = "cancelled", None
+                    row.last_error = "No longer needed when it was due: done, changed or turned off."
+                    result.cancelled += 1
+                else:
+                    try:
+                        connection.send(render(row, user, wanted[_key(row)], prefs_row))
+                    except Exception as error:  # this row waits or dead-letters; the sweep goes on
+                        _failed_attempt(row, error, now, result)  # (commits what came before too)
+                        unrecorded, last_commit = 0, time.monotonic()
+                        continue
+                    row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
+                    result.sent += 1
+                unrecorded += 1
+                if unrecorded >= SENT_COMMIT_ROWS or time.monotonic() - last_commit >= SENT_COMMIT_SECONDS:
+                    db.session.commit()
+                    unrecorded, last_commit = 0, time.monotonic()
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+    db.session.expire_all()
 
 
 def _failed_attempt(row: Reminder, error: BaseException, now: dt.datetime, result: SweepResult) -> None:
@@ -548,7 +627,13 @@ def _serializer() -> URLSafeSerializer:
 
 def unsubscribe_token(user: User, kind: str) -> str:
     """A signed token that turns off ``kind`` (or "all") for this user, without signing in."""
-    return _serializer().dumps({"u": user.id, "k": kind})
+    return _token(current_app.config["SECRET_KEY"], user.id, kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _token(secret_key: str, user_id: int, kind: str) -> str:
+    # The same inputs always sign to the same token: a sweep signs each one once.
+    return URLSafeSerializer(secret_key, salt="rungs.unsubscribe").dumps({"u": user_id, "k": kind})
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str] | None:

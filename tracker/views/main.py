@@ -23,9 +23,9 @@ def dashboard():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     today = user_today()
-    plan = plan_service.active_plan(current_user)
+    plans = plan_service.list_plans(current_user)  # the active plan first
+    plan, others = (plans[0], plans[1:]) if plans else (None, [])
     view = plan_service.plan_view(plan, today) if plan else None
-    others = [p for p in plan_service.list_plans(current_user) if plan is None or p.id != plan.id]
     return render_template(
         "main/dashboard.html", view=view, others=others, confirm=ConfirmForm(),
         renewals=credential_service.renewal_overview(current_user, today),

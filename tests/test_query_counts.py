@@ -1,0 +1,113 @@
+"""A page costs the same number of SQL queries whatever the amount of the user's data (no N+1)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, select
+
+from tracker.extensions import db
+from tracker.models import CeuActivity, ExperienceGap, User
+from tracker.services import credentials as credential_service
+from tracker.services import plans as plan_service
+
+from support import Browser, register
+
+TODAY = dt.date(2026, 11, 23)  # the clock fixture's day
+
+
+def signed_in(app, email: str) -> Browser:
+    browser = Browser(app.test_client())
+    assert register(browser, email).status_code == 302
+    return browser
+
+
+def user_named(email: str) -> User:
+    return db.session.execute(select(User).where(User.email == email)).scalar_one()
+
+
+def small_data(user: User) -> None:
+    """One plan from a template, one credential, one CEU."""
+    plan_service.create_plan(user, "cpc", TODAY - dt.timedelta(days=30), "full_time", TODAY)
+    credential_service.add_credential(user, "CPC", dt.date(2020, 6, 15), TODAY, renewal_month=6)
+    add_ceus(user, 1)
+
+
+def large_data(user: User) -> None:
+    """Four plans (one with extra steps, progress, costs and exam attempts), three credentials,
+    200 CEUs, experience gaps."""
+    plan = plan_service.create_plan(user, "cpc", TODAY - dt.timedelta(days=200), "full_time", TODAY)
+    steps = plan.milestones
+    plan_service.mark_done(steps[0], TODAY - dt.timedelta(days=170), TODAY)
+    plan_service.save_checklist(steps[1], [item.id for item in steps[1].checklist], TODAY)
+    for n in range(3):
+        plan_service.add_cost(steps[1], "materials", f"Book {n}", Decimal("49.00"), TODAY - dt.timedelta(days=150))
+    plan_service.mark_done(steps[1], TODAY - dt.timedelta(days=40), TODAY)
+    plan_service.record_exam_attempt(steps[2], TODAY - dt.timedelta(days=30), False, TODAY - dt.timedelta(days=10), TODAY)
+    plan_service.record_exam_attempt(steps[2], TODAY - dt.timedelta(days=10), False, TODAY + dt.timedelta(days=30), TODAY)
+    plan_service.append_milestones(plan, [(f"Extra step {n}", "", 7, "days") for n in range(12)])
+    for title in ("CCA track", "Second try"):
+        other = plan_service.create_plan(user, "cca", TODAY, "part_time", TODAY, title=title)
+        plan_service.append_milestones(other, [(f"Step {n}", "", 7, "days") for n in range(5)])
+    custom = plan_service.create_custom_plan(user, "My own", TODAY)
+    plan_service.append_milestones(custom, [(f"Step {n}", "", 3, "days") for n in range(8)])
+    plan_service.activate_plan(plan)
+    credential_service.add_credential(user, "CPC", dt.date(2020, 6, 15), TODAY, renewal_month=6)
+    credential_service.add_credential(user, "CRC", dt.date(2022, 3, 1), TODAY)
+    credential_service.add_credential(user, "RHIT", dt.date(2021, 9, 10), TODAY)
+    add_ceus(user, 200)
+    db.session.add_all([
+        ExperienceGap(user_id=user.id, starts_on=dt.date(2023, 1, 1), ends_on=dt.date(2023, 2, 1)),
+        ExperienceGap(user_id=user.id, starts_on=dt.date(2024, 5, 1), ends_on=dt.date(2024, 6, 1)),
+    ])
+    db.session.commit()
+
+
+def add_ceus(user: User, count: int) -> None:
+    held = {c.body for c in credential_service.list_credentials(user)}
+    for n in range(count):
+        ahima = "ahima" in held and n % 3 == 2
+        db.session.add(CeuActivity(
+            user_id=user.id, body="ahima" if ahima else "aapc", completed_on=TODAY - dt.timedelta(days=1 + (n * 7) % 700),
+            title=f"Webinar {n}", provider="Provider", reference=f"IDX{n}", ceus_hundredths=50,
+            applies_to="RHIT" if ahima else "", next_cycle=False,
+        ))
+    db.session.commit()
+
+
+def queries_for(app, browser: Browser, path: str) -> int:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = browser.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(statements)
+
+
+@pytest.fixture
+def two_users(app, clock):
+    small, large = signed_in(app, "small@example.com"), signed_in(app, "large@example.com")
+    with app.app_context():
+        small_data(user_named("small@example.com"))
+        large_data(user_named("large@example.com"))
+        plans = {email: plan_service.active_plan(user_named(email)).id for email in ("small@example.com", "large@example.com")}
+    return {"small": (small, plans["small@example.com"]), "large": (large, plans["large@example.com"])}
+
+
+@pytest.mark.parametrize("page", ["/", "/plans/", "/plans/{plan}", "/credentials/", "/credentials/aapc/", "/ladder/"])
+def test_a_page_costs_the_same_queries_with_little_or_much_data(app, two_users, page):
+    counts = {}
+    for size, (browser, plan_id) in two_users.items():
+        path = page.format(plan=plan_id)
+        queries_for(app, browser, path)  # first visit: anything cached per process is warm
+        counts[size] = queries_for(app, browser, path)
+    assert counts["small"] == counts["large"], counts
