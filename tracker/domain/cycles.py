@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -196,11 +197,16 @@ def _check_setup(rules: BodyRules, setup: Setup) -> None:
 
 def _end(rules: BodyRules, setup: Setup, index: int) -> dt.date:
     """The end of cycle number ``index`` on the body's grid (index 0 is an arbitrary anchor)."""
-    if rules.cycle == RENEWAL_MONTH:
-        month = setup.renewal_month
-        base = 2001 if month % 2 else 2000  # CEUs are due in years of the month's parity
-        return last_day_of_month(base + rules.cycle_years * index, month)
-    return setup.cycle_end + relativedelta(years=rules.cycle_years * index)
+    return _grid_end(rules.cycle, rules.cycle_years, setup.renewal_month, setup.cycle_end, index)
+
+
+@functools.lru_cache(maxsize=8192)
+def _grid_end(kind: str, years: int, renewal_month: int | None, cycle_end: dt.date | None, index: int) -> dt.date:
+    # Pure date arithmetic, asked for many times per page (every CEU, every cycle): remembered.
+    if kind == RENEWAL_MONTH:
+        base = 2001 if renewal_month % 2 else 2000  # CEUs are due in years of the month's parity
+        return last_day_of_month(base + years * index, renewal_month)
+    return cycle_end + relativedelta(years=years * index)
 
 
 def _index_on_or_after(rules: BodyRules, setup: Setup, day: dt.date) -> int:
@@ -354,8 +360,15 @@ def cycle_of_activity(rules: BodyRules, setup: Setup, activity: Activity) -> Cyc
 
 def cycles_of_activities(rules: BodyRules, setup: Setup, activities: Iterable[Activity]) -> dict[int, Cycle | None]:
     """Each activity's cycle (see :func:`cycle_of_activity`), by activity id: work out once, then
-    hand to :func:`tally` for every cycle of a history."""
-    return {a.id: cycle_of_activity(rules, setup, a) for a in activities}
+    hand to :func:`tally` for every cycle of a history. Activities on the same day share the work."""
+    by_day: dict[tuple[dt.date, bool], Cycle | None] = {}
+    result = {}
+    for activity in activities:
+        key = (activity.completed_on, activity.next_cycle)
+        if key not in by_day:
+            by_day[key] = cycle_of_activity(rules, setup, activity)
+        result[activity.id] = by_day[key]
+    return result
 
 
 def tally(

@@ -65,8 +65,15 @@ class Standing:
         return self.profile is not None and self.profile.rung_key is not None
 
 
-def standing(user: User, today: dt.date) -> Standing:
-    """The user's place on the ladder against the next rung, on ``today``."""
+_ACTIVE_PLAN = object()
+
+
+def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView | None | object = _ACTIVE_PLAN) -> Standing:
+    """The user's place on the ladder against the next rung, on ``today``.
+
+    ``active_view``: the active plan's view on ``today`` (or None: no plan), when the caller has
+    it already (the dashboard), so it is not loaded and projected twice.
+    """
     ladder = current_ladder()
     profile = profile_of(user)
     rung_key = profile.rung_key if profile else None
@@ -82,9 +89,11 @@ def standing(user: User, today: dt.date) -> Standing:
     )
     plan_finish = None
     if rung_key is None:
-        plan = plan_service.active_plan(user)
-        if plan is not None:
-            plan_finish = plan_service.plan_view(plan, today).schedule.projected_finish
+        if active_view is _ACTIVE_PLAN:
+            plan = plan_service.active_plan(user)
+            active_view = plan_service.plan_view(plan, today) if plan is not None else None
+        if active_view is not None:
+            plan_finish = active_view.schedule.projected_finish
     return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish)
 
 

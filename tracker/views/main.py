@@ -30,7 +30,7 @@ def dashboard():
         "main/dashboard.html", view=view, others=others, confirm=ConfirmForm(),
         renewals=credential_service.renewal_overview(current_user, today),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
-        ladder=ladder_service.standing(current_user, today),
+        ladder=ladder_service.standing(current_user, today, active_view=view),
     )
 
 
