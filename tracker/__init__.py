@@ -45,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     reminder_service.register()  # outbox rows follow every write, in the same transaction
 
+    from .services import versions
+
+    versions.register()  # each user's data version follows every write (for cached pages)
+
     from .views import auth, calendar, credentials, errors, ladder, main, plans, reminders, settings
 
     app.register_blueprint(main.bp)

@@ -70,6 +70,7 @@ def from_environment(instance_path: str) -> dict:
         # Absolute links in emails (reminders, password resets sent by the worker).
         "RUNGS_BASE_URL": os.environ.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000",
         "REMINDER_SWEEP_SECONDS": _int("REMINDER_SWEEP_SECONDS", 60),
+        "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 1024),
         # Sign-in throttling: failed attempts per account and per address, in shared storage.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": "rungs",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -57,6 +58,11 @@ class User(UserMixin, db.Model):
     # Bumped on sign-out, password change and reset: every cookie that carries an older
     # version stops working, so a copied session cookie dies with the session.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped in the same transaction as any change to the user's own data (plans, credentials,
+    # CEUs, ladder...): pages computed from that data are cached under it (tracker/page_cache.py).
+    # It starts at a random number: a new account that gets a deleted account's id (SQLite reuses
+    # the highest id) never meets the old account's cached pages.
+    data_version: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbits(30), server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     plans: Mapped[list[Plan]] = relationship(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..page_cache import cached_fragment
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
@@ -23,14 +24,20 @@ def dashboard():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     today = user_today()
-    plans = plan_service.list_plans(current_user)  # the active plan first
+    user = current_user._get_current_object()
+    key = ("dashboard", user.id, user.data_version, user.time_zone, today)
+    return render_template("main/dashboard.html", body=cached_fragment(key, lambda: _dashboard_body(user, today)))
+
+
+def _dashboard_body(user, today: dt.date) -> str:
+    plans = plan_service.list_plans(user)  # the active plan first
     plan, others = (plans[0], plans[1:]) if plans else (None, [])
     view = plan_service.plan_view(plan, today) if plan else None
     return render_template(
-        "main/dashboard.html", view=view, others=others, confirm=ConfirmForm(),
-        renewals=credential_service.renewal_overview(current_user, today),
+        "main/_dashboard_body.html", view=view, others=others, confirm=ConfirmForm(),
+        renewals=credential_service.renewal_overview(user, today),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
-        ladder=ladder_service.standing(current_user, today, active_view=view),
+        ladder=ladder_service.standing(user, today, active_view=view),
     )
 
 
