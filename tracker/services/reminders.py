@@ -677,6 +677,10 @@ def subject_line(row: Reminder, occurrence: Occurrence) -> str:
     return f"{occurrence.subject.title}: due {due}"
 
 
+def _template(name: str):
+    return current_app.jinja_env.get_template(name)
+
+
 def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: ReminderPreference):
     """The email for one row: plain text and HTML, fixed Message-ID, one-click unsubscribe."""
     today = occurrence.send_on
@@ -700,8 +704,10 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         to=user.email,
         subject=subject_line(row, occurrence),
-        text=render_template("email/reminder.txt", **context),
-        html=render_template("email/reminder.html", **context),
+        # The templates use only this context: rendered by Jinja directly, without Flask's
+        # per-call context processors and signals (a sweep renders two per reminder).
+        text=_template("email/reminder.txt").render(context),
+        html=_template("email/reminder.html").render(context),
         message_id=row.message_id,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
