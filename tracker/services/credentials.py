@@ -29,6 +29,7 @@ from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
 from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
 from .catalog import current_catalog
+from . import versions
 from .transaction import commit
 from .errors import Invalid, NotFound
 
@@ -410,6 +411,7 @@ def delete_credential(user: User, credential: Credential) -> int:
         removed = list_activities(user, credential.body)
         for activity in removed:
             db.session.delete(activity)
+        versions.changed(db.session, user.id)
         db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == credential.body))
         db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == credential.body))
     else:
@@ -696,6 +698,7 @@ def undo_submission(user: User, body: str, cycle_end: dt.date) -> None:
     db.session.execute(delete(CycleSubmission).where(
         CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
     ))
+    versions.changed(db.session, user.id)
     commit()
 
 

@@ -34,6 +34,12 @@ def _after_flush(session, _context) -> None:
             users.add(obj.user_id)
 
 
+def changed(session, user_id: int) -> None:
+    """Say that a bulk statement (``delete(...)``, ``update(...)``: no ORM object to watch)
+    changed this user's data; the version moves at commit like for any other change."""
+    session.info.setdefault(_USERS, set()).add(user_id)
+
+
 def _before_commit(session) -> None:
     session.flush()
     users: set[int] = session.info.pop(_USERS, set())
