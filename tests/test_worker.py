@@ -35,3 +35,19 @@ def test_worker_sweeps_and_stops_cleanly_on_sigterm(tmp_path, migrated_template)
     assert process.returncode == 0, output
     assert "reminder worker started: a sweep every 1 s" in output
     assert "claimed=0" in output and "reminder worker stopped" in output
+
+
+def test_the_status_row_keeps_the_latest_sweep_whatever_order_sweeps_finish_in(app):
+    import datetime as dt
+
+    from tracker.services import reminders
+
+    later = dt.datetime(2026, 11, 23, 15, 1, tzinfo=dt.timezone.utc)
+    earlier = later - dt.timedelta(minutes=1)
+    with app.app_context():
+        assert reminders.last_sweep() is None
+        reminders._record(later, reminders.SweepResult())  # the first sweep inserts the row
+        reminders._record(earlier, reminders.SweepResult())  # a slower sweeper finishing after it
+        assert reminders.last_sweep().last_sweep_at == later
+        reminders._record(later + dt.timedelta(minutes=1), reminders.SweepResult())
+        assert reminders.last_sweep().last_sweep_at == later + dt.timedelta(minutes=1)

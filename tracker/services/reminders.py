@@ -583,10 +583,15 @@ def _failed_attempt(row: Reminder, error: BaseException, now: dt.datetime, resul
 
 
 def _record(now: dt.datetime, result: SweepResult) -> None:
-    status = db.session.get(WorkerStatus, WORKER) or WorkerStatus(name=WORKER)
-    status.last_sweep_at = now
-    status.last_counts = json.dumps(result.__dict__)
-    db.session.add(status)
+    """Upsert the worker's status: sweepers finishing at once (the first sweep on a new database
+    included) must not collide on the row, and a later sweep is never overwritten by an earlier one."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(WorkerStatus).values(name=WORKER, last_sweep_at=now, last_counts=json.dumps(result.__dict__))
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[WorkerStatus.name],
+        set_={"last_sweep_at": statement.excluded.last_sweep_at, "last_counts": statement.excluded.last_counts},
+        where=or_(WorkerStatus.last_sweep_at.is_(None), WorkerStatus.last_sweep_at <= statement.excluded.last_sweep_at),
+    ))
     db.session.commit()
 
 
