@@ -121,8 +121,8 @@ def build_message(
 
 def _set_text(part: EmailMessage, content: str, subtype: str) -> None:
     """What the standard content manager does for text (``set_content``), without its detours
-    for the usual case: lines short enough to go as they are (7bit, or 8bit UTF-8). Longer lines
-    (quoted-printable or base64) go through the standard code."""
+    for the usual case: lines short enough to go as they are (7bit, or 8bit UTF-8), byte-identical
+    to it. Longer lines go quoted-printable, encoded by binascii (lines of at most 76 characters)."""
     lines = content.encode("utf-8").splitlines()
     if max((len(line) for line in lines), default=0) > POLICY.max_line_length:
         # Quoted-printable (RFC 2045) by binascii's C encoder: the email package's encoder is pure
