@@ -16,7 +16,6 @@ import smtplib
 import ssl
 import uuid
 from email import policy as email_policy
-from email.contentmanager import raw_data_manager
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid

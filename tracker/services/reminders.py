@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app, render_template
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
