@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import ApiToken, CeuActivity, Milestone, Plan, User
+from tracker.models import ApiToken, CeuActivity, Credential, Milestone, Plan, User
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
@@ -283,6 +283,34 @@ def test_an_ahima_credential_takes_its_cycle_end_and_ceus_count_for_it(api):
     assert ceu.status_code == 201, ceu.json
     assert ceu.json["credential_id"] == rhit.json["id"] and ceu.json["ceus"] == 2.5 and ceu.json["body"] == "ahima"
     assert api.get(f"/credentials/{rhit.json['id']}").json["current_cycle"]["earned"] == 2.5
+
+
+def test_patching_a_cpc_a_with_code_cpc_converts_the_same_credential(app, api):
+    cpc_a = api.post("/credentials", {"code": "CPC-A", "earned_on": "2024-07-01", "renewal_month": 5}).json
+    api.post("/ceus", {"completed_on": "2026-02-01", "title": "Webinar", "ceus": 3, "credential_id": cpc_a["id"]})
+    response = api.patch(f"/credentials/{cpc_a['id']}", {"code": "CPC"})
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert (body["id"], body["code"], body["converted_from"], body["converted_on"]) == (cpc_a["id"], "CPC", "CPC-A", "2026-11-23")
+    assert (body["current_cycle"]["required"], body["current_cycle"]["earned"]) == (36, 3)
+    assert count(app, Credential) == 1
+
+
+def test_patching_a_code_the_credential_cannot_become_answers_422(api):
+    cpc_a = api.post("/credentials", {"code": "CPC-A", "earned_on": "2024-07-01", "renewal_month": 5}).json
+    response = api.patch(f"/credentials/{cpc_a['id']}", {"code": "CRC"})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["code"] == ["CPC-A becomes CPC, not CRC."]
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2024-07-01"}).json
+    assert api.patch(f"/credentials/{cpc['id']}", {"code": "CPC-P"}).status_code == 422
+
+
+def test_adding_rhia_over_rhit_reports_the_rhit_replaced(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2022-03-10", "cycle_end": "2026-03-09"}).json
+    rhia = api.post("/credentials", {"code": "RHIA", "earned_on": "2025-06-01"}).json
+    assert rhia["current_cycle"]["required"] == 30
+    again = api.get(f"/credentials/{rhit['id']}").json
+    assert (again["replaced_by"], again["replaced_on"]) == ("RHIA", "2025-06-01")
 
 
 def test_credential_and_ceu_errors_name_the_field(app, api):

@@ -216,6 +216,80 @@ def test_overview_shows_each_body_and_upcoming_code_set_updates(app, user_browse
     assert "CPT annual update" in dashboard and "AAPC" in dashboard
 
 
+# -- credentials that change ------------------------------------------------------------------------
+
+def test_cpc_a_converted_to_cpc_keeps_its_row_ceus_and_cycle_and_needs_36(app, user_browser):
+    add_credential(user_browser, "CPC-A", earned="2024-07-01")
+    log_ceu(user_browser, day="2026-01-10", ceus="4")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    page = text_of(user_browser.get("/credentials/"))
+    assert "Convert CPC-A to CPC" in page
+    assert user_browser.post(f"/credentials/{credential_id}/convert").status_code == 302
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.id, credential.code, credential.converted_from) == (credential_id, "CPC", "CPC-A")
+        assert credential.earned_on.isoformat() == "2024-07-01"
+    aapc = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 36" in aapc and "Earned 4" in aapc
+    assert "Was CPC-A until Nov 23, 2026" in text_of(user_browser.get("/credentials/"))
+    assert count(app, Credential) == 1
+
+
+def test_an_apprentice_conversion_aapc_does_not_publish_says_it_is_an_assumption(app, user_browser):
+    add_credential(user_browser, "CIC-A", earned="2024-07-01")
+    page = text_of(user_browser.get("/credentials/"))
+    assert "Convert CIC-A to CIC" in page
+    assert "AAPC publishes how CPC-A and COC-A become CPC and COC; Rungs assumes CIC-A becomes CIC" in page
+
+
+def test_a_full_credential_has_no_convert_button(app, user_browser):
+    add_credential(user_browser, "CPC")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    assert "Convert" not in text_of(user_browser.get("/credentials/"))
+    assert user_browser.post(f"/credentials/{credential_id}/convert").status_code == 404
+
+
+def test_rhit_then_rhia_retires_rhit_as_replaced_and_needs_30(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    assert add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0").status_code == 302
+    with app.app_context():
+        rhit = db.session.execute(select(Credential).where(Credential.code == "RHIT")).scalar_one()
+        assert (rhit.replaced_by, rhit.replaced_on.isoformat()) == ("RHIA", "2025-06-01")
+    assert "Required 30" in text_of(user_browser.get("/credentials/ahima/"))
+    assert "Replaced by RHIA on Jun 1, 2025" in text_of(user_browser.get("/credentials/"))
+
+
+def test_deleting_rhia_brings_back_the_rhit_it_replaced(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0")
+    with app.app_context():
+        rhia_id = db.session.execute(select(Credential.id).where(Credential.code == "RHIA")).scalar_one()
+    user_browser.post(f"/credentials/{rhia_id}/delete")
+    with app.app_context():
+        rhit = db.session.execute(select(Credential)).scalar_one()
+        assert (rhit.code, rhit.replaced_by, rhit.replaced_on) == ("RHIT", None, None)
+    assert "Required 20" in text_of(user_browser.get("/credentials/ahima/"))
+
+
+def test_first_aapc_cycle_shows_the_estimate_and_the_tracker_figure_replaces_it(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2025-11-20")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 27" in page
+    assert "27 CEUs is Rungs' estimate" in page
+    user_browser.post("/credentials/aapc/setup", {"renewal_month": "5", "first_cycle_ceus": "24"})
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 24" in page and "You entered 24 CEUs" in page
+
+
+def test_cpc_earned_2023_05_15_with_may_renewal_shows_no_17_day_cycle(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2023-05-15")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Current cycle: Jun 1, 2025 → May 31, 2027" in page
+    assert "May 15, 2023 → May 31, 2025" in page and "May 31, 2023" not in page
+
+
 # -- certificates ---------------------------------------------------------------------------------
 
 def test_an_oversize_certificate_answers_413_and_writes_nothing(app, user_browser):

@@ -347,6 +347,8 @@ def _credential_body(credential: Credential, cycles: dict):
     return {
         "id": credential.id, "code": credential.code, "body": credential.body,
         "earned_on": credential.earned_on, "current_cycle": cycles.get(credential.body),
+        "converted_from": credential.converted_from, "converted_on": credential.converted_on,
+        "replaced_by": credential.replaced_by, "replaced_on": credential.replaced_on,
     }
 
 
@@ -390,9 +392,20 @@ def get_credential(credential_id):
 @_errors(credentials, 400, 404, 422)
 @credentials.response(200, s.CredentialSchema)
 def patch_credential(data, credential_id):
-    """Correct the date you earned a credential."""
+    """Correct the date you earned a credential, or convert an apprentice designation
+    (`{"code": "CPC"}` on a CPC-A): the same credential, its CEUs and its cycle stay.
+
+    All the changes sent are made, or none.
+    """
     credential = _credential(credential_id)
-    call(credential_service.update_credential, credential, data["earned_on"], today())
+
+    def change():
+        if "earned_on" in data:
+            credential_service.update_credential(credential, data["earned_on"], today())
+        if "code" in data and data["code"].strip().upper() != credential.code:
+            credential_service.convert_credential(credential, data["code"], data.get("converted_on"), today())
+
+    call(change)
     return _credential_body(credential, _cycles_by_body())
 
 

@@ -204,6 +204,12 @@ class CredentialSchema(Schema):
     code = fields.String(required=True)
     body = fields.String(required=True)
     earned_on = fields.Date(required=True)
+    converted_from = fields.String(allow_none=True, required=True, metadata={
+        "description": "The apprentice designation this credential was (CPC-A for a CPC), if converted."})
+    converted_on = fields.Date(allow_none=True, required=True)
+    replaced_by = fields.String(allow_none=True, required=True, metadata={
+        "description": "The credential that replaced this one (RHIA for RHIT): kept in history, no longer counted."})
+    replaced_on = fields.Date(allow_none=True, required=True)
     current_cycle = fields.Nested(CycleSchema, allow_none=True, required=True,
                                   metadata={"description": "The certifying body's current cycle, shared by its credentials."})
 
@@ -218,7 +224,11 @@ class CredentialCreate(Strict):
 
 
 class CredentialPatch(Strict):
-    earned_on = Day(required=True)
+    earned_on = Day(metadata={"description": "Correct the day you earned the credential."})
+    code = Text(max_length=12, metadata={
+        "description": "Convert an apprentice designation to its full credential (`{\"code\": \"CPC\"}` on a CPC-A): "
+                       "the same credential keeps its CEUs and cycle."})
+    converted_on = Day(metadata={"description": "With code: the day the designation was removed (default today)."})
 
 
 class CeuSchema(Schema):

@@ -34,6 +34,7 @@ from .transaction import commit
 from .errors import Invalid, NotFound
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
+OTHER = "other"  # the body of a credential the catalogue lacks
 MAX_CEUS = Decimal("100")
 # What a certificate may be, told by its first bytes (never by its name).
 CERTIFICATE_TYPES = {
@@ -62,9 +63,11 @@ def list_credentials(user: User) -> list[Credential]:
 
 
 def held_codes(user: User) -> list[str]:
-    """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first."""
+    """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first; one replaced
+    by another (RHIT by RHIA) is no longer held."""
     return list(db.session.execute(
-        select(Credential.code).where(Credential.user_id == user.id).order_by(Credential.earned_on, Credential.code)
+        select(Credential.code).where(Credential.user_id == user.id, Credential.replaced_on.is_(None))
+        .order_by(Credential.earned_on, Credential.code)
     ).scalars())
 
 
@@ -117,7 +120,7 @@ def from_hundredths(value: int | None) -> Decimal | None:
 
 def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
     return Setup(
-        credentials=tuple(cycles.HeldCredential(c.code, c.earned_on) for c in credentials),
+        credentials=tuple(cycles.HeldCredential(c.code, c.earned_on, c.replaced_on) for c in credentials),
         renewal_month=row.renewal_month if row else None,
         cycle_end=row.cycle_end if row else None,
         first_cycle_ceus=from_hundredths(row.first_cycle_hundredths) if row else None,
@@ -349,13 +352,95 @@ def add_credential(
                  first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
     credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0)
     db.session.add_all([row, credential])
+    _retire_replaced(user, rules, credential)
     commit()
     return credential
 
 
+def _retire_replaced(user: User, rules: BodyRules, credential: Credential) -> None:
+    """Retire what ``credential`` replaces (RHIA replaces RHIT) on the day it was earned."""
+    replaces = rules.credentials[credential.code].replaces
+    if not replaces:
+        return
+    for old in db.session.execute(select(Credential).where(
+        Credential.user_id == user.id, Credential.code.in_(replaces),
+        (Credential.replaced_by.is_(None)) | (Credential.replaced_by == credential.code),
+    )).scalars():
+        old.replaced_by = credential.code
+        old.replaced_on = max(credential.earned_on, old.earned_on)
+
+
 def update_credential(credential: Credential, earned_on: dt.date | None, today: dt.date) -> None:
+    """Correct the day a credential was earned (what it replaced is retired from the new day)."""
     credential.earned_on = check_earned_on(earned_on, today)
+    rules = current_catalog().body_of(credential.code)
+    if rules is not None:
+        _retire_replaced(db.session.get(User, credential.user_id), rules, credential)
     commit()
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a credential can become or replace, and whether the body publishes that rule."""
+
+    code: str  # the credential it becomes (CPC for CPC-A) or that replaces it
+    assumption: str  # "" where the body publishes the rule
+    confidence: str
+    source: str
+
+
+def conversion_of(credential: Credential) -> Change | None:
+    """The full credential an apprentice designation becomes (CPC-A → CPC), or None."""
+    rules = current_catalog().body_of(credential.code) if credential.body != OTHER else None
+    rule = rules.credentials.get(credential.code) if rules else None
+    if rule is None or not rule.becomes:
+        return None
+    return Change(rule.becomes, rule.change_assumption, rule.change_confidence, rule.change_source)
+
+
+def replacement_of(credential: Credential) -> Change | None:
+    """Why a retired credential is no longer counted (RHIT replaced by RHIA), or None."""
+    if not credential.replaced_by:
+        return None
+    rules = current_catalog().body_of(credential.replaced_by)
+    rule = rules.credentials.get(credential.replaced_by) if rules else None
+    if rule is None:
+        return Change(credential.replaced_by, "", "high", "")
+    return Change(rule.code, rule.change_assumption, rule.change_confidence, rule.change_source)
+
+
+def convert_credential(credential: Credential, new_code: str, on: dt.date | None, today: dt.date) -> Credential:
+    """Turn an apprentice designation into the full credential (CPC-A → CPC) on ``on``.
+
+    The same credential row: its earned date, CEUs, certificates and cycle stay; only the code
+    changes (AAPC: the same credential, number and renewal). Invalid when the body's rules do not
+    turn this code into ``new_code`` or the user already holds ``new_code``.
+    """
+    new_code = (new_code or "").strip().upper()
+    change = conversion_of(credential)
+    if change is None:
+        raise Invalid("code", f"{credential.code} does not become another credential: add {new_code or 'the new one'} instead.")
+    if new_code != change.code:
+        raise Invalid("code", f"{credential.code} becomes {change.code}, not {new_code or 'nothing'}.")
+    if db.session.execute(select(Credential.id).where(
+        Credential.user_id == credential.user_id, Credential.code == new_code, Credential.id != credential.id,
+    )).first():
+        raise Invalid("code", f"You already hold {new_code}: delete one of the two first.")
+    on = on or today
+    if on > today:
+        raise Invalid("converted_on", "That date is in the future.")
+    if on < credential.earned_on:
+        raise Invalid("converted_on", f"That is before you earned {credential.code} ({credential.earned_on:%b %-d, %Y}).")
+    db.session.execute(
+        CeuActivity.__table__.update()
+        .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
+        .values(applies_to=new_code)
+    )
+    credential.converted_from, credential.converted_on = credential.code, on
+    credential.code = new_code
+    versions.changed(db.session, credential.user_id)
+    commit()
+    return credential
 
 
 def update_setup(
@@ -420,6 +505,11 @@ def delete_credential(user: User, credential: Credential) -> int:
             .where(CeuActivity.user_id == user.id, CeuActivity.applies_to == credential.code)
             .values(applies_to="")
         )
+    # Deleting RHIA (added by mistake) brings back the RHIT it had retired.
+    for old in db.session.execute(select(Credential).where(
+        Credential.user_id == user.id, Credential.replaced_by == credential.code,
+    )).scalars():
+        old.replaced_by = old.replaced_on = None
     files = [a.certificate_file for a in removed if a.certificate_file]
     db.session.delete(credential)
     commit()

@@ -56,6 +56,8 @@ def index():
         "credentials/index.html",
         overviews=overviews,
         credentials=service.list_credentials(current_user),
+        conversions={c.id: service.conversion_of(c) for c in service.list_credentials(current_user)},
+        replacements={c.id: service.replacement_of(c) for c in service.list_credentials(current_user)},
         events=service.code_set_dates_between(today, today + dt.timedelta(days=365)),
         today=today,
         confirm=ConfirmForm(),
@@ -112,6 +114,23 @@ def edit(credential_id: int):
             flash(f"{credential.code} updated.", "success")
             return redirect(url_for("credentials.body", body=credential.body))
     return render_template("credentials/edit.html", form=form, credential=credential), 422 if form.errors else 200
+
+
+@bp.post("/<int:credential_id>/convert")
+def convert(credential_id: int):
+    """The button on an apprentice designation: CPC-A becomes CPC (the same credential)."""
+    credential = or_404(service.get_credential, current_user, credential_id)
+    change = service.conversion_of(credential)
+    if change is None or not ConfirmForm().validate_on_submit():
+        abort(400 if change else 404)
+    old = credential.code
+    try:
+        service.convert_credential(credential, change.code, user_today(), user_today())
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{old} is now {credential.code}: the same credential, with its CEUs and its cycle.", "success")
+    return redirect(url_for("credentials.index"))
 
 
 @bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
