@@ -313,6 +313,27 @@ def test_adding_rhia_over_rhit_reports_the_rhit_replaced(api):
     assert (again["replaced_by"], again["replaced_on"]) == ("RHIA", "2025-06-01")
 
 
+def test_an_early_submission_with_ceus_missing_answers_422_unless_confirmed(app, api):
+    api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5})
+    submission = {"body": "aapc", "cycle_end": "2027-05-31", "submitted_on": "2026-11-23"}
+    refused = api.post("/submissions", submission)
+    assert refused.status_code == 422
+    assert refused.json["errors"]["json"]["confirm"] == [
+        "AAPC opens submission for this cycle on Apr 30, 2027, after Nov 23, 2026. "
+        "36 of 36 CEUs are still needed for this cycle. Record anyway?"
+    ]
+    recorded = api.post("/submissions", {**submission, "confirm": True})
+    assert recorded.status_code == 201
+    assert recorded.json == submission
+
+
+def test_an_ahima_submission_needs_the_fee_paid(api):
+    api.post("/credentials", {"code": "CCA", "earned_on": "2025-06-10", "cycle_end": "2027-06-09"})
+    submission = {"body": "ahima", "cycle_end": "2027-06-09", "submitted_on": "2026-11-23", "confirm": True}
+    assert "fee_paid" in api.post("/submissions", submission).json["errors"]["json"]
+    assert api.post("/submissions", {**submission, "fee_paid": True}).status_code == 201
+
+
 def test_credential_and_ceu_errors_name_the_field(app, api):
     missing = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15"})
     assert missing.status_code == 422 and "renewal_month" in missing.json["errors"]["json"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import zipfile
 from pathlib import Path
@@ -189,11 +190,47 @@ def test_submission_makes_a_met_cycle_complete(app, user_browser):
     assert "CEUs met: submit them" in text_of(user_browser.get("/credentials/aapc/"))
     bad = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2027-01-01"})
     assert bad.status_code == 422 and "in the future" in text_of(bad)
-    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    early = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    assert early.status_code == 422 and "AAPC opens submission for this cycle on Apr 30, 2027" in text_of(early)
+    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20", "confirm": "y"})
     assert response.status_code == 302
     page = text_of(user_browser.get("/credentials/aapc/"))
     assert "Complete" in page and "submitted this cycle's CEUs on Nov 20, 2026" in page
     assert count(app, CycleSubmission) == 1
+
+
+def test_record_submission_is_not_prefilled_with_today(app, user_browser):
+    add_credential(user_browser, "CPC")
+    page = user_browser.get("/credentials/aapc/").get_data(as_text=True)
+    (tag,) = re.findall(r'<input[^>]*name="submitted_on"[^>]*>', page)
+    assert 'value=""' in tag
+
+
+def test_recording_a_submission_early_with_ceus_missing_asks_to_confirm_and_says_what_is_missing(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CRC", earned="2022-03-01")
+    log_ceu(user_browser, ceus="8")
+    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-23"})
+    page = text_of(response)
+    assert response.status_code == 422
+    assert "AAPC opens submission for this cycle on Apr 30, 2027, after Nov 23, 2026." in page
+    assert "32 of 40 CEUs are still needed for this cycle." in page
+    assert "Record anyway" in page
+    assert count(app, CycleSubmission) == 0
+    confirmed = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-23", "confirm": "y"})
+    assert confirmed.status_code == 302
+    assert count(app, CycleSubmission) == 1
+
+
+def test_ahima_cycle_is_complete_only_once_ceus_are_reported_and_the_fee_paid(app, user_browser):
+    add_credential(user_browser, "CCA", earned="2025-06-10", renewal_month="0")
+    log_ceu(user_browser, day="2026-01-10", ceus="20", counts="ahima:CCA")
+    assert "CEUs met: submit them" in text_of(user_browser.get("/credentials/ahima/"))
+    unpaid = user_browser.post("/credentials/ahima/cycles/2027-06-09/submitted", {"submitted_on": "2026-11-20"})
+    assert unpaid.status_code == 422 and "the recertification fee is paid" in text_of(unpaid)
+    paid = user_browser.post("/credentials/ahima/cycles/2027-06-09/submitted", {"submitted_on": "2026-11-20", "fee_paid": "y"})
+    assert paid.status_code == 302
+    assert "Complete" in text_of(user_browser.get("/credentials/ahima/"))
 
 
 def test_apprentice_tracker_says_what_is_missing(app, user_browser):

@@ -293,7 +293,10 @@ class CeuForm(FlaskForm):
 
 
 class SubmissionForm(FlaskForm):
+    # Not prefilled: the date is the one the body's site shows for the submission.
     submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])
+    fee_paid = BooleanField("I paid the recertification fee too")
+    confirm = BooleanField("Record anyway")
 
 
 # -- the career ladder -----------------------------------------------------------------------------

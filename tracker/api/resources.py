@@ -417,6 +417,28 @@ def delete_credential(credential_id):
     call(credential_service.delete_credential, user(), _credential(credential_id))
 
 
+# -- submissions ----------------------------------------------------------------------------------
+
+submissions = _blueprint("submissions", "/submissions", "Cycles you submitted to the certifying body.")
+
+
+@submissions.route("", methods=["POST"])
+@submissions.arguments(s.SubmissionCreate)
+@_errors(submissions, 400, 404, 422)
+@submissions.response(201, s.SubmissionSchema)
+def create_submission(data):
+    """Record that you submitted a cycle's CEUs (AHIMA: reported them and paid the fee).
+
+    Before the submission window opens, or with CEUs still needed, this answers 422 naming
+    `confirm` and saying what is missing, unless `"confirm": true`.
+    """
+    call(
+        credential_service.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
+        today(), confirm=data["confirm"], fee_paid=data["fee_paid"],
+    )
+    return {"body": data["body"], "cycle_end": data["cycle_end"], "submitted_on": data["submitted_on"]}
+
+
 # -- CEUs -----------------------------------------------------------------------------------------
 
 ceus = _blueprint("ceus", "/ceus", "Your continuing-education log.")
@@ -578,4 +600,4 @@ def list_reminders(query):
     return reminder_service.reminders_of(user(), query.get("status"))
 
 
-BLUEPRINTS = [me, templates, plans, credentials, ceus, ladder, reminders]
+BLUEPRINTS = [me, templates, plans, credentials, submissions, ceus, ladder, reminders]

@@ -231,6 +231,23 @@ class CredentialPatch(Strict):
     converted_on = Day(metadata={"description": "With code: the day the designation was removed (default today)."})
 
 
+class SubmissionSchema(Schema):
+    body = fields.String(required=True)
+    cycle_end = fields.Date(required=True)
+    submitted_on = fields.Date(required=True)
+
+
+class SubmissionCreate(Strict):
+    body = Text(required=True, max_length=20, metadata={"description": "aapc or ahima."})
+    cycle_end = Day(required=True, metadata={"description": "The end of the cycle submitted (its due date)."})
+    submitted_on = Day(required=True, metadata={"description": "The day you submitted (AAPC) or reported (AHIMA)."})
+    confirm = fields.Boolean(load_default=False, metadata={
+        "description": "Record even before the submission window opens or with CEUs still needed "
+                       "(without it such a submission answers 422 saying what is missing)."})
+    fee_paid = fields.Boolean(load_default=False, metadata={
+        "description": "AHIMA: the recertification fee is paid too (a cycle is complete only then)."})
+
+
 class CeuSchema(Schema):
     id = fields.Integer(required=True)
     completed_on = fields.Date(required=True)

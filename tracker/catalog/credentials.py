@@ -38,7 +38,7 @@ BODY_FIELDS = (
     "reference_label", "submission_opens_months", "requires_submission", "first_cycle_prorated",
     "one_credential_per_activity", "confidence", "source", "requirement", "proposed_cycle_end",
     "lapse", "duties", "notices", "rules", "apprentice", "credentials", "first_cycle", "status",
-    "submission_action",
+    "submission_action", "submission_needs_fee",
 )
 CREDENTIAL_KINDS = ("core", "specialty", "apprentice", "instructor")
 
@@ -112,6 +112,7 @@ def parse_credentials(reader: Reader, path: Path) -> BodyRules:
         first_cycle=_first_cycle(reader.table("first_cycle")) if reader.has("first_cycle") else None,
         status=_status(reader.table("status")),
         submission_action=reader.text("submission_action", ""),
+        submission_needs_fee=reader.flag("submission_needs_fee", False),
     )
 
 

@@ -175,6 +175,7 @@ class BodyRules:
     apprentice: ApprenticeRule | None = None
     first_cycle: FirstCycleRule | None = None
     status: StatusRule | None = None
+    submission_needs_fee: bool = False  # AHIMA: complete once CEUs are reported and the fee paid
     submission_action: str = ""  # what submitting means with this body ("Submit your CEUs to AAPC")
 
     def __hash__(self) -> int:

@@ -70,7 +70,6 @@ def body(body: str):
     overview = or_404(service.body_overview, current_user, body, today)
     standing = or_404(service.find_cycle, overview, _cycle_end(request.args.get("cycle")))
     form = SubmissionForm()
-    form.submitted_on.data = form.submitted_on.data or min(today, standing.tally.cycle.end)
     return render_template(
         "credentials/body.html", overview=overview, standing=standing, today=today,
         submission_form=form, confirm=ConfirmForm(),
@@ -201,7 +200,10 @@ def submitted(body: str, cycle_end: str):
     form = SubmissionForm()
     if form.validate_on_submit():
         try:
-            service.record_submission(current_user, body, end, form.submitted_on.data, today)
+            service.record_submission(
+                current_user, body, end, form.submitted_on.data, today,
+                confirm=form.confirm.data, fee_paid=form.fee_paid.data,
+            )
         except Invalid as error:
             show_error(form, error)
         else:
