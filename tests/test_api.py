@@ -334,6 +334,49 @@ def test_an_ahima_submission_needs_the_fee_paid(api):
     assert api.post("/submissions", {**submission, "fee_paid": True}).status_code == 201
 
 
+def test_one_ceu_counts_toward_two_aapc_subsets_with_credential_ids(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5}).json
+    cpma = api.post("/credentials", {"code": "CPMA", "earned_on": "2020-06-15"}).json
+    cemc = api.post("/credentials", {"code": "CEMC", "earned_on": "2020-06-15"}).json
+    response = api.post("/ceus", {"completed_on": "2026-02-01", "title": "E/M audit workshop", "ceus": 4,
+                                  "reference": "IDX-77", "credential_ids": [cpma["id"], cemc["id"]]})
+    assert response.status_code == 201, response.json
+    assert response.json["credential_ids"] == [cpma["id"], cemc["id"]]
+    assert response.json["credential_id"] == cpma["id"]
+    cycle = api.get(f"/credentials/{cpc['id']}").json["current_cycle"]
+    assert (cycle["required"], cycle["earned"]) == (44, 4)
+
+
+def test_one_ceu_with_both_approvals_counts_toward_aapc_and_ahima(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5}).json
+    ccs = api.post("/credentials", {"code": "CCS", "earned_on": "2024-03-10", "cycle_end": "2026-03-09"}).json
+    ceu = {"completed_on": "2026-04-01", "title": "ICD-10-CM update", "ceus": 2, "reference": "IDX-9",
+           "credential_ids": [cpc["id"], ccs["id"]]}
+    missing = api.post("/ceus", ceu)
+    assert missing.status_code == 422 and "second_reference" in missing.json["errors"]["json"]
+    response = api.post("/ceus", {**ceu, "second_reference": "AHIMA-123"})
+    assert response.status_code == 201, response.json
+    assert sorted(response.json["credential_ids"]) == sorted([cpc["id"], ccs["id"]])
+    assert api.get(f"/credentials/{cpc['id']}").json["current_cycle"]["earned"] == 2
+    assert api.get(f"/credentials/{ccs['id']}").json["current_cycle"]["earned"] == 2
+    assert len(api.get("/ceus").json) == 1
+
+
+def test_a_single_credential_id_still_works_and_the_answer_gives_both(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2024-03-10", "cycle_end": "2027-12-31"}).json
+    response = api.post("/ceus", {"completed_on": "2026-04-01", "title": "Privacy", "ceus": 1, "credential_id": rhit["id"]})
+    assert (response.json["credential_id"], response.json["credential_ids"]) == (rhit["id"], [rhit["id"]])
+
+
+def test_two_ahima_credentials_for_one_ceu_are_refused(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2024-03-10", "cycle_end": "2027-12-31"}).json
+    ccs = api.post("/credentials", {"code": "CCS", "earned_on": "2024-03-10"}).json
+    response = api.post("/ceus", {"completed_on": "2026-04-01", "title": "Privacy", "ceus": 1,
+                                  "credential_ids": [rhit["id"], ccs["id"]]})
+    assert response.status_code == 422
+    assert "AHIMA counts a CEU toward one credential only" in response.json["errors"]["json"]["credential_id"][0]
+
+
 def test_credential_and_ceu_errors_name_the_field(app, api):
     missing = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15"})
     assert missing.status_code == 422 and "renewal_month" in missing.json["errors"]["json"]

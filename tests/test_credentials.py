@@ -327,6 +327,51 @@ def test_cpc_earned_2023_05_15_with_may_renewal_shows_no_17_day_cycle(app, user_
     assert "May 15, 2023 → May 31, 2025" in page and "May 31, 2023" not in page
 
 
+# -- one activity, several credentials --------------------------------------------------------------
+
+def test_one_activity_with_both_approvals_is_logged_once_and_counts_for_aapc_and_ahima(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CCS", earned="2024-03-10", renewal_month="0", cycle_end="2026-03-09")
+    form = user_browser.get("/credentials/ceus/new").get_data(as_text=True)
+    assert 'type="checkbox"' in form and "Second approval (AHIMA program id)" in form
+    response = log_ceu(user_browser, day="2026-04-01", ceus="2", counts=["aapc", "ahima:CCS"],
+                       reference="IDX-9", second_reference="AHIMA-123", certificate=(io.BytesIO(PDF), "cert.pdf"))
+    assert response.status_code == 302, text_of(response)
+    assert count(app, CeuActivity) == 1
+    assert len(stored_files(app)) == 1
+    assert "Earned 2" in text_of(user_browser.get("/credentials/aapc/"))
+    ahima = text_of(user_browser.get("/credentials/ahima/"))
+    assert "Earned 2" in ahima and "AHIMA-123" in ahima
+
+
+def test_deleting_one_body_keeps_a_ceu_that_counts_for_the_other(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CCS", earned="2024-03-10", renewal_month="0", cycle_end="2026-03-09")
+    log_ceu(user_browser, day="2026-04-01", ceus="2", counts=["aapc", "ahima:CCS"], reference="IDX-9", second_reference="AHIMA-123")
+    with app.app_context():
+        cpc_id = db.session.execute(select(Credential.id).where(Credential.code == "CPC")).scalar_one()
+    user_browser.post(f"/credentials/{cpc_id}/delete")
+    with app.app_context():
+        activity = db.session.execute(select(CeuActivity)).scalar_one()
+        assert (activity.body, activity.reference, activity.applies_to) == ("ahima", "AHIMA-123", "CCS")
+    assert "Earned 2" in text_of(user_browser.get("/credentials/ahima/"))
+
+
+def test_the_edit_form_ticks_every_credential_a_ceu_counts_toward(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CPMA")
+    add_credential(user_browser, "CEMC")
+    log_ceu(user_browser, day="2026-04-01", ceus="3", counts=["aapc:CPMA", "aapc:CEMC"])
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+    page = user_browser.get(f"/credentials/ceus/{activity_id}/edit").get_data(as_text=True)
+    checked = re.findall(r'<input[^>]*checked[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*checked', page)
+    assert {a or b for a, b in checked} >= {"aapc:CPMA", "aapc:CEMC"}
+    aapc = text_of(user_browser.get("/credentials/aapc/"))
+    assert "CPMA auditing : 3 of 16" in aapc and "CEMC E/M specialty : 3 of 8" in aapc
+    assert "Earned 3" in aapc  # once toward the total
+
+
 # -- certificates ---------------------------------------------------------------------------------
 
 def test_an_oversize_certificate_answers_413_and_writes_nothing(app, user_browser):

@@ -282,7 +282,14 @@ class CeuForm(FlaskForm):
     provider = StringField("Provider", validators=[Optional(), Length(max=200)], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
     reference = StringField("AAPC index number or AHIMA program id", validators=[Optional(), Length(max=60)], description="As on the certificate: AAPC checks index numbers, and a course counts once.")
     ceus = StringField("CEUs", validators=[DataRequired("Enter the CEUs, like 1, 0.5 or 1.25.")], render_kw={"inputmode": "decimal"})
-    counts_toward = SelectField("Counts toward", validators=[DataRequired("Choose what this activity counts toward.")], validate_choice=False)
+    second_reference = StringField(
+        "Second approval (AHIMA program id)", validators=[Optional(), Length(max=60)],
+        description="Only for an activity approved by both AAPC and AHIMA: the AHIMA program id, with AAPC's index number above. Logged once, it counts toward both.",
+    )
+    counts_toward = MultiCheckboxField(
+        "Counts toward", validators=[DataRequired("Choose what this activity counts toward.")],
+        description="Tick every credential it is approved for: several of one body, or both bodies when it carries both approvals.",
+    )
     next_cycle = RadioField(
         "Which cycle", choices=options([("ending", "The cycle ending this month"), ("next", "The next cycle")]),
         validators=[Optional()],

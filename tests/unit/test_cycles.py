@@ -481,3 +481,22 @@ def test_a_converted_cpc_holder_needs_36_not_40():
     setup = aapc("CPC", earned=D(2024, 7, 1), month=5)
     cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
     assert cycles.cycle_requirement(AAPC, setup, cycle) == 36
+
+
+# -- one activity, several credentials ------------------------------------------------------------
+
+def test_one_ceu_applied_to_two_aapc_subsets_counts_toward_each_and_once_toward_the_total():
+    setup = aapc("CPC", "CPMA", "CEMC", month=5)
+    cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    both = ceu(D(2026, 3, 1), "4", applies_to=("CPMA", "CEMC"))
+    result = cycles.tally(AAPC, setup, [both], cycle)
+    assert result.earned == 4
+    assert {s.code: s.earned for s in result.subsets} == {"CPMA": 4, "CEMC": 4}
+
+
+def test_a_ceu_for_a_credential_held_and_one_not_held_still_counts():
+    setup = aapc("CPC", "CPMA", month=5)
+    cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    result = cycles.tally(AAPC, setup, [ceu(D(2026, 3, 1), "2", applies_to=("CPMA", "CEMC"))], cycle)
+    assert result.earned == 2
+    assert cycles.check_activity(AAPC, setup, D(2026, 3, 1), ("CPMA", "CEMC"), D(2026, 11, 23)) == "You do not hold CEMC."

@@ -445,11 +445,16 @@ ceus = _blueprint("ceus", "/ceus", "Your continuing-education log.")
 
 
 def _ceu_body(activity: CeuActivity, ids_by_code: dict[str, int]):
+    linked = [c.id for c in activity.credentials]
     return {
         "id": activity.id, "completed_on": activity.completed_on, "title": activity.title,
         "provider": activity.provider, "reference": activity.reference,
+        "second_reference": activity.second_reference,
         "ceus": credential_service.from_hundredths(activity.ceus_hundredths), "body": activity.body,
-        "applies_to": activity.applies_to or None, "credential_id": ids_by_code.get(activity.applies_to),
+        "applies_to": activity.applies_to or None,
+        # As before credential_ids existed: the subset or AHIMA credential, null for general CEUs.
+        "credential_id": ids_by_code.get(activity.applies_to),
+        "credential_ids": linked,
         "next_cycle": activity.next_cycle, "has_certificate": bool(activity.certificate_file),
     }
 
@@ -458,27 +463,36 @@ def _ids_by_code():
     return {c.code: c.id for c in credential_service.list_credentials(user())}
 
 
-def _activity_input(data, counts_toward: str | None = None) -> credential_service.ActivityInput:
-    """The service's input; ``credential_id`` becomes the form's "counts toward" choice: the
-    credential's subset or own line if it has one, otherwise its body's general CEUs."""
+def _activity_input(data, counts_toward: list[str] | None = None) -> credential_service.ActivityInput:
+    """The service's input; each of ``credential_id`` / ``credential_ids`` becomes a "counts
+    toward" choice of the form: the credential's subset or own line if it has one, otherwise its
+    body's general CEUs."""
     person = user()
     if counts_toward is None:
-        credential = None
-        if 0 < data["credential_id"] <= MAX_ID:
-            try:
-                credential = credential_service.get_credential(person, data["credential_id"])
-            except NotFound:
-                credential = None
-        if credential is None:
-            message = "No such credential: use an id from GET /api/v1/credentials."
+        ids = list(dict.fromkeys(([data["credential_id"]] if "credential_id" in data else []) + list(data.get("credential_ids") or [])))
+        field = "credential_ids" if "credential_ids" in data else "credential_id"
+        if not ids:
+            message = "Give credential_id or credential_ids: use ids from GET /api/v1/credentials."
             abort(422, message=message, errors={"json": {"credential_id": [message]}})
-        choices = {value for value, _label, _body in credential_service.counts_toward_choices(person)}
-        own = f"{credential.body}:{credential.code}"
-        counts_toward = own if own in choices else credential.body
+        choices = {value for value, _label, _body in credential_service.counts_toward_choices(person, include_replaced=True)}
+        counts_toward = []
+        for credential_id in ids:
+            credential = None
+            if 0 < credential_id <= MAX_ID:
+                try:
+                    credential = credential_service.get_credential(person, credential_id)
+                except NotFound:
+                    credential = None
+            if credential is None:
+                message = "No such credential: use an id from GET /api/v1/credentials."
+                abort(422, message=message, errors={"json": {field: [message]}})
+            own = f"{credential.body}:{credential.code}"
+            counts_toward.append(own if own in choices else credential.body)
     return credential_service.ActivityInput(
         completed_on=data["completed_on"], title=data["title"], provider=data["provider"],
         reference=data["reference"], ceus=Decimal(str(data["ceus"])),
         counts_toward=counts_toward, next_cycle=data.get("next_cycle"),
+        second_reference=data.get("second_reference", ""),
     )
 
 
@@ -528,8 +542,9 @@ def patch_ceu(data, activity_id):
         "reference": activity.reference, "ceus": credential_service.from_hundredths(activity.ceus_hundredths),
         "next_cycle": activity.next_cycle, **data,
     }
-    # Without a credential_id the activity keeps counting toward what it counts toward now.
-    keep = None if "credential_id" in data else ":".join(filter(None, (activity.body, activity.applies_to)))
+    # Without credential_id(s) the activity keeps counting toward what it counts toward now.
+    keep = None if {"credential_id", "credential_ids"} & set(data) else credential_service.counts_toward_of(activity)
+    merged.setdefault("second_reference", activity.second_reference)
     call(credential_service.update_activity, user(), activity, _activity_input(merged, keep), today(), fields=_CEU_FIELDS)
     return _ceu_body(activity, _ids_by_code())
 

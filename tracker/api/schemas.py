@@ -257,7 +257,10 @@ class CeuSchema(Schema):
     ceus = fields.Float(required=True)
     body = fields.String(required=True)
     applies_to = fields.String(allow_none=True, required=True, metadata={"description": "The credential or subset it counts for; null: all of the body's credentials."})
-    credential_id = fields.Integer(allow_none=True, required=True)
+    credential_id = fields.Integer(allow_none=True, required=True, metadata={"description": "The subset or AHIMA credential it counts for first (null: general CEUs)."})
+    credential_ids = fields.List(fields.Integer(), required=True, metadata={
+        "description": "Every credential it counts for: several of one body, or of two bodies when it carries both approvals."})
+    second_reference = fields.String(required=True, metadata={"description": "The second body's approval (AHIMA program id beside the AAPC index number)."})
     next_cycle = fields.Boolean(required=True, metadata={"description": "A renewal-month CEU counted toward the next cycle."})
     has_certificate = fields.Boolean(required=True)
 
@@ -269,9 +272,15 @@ class CeuCreate(Strict):
     reference = Text(load_default="", max_length=60)
     ceus = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1000),
                         metadata={"description": "CEUs, at most two decimals (1, 0.5, 1.25)."})
-    credential_id = fields.Integer(required=True, strict=True, metadata={
+    credential_id = fields.Integer(strict=True, metadata={
         "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
-                       "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials."})
+                       "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials. "
+                       "Give this or credential_ids."})
+    credential_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(min=1, max=20), metadata={
+        "description": "Several credentials it counts for (as AAPC's tracker allows), or credentials of both AAPC "
+                       "and AHIMA when it carries both approvals (then give second_reference too)."})
+    second_reference = Text(load_default="", max_length=60, metadata={
+        "description": "With credentials of two bodies: the second body's approval (reference holds the first's)."})
     next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
         "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle."})
 

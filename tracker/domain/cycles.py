@@ -220,8 +220,14 @@ class Activity:
     ceus: Decimal
     title: str = ""
     reference: str = ""  # AAPC index number / AHIMA program id
-    applies_to: str = ""  # a credential code (AAPC subset; AHIMA credential), "" for general
+    # The credential codes of this body it counts toward (AAPC subsets; the AHIMA credential);
+    # empty: general (all of the body's credentials). One code may be given as a string.
+    applies_to: tuple[str, ...] = ()
     next_cycle: bool = False  # AAPC renewal-month CEU counted toward the next cycle
+
+    def __post_init__(self):
+        if isinstance(self.applies_to, str):
+            object.__setattr__(self, "applies_to", (self.applies_to,) if self.applies_to else ())
 
 
 @dataclass(frozen=True)
@@ -507,9 +513,9 @@ def tally(
                 f"on {duplicate_of.completed_on.isoformat()}: a course counts once."
             )))
             continue
-        if activity.applies_to and activity.applies_to not in held:
+        if activity.applies_to and not any(code in held for code in activity.applies_to):
             not_counted.append(NotCounted(activity, (
-                f"Assigned to {activity.applies_to}, which you did not hold by the end of this cycle."
+                f"Assigned to {' and '.join(activity.applies_to)}, which you did not hold by the end of this cycle."
             )))
             continue
         counted.append(activity)
@@ -519,7 +525,7 @@ def tally(
             code=code,
             label=rules.credentials[code].subset_label or code,
             required=Decimal(rules.credentials[code].subset_ceus),
-            earned=sum((a.ceus for a in counted if a.applies_to == code), ZERO),
+            earned=sum((a.ceus for a in counted if code in a.applies_to), ZERO),
         )
         for code in held
         if rules.credentials[code].subset_ceus
@@ -527,7 +533,7 @@ def tally(
     by_credential: tuple[tuple[str, Decimal], ...] = ()
     if rules.one_credential_per_activity:
         by_credential = tuple(
-            (code, sum((a.ceus for a in counted if a.applies_to == code), ZERO)) for code in held
+            (code, sum((a.ceus for a in counted if code in a.applies_to), ZERO)) for code in held
         )
     return Tally(
         cycle=cycle,
@@ -540,9 +546,10 @@ def tally(
 
 
 def check_activity(
-    rules: BodyRules, setup: Setup, completed_on: dt.date, applies_to: str, today: dt.date
+    rules: BodyRules, setup: Setup, completed_on: dt.date, applies_to: str | Sequence[str], today: dt.date
 ) -> str | None:
-    """Why an activity cannot be logged, or None when it can."""
+    """Why an activity cannot be logged toward ``applies_to`` (a code, several, or none for
+    general CEUs), or None when it can."""
     if completed_on > today:
         return "The completion date is in the future: log a CEU once you have completed it."
     if completed_on < setup.earned_on:
@@ -550,13 +557,14 @@ def check_activity(
             f"Completed before your first {rules.name} credential was earned "
             f"({setup.earned_on.isoformat()}): CEUs earned before certification do not count."
         )
-    if applies_to:
-        held = {c.code: c for c in setup.credentials}
-        if applies_to not in held:
-            return f"You do not hold {applies_to}."
-        if completed_on < held[applies_to].earned_on:
+    held = {c.code: c for c in setup.credentials}
+    codes = (applies_to,) if isinstance(applies_to, str) else tuple(applies_to)
+    for code in filter(None, codes):
+        if code not in held:
+            return f"You do not hold {code}."
+        if completed_on < held[code].earned_on:
             return (
-                f"Completed before you earned {applies_to} ({held[applies_to].earned_on.isoformat()}): "
+                f"Completed before you earned {code} ({held[code].earned_on.isoformat()}): "
                 "it cannot count toward it."
             )
     return None

@@ -23,11 +23,12 @@ from typing import BinaryIO
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
 
 from ..domain import cycles
 from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
-from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
+from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User, ceu_credentials
 from .catalog import current_catalog
 from . import versions
 from .transaction import commit
@@ -91,7 +92,7 @@ def get_activity(user: User, activity_id: int) -> CeuActivity:
 
 def list_activities(user: User, body: str | None = None) -> list[CeuActivity]:
     """The user's CEU activities, newest first (of one body when given)."""
-    query = select(CeuActivity).where(CeuActivity.user_id == user.id)
+    query = select(CeuActivity).where(CeuActivity.user_id == user.id).options(selectinload(CeuActivity.credentials))
     if body:
         query = query.where(CeuActivity.body == body)
     return list(db.session.execute(query.order_by(CeuActivity.completed_on.desc(), CeuActivity.id.desc())).scalars())
@@ -127,14 +128,19 @@ def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
     )
 
 
-def _activity(row: CeuActivity) -> cycles.Activity:
+def _activity(row: CeuActivity, body: str, links: list[tuple[str, str]]) -> cycles.Activity:
+    """An activity as ``body`` sees it: the codes of that body it is linked to (``links``: (body,
+    code) pairs) and that body's approval (the second reference for the second body)."""
+    codes = tuple(code for linked_body, code in links if linked_body == body)
+    if not codes and body == row.body and row.applies_to:
+        codes = (row.applies_to,)
     return cycles.Activity(
         id=row.id,
         completed_on=row.completed_on,
         ceus=from_hundredths(row.ceus_hundredths),
         title=row.title,
-        reference=row.reference,
-        applies_to=row.applies_to,
+        reference=row.reference if body == row.body else row.second_reference,
+        applies_to=codes,
         next_cycle=row.next_cycle,
     )
 
@@ -166,10 +172,11 @@ class BodyOverview:
 
 def _body_overview(
     rules: BodyRules, credentials: list[Credential], row: RenewalSetup, activities: list[CeuActivity],
-    submissions: dict[dt.date, dt.date], today: dt.date,
+    submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
 ) -> BodyOverview:
     setup = _setup(credentials, row)
-    items = [_activity(a) for a in activities]
+    links = links or {}
+    items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
     history = []
     cycles_of = cycles.cycles_of_activities(rules, setup, items)
     for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
@@ -212,14 +219,15 @@ def _body_overview(
 def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
     """Every certifying body the user holds a credential of, with its cycles on ``today``.
 
-    Four queries whatever the amount of data: credentials, setups, activities, submissions.
+    Five queries whatever the amount of data: credentials, setups, CEU links, activities,
+    submissions.
     """
     return renewal_overviews({user.id: today})[user.id]
 
 
 def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]:
     """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
-    same four queries (one when none of them holds a credential)."""
+    same five queries (one when none of them holds a credential)."""
     ids = list(days)
     found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in ids}
     credentials: dict[int, list[Credential]] = {}
@@ -234,12 +242,21 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
     setups: dict[int, dict[str, RenewalSetup]] = {}
     for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
         setups.setdefault(row.user_id, {})[row.body] = row
+    # Which credentials each CEU counts toward: one activity may count for a second body too.
+    links: dict[int, list[tuple[str, str]]] = {}
+    for activity_id, body, code in db.session.execute(
+        select(ceu_credentials.c.activity_id, Credential.body, Credential.code)
+        .join(Credential, Credential.id == ceu_credentials.c.credential_id)
+        .where(Credential.user_id.in_(ids))
+    ):
+        links.setdefault(activity_id, []).append((body, code))
     activities: dict[tuple[int, str], list[CeuActivity]] = {}
     for activity in db.session.execute(
         select(CeuActivity).where(CeuActivity.user_id.in_(ids))
         .order_by(CeuActivity.user_id, CeuActivity.completed_on.desc(), CeuActivity.id.desc())
     ).scalars():
-        activities.setdefault((activity.user_id, activity.body), []).append(activity)
+        for body in dict.fromkeys([activity.body] + [b for b, _code in links.get(activity.id, [])]):
+            activities.setdefault((activity.user_id, body), []).append(activity)
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
     for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
         submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
@@ -250,7 +267,7 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
             if held and body_id in setups.get(user_id, {}):
                 found[user_id].append(_body_overview(
                     rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
-                    submissions.get((user_id, body_id), {}), days[user_id],
+                    submissions.get((user_id, body_id), {}), days[user_id], links,
                 ))
     return found
 
@@ -493,9 +510,17 @@ def delete_credential(user: User, credential: Credential) -> int:
     ).scalar_one()
     removed: list[CeuActivity] = []
     if not others:
-        removed = list_activities(user, credential.body)
-        for activity in removed:
-            db.session.delete(activity)
+        removed = []
+        for activity in list_activities(user, credential.body):
+            elsewhere = [c for c in activity.credentials if c.body != credential.body]
+            if elsewhere:
+                # It counts toward the other body too: it stays there, with that body's approval.
+                activity.body, activity.reference, activity.second_reference = elsewhere[0].body, activity.second_reference, ""
+                activity.applies_to = elsewhere[0].code if rules_for(elsewhere[0].body).one_credential_per_activity else ""
+                activity.credentials = elsewhere
+            else:
+                removed.append(activity)
+                db.session.delete(activity)
         versions.changed(db.session, user.id)
         db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == credential.body))
         db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == credential.body))
@@ -527,14 +552,18 @@ class ActivityInput:
     provider: str
     reference: str
     ceus: object
-    counts_toward: str  # "aapc" (general), "aapc:CPMA" (subset), "ahima:RHIT"
+    # One or several of "aapc" (general), "aapc:CPMA" (subset), "ahima:RHIT": several credentials
+    # of one body, or of two bodies when the activity carries both bodies' approvals.
+    counts_toward: str | list[str] | tuple[str, ...]
     next_cycle: bool | None = None  # None: not answered
+    second_reference: str = ""  # the second body's approval (AHIMA program id beside the AAPC index)
 
 
-def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
-    """(value, label, body name) for the "counts toward" picker, from the credentials held."""
+def counts_toward_choices(user: User, *, include_replaced: bool = False) -> list[tuple[str, str, str]]:
+    """(value, label, body name) for the "counts toward" picker, from the credentials held (one
+    replaced by another is offered only with ``include_replaced``: its past CEUs stay valid)."""
     choices = []
-    credentials = list_credentials(user)
+    credentials = [c for c in list_credentials(user) if include_replaced or c.replaced_on is None]
     for body_id, rules in bodies().items():
         held = [c for c in credentials if c.body == body_id]
         if not held:
@@ -550,12 +579,37 @@ def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
     return choices
 
 
-def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_unassigned: bool = False) -> dict:
-    """The columns of a valid activity, or Invalid naming the field.
+def counts_toward_of(activity: CeuActivity) -> list[str]:
+    """The "counts toward" values an activity was logged with (the reverse of the picker)."""
+    linked = activity.credentials
+    values = []
+    for body in dict.fromkeys([activity.body] + [c.body for c in linked]):
+        rules = bodies().get(body)
+        codes = sorted(c.code for c in linked if c.body == body)
+        if body == activity.body and not codes and activity.applies_to:
+            codes = [activity.applies_to]
+        picked = [
+            f"{body}:{code}" for code in codes
+            if rules and code in rules.credentials and (rules.one_credential_per_activity or rules.credentials[code].subset_ceus)
+        ]
+        values += picked or [body]
+    return values
 
-    ``allow_unassigned`` accepts a CEU of a body that assigns each CEU to one credential (AHIMA)
-    with no credential: the state :func:`delete_credential` leaves such CEUs in, which an import
-    of an export must be able to restore. The form always asks for a credential.
+
+def _targets(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value or [])
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_unassigned: bool = False) -> dict:
+    """The columns of a valid activity (and ``credentials``, the rows it counts toward), or
+    Invalid naming the field.
+
+    An activity counts toward one or several credentials of a body, and toward two bodies only
+    when it carries both approvals (``reference`` for the first body, ``second_reference`` for
+    the other). ``allow_unassigned`` accepts a CEU of a body that assigns each CEU to one
+    credential (AHIMA) with no credential: the state :func:`delete_credential` leaves such CEUs
+    in, which an import of an export must be able to restore. The form always asks for one.
     """
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
@@ -568,46 +622,84 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     if len(provider) > 200:
         raise Invalid("provider", "Keep the provider to 200 characters.")
     reference = (data.reference or "").strip()
-    if len(reference) > 60:
-        raise Invalid("reference", "Keep the index number or program id to 60 characters.")
+    second_reference = (data.second_reference or "").strip()
+    for field, value in (("reference", reference), ("second_reference", second_reference)):
+        if len(value) > 60:
+            raise Invalid(field, "Keep the index number or program id to 60 characters.")
     ceus = parse_ceus(data.ceus, "ceus")
-    valid = {value for value, _label, _body in counts_toward_choices(user)}
+    held = list_credentials(user)
+    valid = {value for value, _label, _body in counts_toward_choices(user, include_replaced=True)}
     if allow_unassigned:
-        valid |= {credential.body for credential in list_credentials(user)}
-    if data.counts_toward not in valid:
+        valid |= {credential.body for credential in held}
+    targets = _targets(data.counts_toward)
+    if not targets or any(t not in valid for t in targets):
         raise Invalid("counts_toward", "Choose what this activity counts toward (add the credential first if it is missing).")
-    body, _, applies_to = data.counts_toward.partition(":")
-    rules = rules_for(body)
-    credentials = [c for c in list_credentials(user) if c.body == body]
-    setup = _setup(credentials, get_setup(user, body))
-    problem = cycles.check_activity(rules, setup, data.completed_on, applies_to, today)
-    if problem:
-        raise Invalid("completed_on", problem)
-    next_cycle = False
-    if cycles.in_renewal_month_overlap(rules, setup, data.completed_on):
-        if data.next_cycle is None:
-            cycle = cycles.cycle_containing(rules, setup, data.completed_on)
-            raise Invalid("next_cycle", (
-                f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
-                f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+    by_body: dict[str, list[str]] = {}
+    for target in targets:
+        body, _, code = target.partition(":")
+        by_body.setdefault(body, [])
+        if code:
+            by_body[body].append(code)
+    if len(by_body) > 2:
+        raise Invalid("counts_toward", "An activity counts toward two certifying bodies at most.")
+    body = next(iter(by_body))
+    if len(by_body) == 2:
+        second = rules_for(list(by_body)[1])
+        if not reference:
+            raise Invalid("reference", f"Enter the {rules_for(body).reference_label}: an activity counts toward two bodies only with both approvals.")
+        if not second_reference:
+            raise Invalid("second_reference", (
+                f"Enter the {second.reference_label} too: an activity counts toward both {rules_for(body).name} "
+                f"and {second.name} only when it carries both approvals."
             ))
-        next_cycle = bool(data.next_cycle)
+    else:
+        second_reference = ""
+    next_cycle = False
+    links: list[Credential] = []
+    for index, (body_id, codes) in enumerate(by_body.items()):
+        rules = rules_for(body_id)
+        if rules.one_credential_per_activity and len(codes) > 1:
+            raise Invalid("counts_toward", f"{rules.name} counts a CEU toward one credential only: choose one of {', '.join(codes)}.")
+        credentials = [c for c in held if c.body == body_id]
+        setup = _setup(credentials, get_setup(user, body_id))
+        problem = cycles.check_activity(rules, setup, data.completed_on, tuple(codes), today)
+        if problem:
+            raise Invalid("completed_on", problem)
+        if cycles.in_renewal_month_overlap(rules, setup, data.completed_on):
+            if data.next_cycle is None:
+                cycle = cycles.cycle_containing(rules, setup, data.completed_on)
+                raise Invalid("next_cycle", (
+                    f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
+                    f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+                ))
+            next_cycle = bool(data.next_cycle)
+        chosen = [c for c in credentials if c.code in codes]
+        if not chosen and not rules.one_credential_per_activity:
+            # General CEUs: linked to the credentials they count for as a whole (CPC, CRC...).
+            chosen = [c for c in credentials if c.replaced_on is None and not rules.credentials[c.code].subset_ceus]
+        if not chosen and index:
+            chosen = credentials[:1]
+        links += chosen
     return dict(
         body=body, completed_on=data.completed_on, title=title, provider=provider, reference=reference,
-        ceus_hundredths=hundredths(ceus), applies_to=applies_to, next_cycle=next_cycle,
+        second_reference=second_reference, ceus_hundredths=hundredths(ceus),
+        applies_to=by_body[body][0] if by_body[body] else "", next_cycle=next_cycle, credentials=links,
     )
 
 
-def in_overlap(user: User, counts_toward: str, day: dt.date | None) -> bool:
+def in_overlap(user: User, counts_toward: str | list[str], day: dt.date | None) -> bool:
     """Whether the form should ask which cycle a CEU on ``day`` counts toward."""
-    body = (counts_toward or "").partition(":")[0]
-    if day is None or body not in bodies():
+    if day is None:
         return False
-    credentials = [c for c in list_credentials(user) if c.body == body]
-    row = get_setup(user, body)
-    if not credentials or row is None:
-        return False
-    return cycles.in_renewal_month_overlap(rules_for(body), _setup(credentials, row), day)
+    for target in _targets(counts_toward):
+        body = target.partition(":")[0]
+        if body not in bodies():
+            continue
+        credentials = [c for c in list_credentials(user) if c.body == body]
+        row = get_setup(user, body)
+        if credentials and row is not None and cycles.in_renewal_month_overlap(rules_for(body), _setup(credentials, row), day):
+            return True
+    return False
 
 
 def add_activity(
@@ -843,16 +935,16 @@ def _rows(overview: BodyOverview, standing: Standing) -> list[dict]:
     by_id = {a.id: a for a in overview.activities}
     rows = []
     reasons = {n.activity.id: n.reason for n in standing.tally.not_counted}
-    ids = [a.id for a in standing.tally.counted] + [n.activity.id for n in standing.tally.not_counted]
-    for activity_id in sorted(ids, key=lambda i: (by_id[i].completed_on, i)):
+    seen = {a.id: a for a in standing.tally.counted} | {n.activity.id: n.activity for n in standing.tally.not_counted}
+    for activity_id in sorted(seen, key=lambda i: (by_id[i].completed_on, i)):
         activity = by_id[activity_id]
         rows.append({
             "completed_on": activity.completed_on.isoformat(),
             "title": activity.title,
             "provider": activity.provider,
-            "reference": activity.reference,
+            "reference": seen[activity_id].reference,  # this body's approval
             "ceus": f"{from_hundredths(activity.ceus_hundredths):f}",
-            "counts_toward": activity.applies_to or "general",
+            "counts_toward": " ".join(seen[activity_id].applies_to) or "general",
             "counted": "no" if activity_id in reasons else "yes",
             "not_counted_reason": reasons.get(activity_id, ""),
             "certificate_file": download_name(activity) if activity.certificate_file else "",

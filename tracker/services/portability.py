@@ -131,6 +131,8 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
             "added_at": c.created_at.astimezone(dt.timezone.utc).isoformat(),
             "experience_months": c.experience_months, "course_done_on": _day(c.course_done_on),
             "practicode_done_on": _day(c.practicode_done_on),
+            "converted_from": c.converted_from, "converted_on": _day(c.converted_on),
+            "replaced_by": c.replaced_by, "replaced_on": _day(c.replaced_on),
         }
         for c in db.session.execute(
             select(Credential).where(Credential.user_id == user.id).order_by(Credential.body, Credential.earned_on, Credential.code)
@@ -145,9 +147,12 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
     ]
     activities = []
     for a in _activities_in_order(user):
+        # One target as text (as files before several credentials per CEU), several as a list.
+        targets = credential_service.counts_toward_of(a)
         activities.append({
             "completed_on": _day(a.completed_on), "title": a.title, "provider": a.provider, "reference": a.reference,
-            "ceus": _ceus(a.ceus_hundredths), "counts_toward": f"{a.body}:{a.applies_to}" if a.applies_to else a.body,
+            "second_reference": a.second_reference,
+            "ceus": _ceus(a.ceus_hundredths), "counts_toward": targets[0] if len(targets) == 1 else targets,
             "next_cycle": a.next_cycle,
             "certificate": {"file": files[a.id], "name": a.certificate_name or "certificate"} if a.id in files else None,
         })
@@ -535,7 +540,10 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
     held: dict[str, list[Credential]] = {}
     for index, item in enumerate(top.items("credentials")):
         path = f"credentials[{index}]"
-        doc = _Doc(item, path, {"code", "earned_on", "added_at", "experience_months", "course_done_on", "practicode_done_on"})
+        doc = _Doc(item, path, {
+            "code", "earned_on", "added_at", "experience_months", "course_done_on", "practicode_done_on",
+            "converted_from", "converted_on", "replaced_by", "replaced_on",
+        })
         code = doc.text("code", limit=12).strip().upper()
         rules = catalog.body_of(code)
         if rules is None:
@@ -553,6 +561,16 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
             user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=months,
             course_done_on=course, practicode_done_on=practicode, created_at=doc.instant("added_at"),
         )
+        # Conversions (CPC-A → CPC) and replacements (RHIT by RHIA), in files from this version on.
+        for key in ("converted_from", "replaced_by"):
+            other = doc.text(key, optional=True, limit=12).strip().upper() or None
+            if other is not None and catalog.body_of(other) is not rules:
+                raise Invalid(doc.at(key), f"{other!r} is not a {rules.name} credential.")
+            setattr(credential, key, other)
+        credential.converted_on = doc.day("converted_on", optional=True) if credential.converted_from else None
+        credential.replaced_on = doc.day("replaced_on", optional=True) if credential.replaced_by else None
+        if credential.replaced_by and credential.replaced_on is None:
+            raise Invalid(doc.at("replaced_on"), "is missing: the day it was replaced.")
         db.session.add(credential)
         held.setdefault(rules.id, []).append(credential)
     seen: set[str] = set()
@@ -590,15 +608,22 @@ def _restore_activities(user: User, top: _Doc, certificates: _Certificates, toda
     for index, item in enumerate(top.items("ceu_activities")):
         path = f"ceu_activities[{index}]"
         doc = _Doc(item, path, {
-            "completed_on", "title", "provider", "reference", "ceus", "counts_toward", "next_cycle", "certificate",
+            "completed_on", "title", "provider", "reference", "second_reference", "ceus", "counts_toward",
+            "next_cycle", "certificate",
         })
         ceus = doc.raw("ceus")
         if not isinstance(ceus, str):
             raise Invalid(doc.at("ceus"), "must be text, like \"1.5\".")
+        targets = doc.raw("counts_toward")
+        if isinstance(targets, list):
+            if not 0 < len(targets) <= 20 or any(not isinstance(t, str) or len(t) > 40 for t in targets):
+                raise Invalid(doc.at("counts_toward"), "must be text like \"aapc:CPMA\", or a list of 1 to 20 of them.")
+        else:
+            targets = doc.text("counts_toward", limit=40)
         data = credential_service.ActivityInput(
             completed_on=doc.day("completed_on"), title=doc.text("title"), provider=doc.text("provider", optional=True),
-            reference=doc.text("reference", optional=True), ceus=ceus, counts_toward=doc.text("counts_toward", limit=40),
-            next_cycle=doc.flag("next_cycle"),
+            reference=doc.text("reference", optional=True), ceus=ceus, counts_toward=targets,
+            next_cycle=doc.flag("next_cycle"), second_reference=doc.text("second_reference", optional=True, limit=60),
         )
         try:
             values = credential_service.checked_activity(user, data, today, allow_unassigned=True)

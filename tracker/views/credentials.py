@@ -255,7 +255,7 @@ def _ceu_form(activity=None) -> CeuForm:
     form.counts_toward.choices = options((v, label) for v, label, _ in service.counts_toward_choices(current_user))
     if activity is not None and request.method == "GET":
         form.ceus.data = f"{service.from_hundredths(activity.ceus_hundredths):f}"
-        form.counts_toward.data = activity.body + (f":{activity.applies_to}" if activity.applies_to else "")
+        form.counts_toward.data = service.counts_toward_of(activity)
         form.next_cycle.data = "next" if activity.next_cycle else "ending"
     return form
 
@@ -266,6 +266,7 @@ def _activity_input(form: CeuForm) -> service.ActivityInput:
         title=form.title.data,
         provider=form.provider.data or "",
         reference=form.reference.data or "",
+        second_reference=form.second_reference.data or "",
         ceus=form.ceus.data,
         counts_toward=form.counts_toward.data,
         next_cycle={"ending": False, "next": True}.get(form.next_cycle.data),
@@ -288,7 +289,7 @@ def new_ceu():
     if request.method == "GET":
         form.completed_on.data = user_today()
         if request.args.get("counts_toward"):
-            form.counts_toward.data = request.args["counts_toward"]
+            form.counts_toward.data = request.args.getlist("counts_toward")
     if form.validate_on_submit():
         try:
             activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form))
@@ -326,8 +327,10 @@ def _render_ceu_form(form: CeuForm, activity):
     ask_cycle = bool(form.next_cycle.errors) or service.in_overlap(
         current_user, form.counts_toward.data, form.completed_on.data
     )
+    two_bodies = len({body for _value, _label, body in service.counts_toward_choices(current_user)}) > 1
     return render_template(
-        "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, confirm=ConfirmForm()
+        "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, two_bodies=two_bodies,
+        confirm=ConfirmForm(),
     ), 422 if form.errors else 200
 
 
