@@ -377,6 +377,24 @@ def test_two_ahima_credentials_for_one_ceu_are_refused(api):
     assert "AHIMA counts a CEU toward one credential only" in response.json["errors"]["json"]["credential_id"][0]
 
 
+def test_a_credential_outside_the_catalogue_is_added_with_its_rule(api):
+    response = api.post("/credentials", {"code": "CCDS", "earned_on": "2025-03-01", "other_body": "ACDIS",
+                                         "name": "Certified Clinical Documentation Specialist",
+                                         "ceus_per_cycle": 30, "cycle_years": 2, "cycle_end": "2027-02-28"})
+    assert response.status_code == 201, response.json
+    assert (response.json["body"], response.json["other_body"]) == ("other", "ACDIS")
+    assert response.json["current_cycle"]["required"] == 30
+    ceu = api.post("/ceus", {"completed_on": "2026-02-01", "title": "CDI week", "ceus": 4, "credential_id": response.json["id"]})
+    assert ceu.status_code == 201, ceu.json
+    assert api.get(f"/credentials/{response.json['id']}").json["current_cycle"]["earned"] == 4
+
+
+def test_an_unknown_code_without_its_rule_says_how_to_add_it(api):
+    response = api.post("/credentials", {"code": "CCDS", "earned_on": "2025-03-01"})
+    assert response.status_code == 422
+    assert "add it as another credential" in response.json["errors"]["json"]["code"][0]
+
+
 def test_credential_and_ceu_errors_name_the_field(app, api):
     missing = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15"})
     assert missing.status_code == 422 and "renewal_month" in missing.json["errors"]["json"]

@@ -92,7 +92,7 @@ def test_an_aapc_credential_needs_the_renewal_month(app, user_browser):
 
 
 def test_bad_credentials_are_refused_at_the_field(app, user_browser):
-    assert "not a credential Rungs knows" in text_of(add_credential(user_browser, "XYZ"))
+    assert "XYZ is not in Rungs' list: add it as another credential" in text_of(add_credential(user_browser, "XYZ"))
     assert "in the future" in text_of(add_credential(user_browser, "CPC", earned="2027-01-01"))
     assert add_credential(user_browser, "CPC").status_code == 302
     again = add_credential(user_browser, "CPC")
@@ -325,6 +325,50 @@ def test_cpc_earned_2023_05_15_with_may_renewal_shows_no_17_day_cycle(app, user_
     page = text_of(user_browser.get("/credentials/aapc/"))
     assert "Current cycle: Jun 1, 2025 → May 31, 2027" in page
     assert "May 15, 2023 → May 31, 2025" in page and "May 31, 2023" not in page
+
+
+# -- credentials outside the catalogue ---------------------------------------------------------------
+
+def add_other(browser, **extra):
+    data = {"code": "OTHER", "other_code": "CCDS", "name": "Certified Clinical Documentation Specialist",
+            "other_body": "ACDIS", "other_ceus": "30", "other_cycle_years": "2", "earned_on": "2025-03-01",
+            "renewal_month": "0", **extra}
+    return browser.post("/credentials/new", data)
+
+
+def test_a_credential_the_catalogue_lacks_is_added_as_other_with_the_users_rule(app, user_browser):
+    response = add_other(user_browser, cycle_end="2027-02-28")
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.body, credential.code, credential.other_body) == ("other", "CCDS", "ACDIS")
+        key = f"other-{credential.id}"
+    assert response.headers["Location"].endswith(f"/credentials/{key}/")
+    page = text_of(user_browser.get(f"/credentials/{key}/"))
+    assert "Required 30" in page and "Mar 1, 2025 → Feb 28, 2027" in page
+    assert "Rungs does not know this body's rules beyond what you entered" in page
+    assert log_ceu(user_browser, day="2026-02-01", ceus="5", counts=key).status_code == 302
+    assert "Earned 5" in text_of(user_browser.get(f"/credentials/{key}/"))
+    assert "ACDIS" in text_of(user_browser.get("/credentials/"))
+
+
+def test_an_unknown_code_is_never_refused_but_asks_for_its_rule(app, user_browser):
+    response = add_other(user_browser, other_ceus="")
+    assert response.status_code == 422 and "Enter CEUs as a number" in text_of(response)
+    assert "Another credential (not in this list)" in text_of(user_browser.get("/credentials/new"))
+
+
+def test_deleting_an_other_credential_removes_its_ceus_only(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, ceus="2")
+    add_other(user_browser)
+    with app.app_context():
+        other = db.session.execute(select(Credential).where(Credential.body == "other")).scalar_one()
+        other_id = other.id
+    log_ceu(user_browser, day="2026-02-01", ceus="5", counts=f"other-{other_id}")
+    user_browser.post(f"/credentials/{other_id}/delete")
+    assert count(app, CeuActivity) == 1
+    assert "Earned 2" in text_of(user_browser.get("/credentials/aapc/"))
 
 
 # -- one activity, several credentials --------------------------------------------------------------

@@ -452,6 +452,9 @@ def build_changing_account(email: str = "coder@example.com") -> None:
     credential_service.add_activity(me, Input(
         dt.date(2026, 4, 1), "ICD-10-CM update", "", "IDX-9", "2", ["aapc", "ahima:RHIA"], second_reference="P-77",
     ), TODAY, ("update.pdf", io.BytesIO(PDF)))
+    ccds = credential_service.add_credential(me, "CCDS", dt.date(2025, 3, 1), TODAY, cycle_end=dt.date(2027, 2, 28), other=(
+        credential_service.OtherCredential("ACDIS", "Certified Clinical Documentation Specialist", "30", 2)))
+    credential_service.add_activity(me, Input(dt.date(2026, 5, 1), "CDI week", "", "", "4", credential_service.body_key(ccds)), TODAY)
 
 
 def test_conversions_replacements_and_shared_ceus_survive_the_round_trip(app, clock):
@@ -464,6 +467,7 @@ def test_conversions_replacements_and_shared_ceus_survive_the_round_trip(app, cl
         assert (shared["counts_toward"], shared["second_reference"]) == (["aapc", "ahima:RHIA"], "P-77")
         coc = next(c for c in document["credentials"] if c["code"] == "COC")
         assert (coc["converted_from"], coc["converted_on"]) == ("COC-A", "2024-02-01")
+        assert next(a for a in document["ceu_activities"] if a["title"] == "CDI week")["counts_toward"] == "other:CCDS"
         portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
         again, _ = export("fresh@example.com")
         ahima = credential_service.body_overview(user("fresh@example.com"), "ahima", TODAY)

@@ -242,8 +242,14 @@ class CredentialForm(FlaskForm):
     )
     first_cycle_ceus = DecimalField(
         "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
-        description="AAPC pro-rates your first cycle and shows the figure in your account; leave empty to use the full requirement.",
+        description="AAPC pro-rates your first cycle and shows the figure in your CEU tracker; leave empty and Rungs estimates it from the months your first cycle runs.",
     )
+    # A credential not in the list: what its body says.
+    other_code = StringField("Its letters", validators=[Optional(), Length(max=12)], description="Like CCDS or CRCR.")
+    name = StringField("Its full name", validators=[Optional(), Length(max=120)])
+    other_body = StringField("Certifying body", validators=[Optional(), Length(max=60)], description="Like ACDIS or HFMA.")
+    other_ceus = StringField("CEUs per cycle", validators=[Optional(), Length(max=10)], render_kw={"inputmode": "decimal"})
+    other_cycle_years = IntegerField("Cycle length in years", validators=[Optional(), NumberRange(min=1, max=10, message="Enter 1 to 10 years.")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

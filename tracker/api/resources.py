@@ -346,7 +346,8 @@ def _cycles_by_body():
 def _credential_body(credential: Credential, cycles: dict):
     return {
         "id": credential.id, "code": credential.code, "body": credential.body,
-        "earned_on": credential.earned_on, "current_cycle": cycles.get(credential.body),
+        "earned_on": credential.earned_on, "current_cycle": cycles.get(credential_service.body_key(credential)),
+        "name": credential.name, "other_body": credential.other_body,
         "converted_from": credential.converted_from, "converted_on": credential.converted_on,
         "replaced_by": credential.replaced_by, "replaced_on": credential.replaced_on,
     }
@@ -371,10 +372,17 @@ def list_credentials():
 @credentials.response(201, s.CredentialSchema)
 def create_credential(data):
     """Add a credential you hold; the first of a body also says how its cycles run."""
+    other = None
+    if {"other_body", "name", "ceus_per_cycle", "cycle_years"} & set(data):
+        other = credential_service.OtherCredential(
+            body=data.get("other_body", ""), name=data.get("name", ""),
+            ceus=str(data.get("ceus_per_cycle", "")), cycle_years=data.get("cycle_years"),
+        )
     credential = call(
         credential_service.add_credential, user(), data["code"], data["earned_on"], today(),
         renewal_month=data.get("renewal_month"), cycle_end=data.get("cycle_end"),
         first_cycle_ceus=None if data.get("first_cycle_ceus") is None else Decimal(str(data["first_cycle_ceus"])),
+        other=other, fields={"other_ceus": "ceus_per_cycle", "other_cycle_years": "cycle_years"},
     )
     return _credential_body(credential, _cycles_by_body())
 
@@ -486,8 +494,9 @@ def _activity_input(data, counts_toward: list[str] | None = None) -> credential_
             if credential is None:
                 message = "No such credential: use an id from GET /api/v1/credentials."
                 abort(422, message=message, errors={"json": {field: [message]}})
-            own = f"{credential.body}:{credential.code}"
-            counts_toward.append(own if own in choices else credential.body)
+            key = credential_service.body_key(credential)
+            own = f"{key}:{credential.code}"
+            counts_toward.append(own if own in choices else key)
     return credential_service.ActivityInput(
         completed_on=data["completed_on"], title=data["title"], provider=data["provider"],
         reference=data["reference"], ceus=Decimal(str(data["ceus"])),

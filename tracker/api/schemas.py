@@ -210,6 +210,8 @@ class CredentialSchema(Schema):
     replaced_by = fields.String(allow_none=True, required=True, metadata={
         "description": "The credential that replaced this one (RHIA for RHIT): kept in history, no longer counted."})
     replaced_on = fields.Date(allow_none=True, required=True)
+    name = fields.String(allow_none=True, required=True, metadata={"description": "A credential outside Rungs' list: its full name."})
+    other_body = fields.String(allow_none=True, required=True, metadata={"description": "A credential outside Rungs' list: its certifying body."})
     current_cycle = fields.Nested(CycleSchema, allow_none=True, required=True,
                                   metadata={"description": "The certifying body's current cycle, shared by its credentials."})
 
@@ -221,6 +223,10 @@ class CredentialCreate(Strict):
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
     first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, 1000),
                                       metadata={"description": "AAPC: the pro-rated requirement of your first cycle."})
+    other_body = Text(max_length=60, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
+    name = Text(max_length=120, metadata={"description": "A credential outside Rungs' list: its full name."})
+    ceus_per_cycle = fields.Integer(strict=True, validate=validate.Range(1, 200), metadata={"description": "A credential outside Rungs' list: CEUs per cycle."})
+    cycle_years = fields.Integer(strict=True, validate=validate.Range(1, 10), metadata={"description": "A credential outside Rungs' list: the cycle length in years."})
 
 
 class CredentialPatch(Strict):

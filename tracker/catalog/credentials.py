@@ -24,6 +24,7 @@ from ..domain.cycles import (
     Duty,
     FirstCycleRule,
     Lapse,
+    OtherRules,
     StatusRule,
 )
 from .reader import Reader
@@ -246,6 +247,18 @@ def _apprentice(reader: Reader) -> ApprenticeRule:
         note=reader.text("note"),
         confidence=reader.text("confidence", choices=CONFIDENCE),
         source=reader.text("source", pattern=URL_PATTERN),
+    )
+
+
+def parse_other_credentials(reader: Reader, path: Path) -> OtherRules:
+    """How Rungs treats credentials its catalogue lacks (``kind = "other_credentials"``)."""
+    reader.reject_unknown(("kind", "id", "note", "reference_label", "first_cycle", "status"))
+    return OtherRules(
+        id=reader.text("id", path.stem, pattern=ID_PATTERN),
+        status=_status(reader.table("status")),
+        first_cycle=_first_cycle(reader.table("first_cycle")),
+        note=reader.text("note"),
+        reference_label=reader.text("reference_label", "Approval or course number"),
     )
 
 

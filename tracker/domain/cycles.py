@@ -182,6 +182,35 @@ class BodyRules:
         return hash(self.id)
 
 
+@dataclass(frozen=True)
+class OtherRules:
+    """How Rungs treats a credential its catalogue lacks, which the user describes (body, name,
+    CEUs per cycle, cycle length): pace thresholds and the first-cycle minimum, plus what to say."""
+
+    id: str
+    status: StatusRule
+    first_cycle: FirstCycleRule
+    note: str
+    reference_label: str
+
+
+def other_body_rules(
+    rules: OtherRules, key: str, body_name: str, code: str, name: str, ceus: int, cycle_years: int,
+) -> BodyRules:
+    """The rules of one credential outside the catalogue, from what the user entered: its own
+    cycle (ending on the date the user enters, ``cycle_years`` long) and its own requirement."""
+    return BodyRules(
+        id=key, name=body_name, title=f"{body_name} ({code})", cycle=CYCLE_END, cycle_years=cycle_years,
+        renewal_month_overlap=False, unique_reference=False, reference_label=rules.reference_label,
+        submission_opens_months=0, requires_submission=False, first_cycle_prorated=False,
+        one_credential_per_activity=False, confidence="unknown", source="",
+        credentials={code: CredentialRule(code=code, name=name, ceus=ceus, confidence="unknown")},
+        per_additional=0, maximum=None,
+        requirement_note=f"{ceus} CEUs every {cycle_years} year{'s' if cycle_years != 1 else ''}, as you entered them. {rules.note}",
+        requirement_confidence="unknown", first_cycle=rules.first_cycle, status=rules.status,
+    )
+
+
 # -- the user's facts ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)

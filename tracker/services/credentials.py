@@ -111,6 +111,34 @@ def rules_for(body: str) -> BodyRules:
         raise NotFound(f"certifying body {body}") from None
 
 
+def body_key(credential: Credential) -> str:
+    """The id of the cycle a credential belongs to: its body (aapc, ahima), or its own for a
+    credential outside the catalogue ("other-12")."""
+    return f"{OTHER}-{credential.id}" if credential.body == OTHER else credential.body
+
+
+def other_rules(credential: Credential) -> BodyRules:
+    """The rules of a credential outside the catalogue, from what the user entered."""
+    return cycles.other_body_rules(
+        current_catalog().other_rules, body_key(credential), credential.other_body or "Other", credential.code,
+        credential.name or credential.code, int(from_hundredths(credential.other_ceus_hundredths) or 0),
+        credential.other_cycle_years or 2,
+    )
+
+
+def _body_of_key(user: User, key: str, held: list[Credential] | None = None) -> tuple[BodyRules, list[Credential], Setup]:
+    """A cycle id's rules, credentials and setup: a catalogue body, or one "other" credential."""
+    held = list_credentials(user) if held is None else held
+    if key.startswith(f"{OTHER}-"):
+        credential = next((c for c in held if body_key(c) == key), None)
+        if credential is None:
+            raise NotFound(f"certifying body {key}")
+        return other_rules(credential), [credential], _setup([credential], None)
+    rules = rules_for(key)
+    credentials = [c for c in held if c.body == key]
+    return rules, credentials, _setup(credentials, get_setup(user, key))
+
+
 def hundredths(ceus: Decimal) -> int:
     return int((Decimal(ceus) * 100).to_integral_value())
 
@@ -120,10 +148,11 @@ def from_hundredths(value: int | None) -> Decimal | None:
 
 
 def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
+    other = credentials[0] if len(credentials) == 1 and credentials[0].body == OTHER else None
     return Setup(
         credentials=tuple(cycles.HeldCredential(c.code, c.earned_on, c.replaced_on) for c in credentials),
         renewal_month=row.renewal_month if row else None,
-        cycle_end=row.cycle_end if row else None,
+        cycle_end=other.other_cycle_end if other else (row.cycle_end if row else None),
         first_cycle_ceus=from_hundredths(row.first_cycle_hundredths) if row else None,
     )
 
@@ -153,7 +182,7 @@ class BodyOverview:
 
     rules: BodyRules
     credentials: list[Credential]
-    setup_row: RenewalSetup
+    setup_row: RenewalSetup | None  # None for a credential outside the catalogue
     setup: Setup
     activities: list[CeuActivity]
     current: Standing
@@ -244,12 +273,12 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
         setups.setdefault(row.user_id, {})[row.body] = row
     # Which credentials each CEU counts toward: one activity may count for a second body too.
     links: dict[int, list[tuple[str, str]]] = {}
-    for activity_id, body, code in db.session.execute(
-        select(ceu_credentials.c.activity_id, Credential.body, Credential.code)
+    for activity_id, body, code, credential_id in db.session.execute(
+        select(ceu_credentials.c.activity_id, Credential.body, Credential.code, Credential.id)
         .join(Credential, Credential.id == ceu_credentials.c.credential_id)
         .where(Credential.user_id.in_(ids))
     ):
-        links.setdefault(activity_id, []).append((body, code))
+        links.setdefault(activity_id, []).append((f"{OTHER}-{credential_id}" if body == OTHER else body, code))
     activities: dict[tuple[int, str], list[CeuActivity]] = {}
     for activity in db.session.execute(
         select(CeuActivity).where(CeuActivity.user_id.in_(ids))
@@ -268,6 +297,13 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
                 found[user_id].append(_body_overview(
                     rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
                     submissions.get((user_id, body_id), {}), days[user_id], links,
+                ))
+        for credential in held_all:
+            if credential.body == OTHER and credential.other_cycle_end:
+                key = body_key(credential)
+                found[user_id].append(_body_overview(
+                    other_rules(credential), [credential], None, activities.get((user_id, key), []),
+                    submissions.get((user_id, key), {}), days[user_id], links,
                 ))
     return found
 
@@ -352,18 +388,67 @@ def apply_setup(
         row.cycle_end = cycle_end
 
 
+@dataclass(frozen=True)
+class OtherCredential:
+    """What the user tells Rungs about a credential its catalogue lacks."""
+
+    body: str  # the certifying body's name, e.g. "ACDIS"
+    name: str  # the credential's full name
+    ceus: object  # CEUs per cycle
+    cycle_years: int | None
+
+
+def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end: dt.date | None, today: dt.date) -> dict:
+    if not re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", code):
+        raise Invalid("code", "Enter the credential's letters (up to 12, like CCDS).")
+    body = (other.body or "").strip()
+    if not body or len(body) > 60:
+        raise Invalid("other_body", "Enter the certifying body's name (up to 60 characters).")
+    name = (other.name or "").strip()
+    if not name or len(name) > 120:
+        raise Invalid("name", "Enter the credential's full name (up to 120 characters).")
+    ceus = parse_ceus(other.ceus, "other_ceus")
+    if ceus != ceus.to_integral_value():
+        raise Invalid("other_ceus", "Enter whole CEUs per cycle, as the body states them.")
+    years = other.cycle_years
+    if years is None or not 1 <= years <= 10:
+        raise Invalid("other_cycle_years", "Enter the cycle length: 1 to 10 years.")
+    end = cycle_end or (earned_on - dt.timedelta(days=1)) + relativedelta(years=years)
+    if end <= earned_on:
+        raise Invalid("cycle_end", "The cycle end is not after the date you earned the credential.")
+    if end > today + relativedelta(years=years, days=1) and end > earned_on + relativedelta(years=years, days=1):
+        raise Invalid("cycle_end", f"A cycle lasts {years} years: enter the end date your body shows for the current cycle.")
+    return dict(other_body=body, name=name, other_ceus_hundredths=hundredths(ceus), other_cycle_years=years, other_cycle_end=end)
+
+
 def add_credential(
     user: User, code: str, earned_on: dt.date | None, today: dt.date, *,
     renewal_month: int | None = None, cycle_end: dt.date | None = None, first_cycle_ceus: Decimal | None = None,
+    other: OtherCredential | None = None,
 ) -> Credential:
-    """Add a credential the user holds; the first of a body also sets how its cycles run."""
+    """Add a credential the user holds; the first of a body also sets how its cycles run.
+
+    A code the catalogue lacks is added with ``other`` (its body, name, CEUs per cycle, cycle
+    length; ``cycle_end`` is its current cycle end), never refused for being unknown.
+    """
     code = (code or "").strip().upper()
     rules = current_catalog().body_of(code)
-    if rules is None:
-        raise Invalid("code", f"{code or 'That'} is not a credential Rungs knows: choose one from the list.")
-    earned_on = check_earned_on(earned_on, today)
+    earned_on = check_earned_on(earned_on, today) if rules is not None or other is not None else earned_on
+    if rules is None and other is None:
+        raise Invalid("code", (
+            f"{code or 'That'} is not in Rungs' list: add it as another credential, with its certifying body, "
+            "its CEUs per cycle and the cycle length."
+        ))
     if db.session.execute(select(Credential.id).where(Credential.user_id == user.id, Credential.code == code)).first():
         raise Invalid("code", f"You already hold {code}: edit it instead.")
+    if rules is None:
+        credential = Credential(
+            user_id=user.id, body=OTHER, code=code, earned_on=earned_on, experience_months=0,
+            **check_other(code, other, earned_on, cycle_end, today),
+        )
+        db.session.add(credential)
+        commit()
+        return credential
     row = get_setup(user, rules.id) or RenewalSetup(user_id=user.id, body=rules.id)
     apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
                  first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
@@ -503,27 +588,29 @@ def update_apprentice(
 def delete_credential(user: User, credential: Credential) -> int:
     """Delete a credential. The last one of a body takes that body's CEU log, certificates and
     submissions with it (the confirmation page says so). Returns the activities removed."""
-    others = db.session.execute(
+    others = 0 if credential.body == OTHER else db.session.execute(
         select(func.count()).select_from(Credential).where(
             Credential.user_id == user.id, Credential.body == credential.body, Credential.id != credential.id
         )
     ).scalar_one()
+    key = body_key(credential)
     removed: list[CeuActivity] = []
     if not others:
         removed = []
-        for activity in list_activities(user, credential.body):
-            elsewhere = [c for c in activity.credentials if c.body != credential.body]
+        for activity in list_activities(user, key):
+            elsewhere = [c for c in activity.credentials if body_key(c) != key]
             if elsewhere:
                 # It counts toward the other body too: it stays there, with that body's approval.
-                activity.body, activity.reference, activity.second_reference = elsewhere[0].body, activity.second_reference, ""
-                activity.applies_to = elsewhere[0].code if rules_for(elsewhere[0].body).one_credential_per_activity else ""
+                activity.body, activity.reference, activity.second_reference = body_key(elsewhere[0]), activity.second_reference, ""
+                keeps_code = elsewhere[0].body != OTHER and rules_for(elsewhere[0].body).one_credential_per_activity
+                activity.applies_to = elsewhere[0].code if keeps_code else ""
                 activity.credentials = elsewhere
             else:
                 removed.append(activity)
                 db.session.delete(activity)
         versions.changed(db.session, user.id)
-        db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == credential.body))
-        db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == credential.body))
+        db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == key))
+        db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == key))
     else:
         db.session.execute(
             CeuActivity.__table__.update()
@@ -576,6 +663,10 @@ def counts_toward_choices(user: User, *, include_replaced: bool = False) -> list
                 choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code}", rules.name))
             elif rule.subset_ceus:
                 choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code} — {rule.subset_label} CEUs", rules.name))
+    for credential in credentials:
+        if credential.body == OTHER:
+            name = credential.other_body or "Other"
+            choices.append((body_key(credential), f"{name}: {credential.code}", name))
     return choices
 
 
@@ -583,9 +674,9 @@ def counts_toward_of(activity: CeuActivity) -> list[str]:
     """The "counts toward" values an activity was logged with (the reverse of the picker)."""
     linked = activity.credentials
     values = []
-    for body in dict.fromkeys([activity.body] + [c.body for c in linked]):
+    for body in dict.fromkeys([activity.body] + [body_key(c) for c in linked]):
         rules = bodies().get(body)
-        codes = sorted(c.code for c in linked if c.body == body)
+        codes = sorted(c.code for c in linked if body_key(c) == body)
         if body == activity.body and not codes and activity.applies_to:
             codes = [activity.applies_to]
         picked = [
@@ -643,13 +734,14 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     if len(by_body) > 2:
         raise Invalid("counts_toward", "An activity counts toward two certifying bodies at most.")
     body = next(iter(by_body))
+    found = {key: _body_of_key(user, key, held) for key in by_body}
     if len(by_body) == 2:
-        second = rules_for(list(by_body)[1])
+        first, second = (found[key][0] for key in by_body)
         if not reference:
-            raise Invalid("reference", f"Enter the {rules_for(body).reference_label}: an activity counts toward two bodies only with both approvals.")
+            raise Invalid("reference", f"Enter the {first.reference_label}: an activity counts toward two bodies only with both approvals.")
         if not second_reference:
             raise Invalid("second_reference", (
-                f"Enter the {second.reference_label} too: an activity counts toward both {rules_for(body).name} "
+                f"Enter the {second.reference_label} too: an activity counts toward both {first.name} "
                 f"and {second.name} only when it carries both approvals."
             ))
     else:
@@ -657,11 +749,9 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     next_cycle = False
     links: list[Credential] = []
     for index, (body_id, codes) in enumerate(by_body.items()):
-        rules = rules_for(body_id)
+        rules, credentials, setup = found[body_id]
         if rules.one_credential_per_activity and len(codes) > 1:
             raise Invalid("counts_toward", f"{rules.name} counts a CEU toward one credential only: choose one of {', '.join(codes)}.")
-        credentials = [c for c in held if c.body == body_id]
-        setup = _setup(credentials, get_setup(user, body_id))
         problem = cycles.check_activity(rules, setup, data.completed_on, tuple(codes), today)
         if problem:
             raise Invalid("completed_on", problem)

@@ -34,7 +34,11 @@ def _code_choices():
     choices = [options([("", "Choose a credential")])[0]]
     for rules in service.bodies().values():
         choices += options(((code, f"{code} — {rule.name}") for code, rule in rules.credentials.items()), rules.name)
+    choices += options([(OTHER_CHOICE, "Another credential (not in this list)")])
     return choices
+
+
+OTHER_CHOICE = "OTHER"
 
 
 def _cycle_end(value: str | None) -> dt.date | None:
@@ -85,18 +89,27 @@ def new():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
     if form.validate_on_submit():
+        other = None
+        code = form.code.data
+        if code == OTHER_CHOICE:
+            code = form.other_code.data or ""
+            other = service.OtherCredential(
+                body=form.other_body.data, name=form.name.data, ceus=form.other_ceus.data or "",
+                cycle_years=form.other_cycle_years.data,
+            )
         try:
             credential = service.add_credential(
-                current_user, form.code.data, form.earned_on.data, user_today(),
+                current_user, code, form.earned_on.data, user_today(),
                 renewal_month=form.renewal_month.data or None,
                 cycle_end=form.cycle_end.data,
                 first_cycle_ceus=form.first_cycle_ceus.data,
+                other=other,
             )
         except Invalid as error:
-            show_error(form, error)
+            show_error(form, error, fallback="other_code" if other else None)
         else:
             flash(f"{credential.code} added. Rungs now tracks its CEU cycle.", "success")
-            return redirect(url_for("credentials.body", body=credential.body))
+            return redirect(url_for("credentials.body", body=service.body_key(credential)))
     return render_template("credentials/new.html", form=form, bodies=service.bodies()), 422 if form.errors else 200
 
 
@@ -111,7 +124,7 @@ def edit(credential_id: int):
             show_error(form, error)
         else:
             flash(f"{credential.code} updated.", "success")
-            return redirect(url_for("credentials.body", body=credential.body))
+            return redirect(url_for("credentials.body", body=service.body_key(credential)))
     return render_template("credentials/edit.html", form=form, credential=credential), 422 if form.errors else 200
 
 
@@ -136,8 +149,9 @@ def convert(credential_id: int):
 def delete(credential_id: int):
     credential = or_404(service.get_credential, current_user, credential_id)
     form = ConfirmForm()
-    others = [c for c in service.list_credentials(current_user) if c.body == credential.body and c.id != credential.id]
-    activities = [] if others else service.list_activities(current_user, credential.body)
+    key = service.body_key(credential)
+    others = [c for c in service.list_credentials(current_user) if service.body_key(c) == key and c.id != credential.id]
+    activities = [] if others else service.list_activities(current_user, key)
     if form.validate_on_submit():
         removed = service.delete_credential(current_user, credential)
         flash(f"{credential.code} deleted" + (f", with {removed} CEU activities." if removed else "."), "success")
@@ -172,6 +186,8 @@ def setup(body: str):
 @bp.route("/<int:credential_id>/apprentice", methods=["GET", "POST"])
 def apprentice(credential_id: int):
     credential = or_404(service.get_credential, current_user, credential_id)
+    if credential.body == service.OTHER:
+        abort(404)
     rules = service.rules_for(credential.body)
     if not rules.apprentice or credential.code not in rules.apprentice.designations:
         abort(404)
@@ -185,7 +201,7 @@ def apprentice(credential_id: int):
             show_error(form, error)
         else:
             flash(f"{credential.code} progress saved.", "success")
-            return redirect(url_for("credentials.body", body=credential.body) + "#apprentice")
+            return redirect(url_for("credentials.body", body=service.body_key(credential)) + "#apprentice")
     return render_template("credentials/apprentice.html", form=form, credential=credential, rules=rules), 422 if form.errors else 200
 
 
