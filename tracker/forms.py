@@ -238,7 +238,7 @@ class CredentialForm(FlaskForm):
     )
     cycle_end = DateField(
         "AHIMA cycle end date", validators=[Optional()],
-        description="AHIMA credentials only: the date your AHIMA account shows. Leave empty and Rungs proposes one (two years from your pass date) that you can correct.",
+        description="AHIMA credentials (and another credential not in the list): the date your account shows. Leave empty and Rungs proposes one from your pass date that you can correct.",
     )
     first_cycle_ceus = DecimalField(
         "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
@@ -265,7 +265,7 @@ class RenewalSetupForm(FlaskForm):
     cycle_end = DateField("Current cycle end date", validators=[Optional()], description="As your AHIMA account shows it.")
     first_cycle_ceus = DecimalField(
         "First-cycle CEUs (pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
-        description="Leave empty to use the full requirement.",
+        description="The figure your AAPC CEU tracker shows for your first submission. Leave empty and Rungs estimates it from the months your first cycle runs.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -304,8 +304,8 @@ def new_ceu():
     form = _ceu_form()
     if request.method == "GET":
         form.completed_on.data = user_today()
-        if request.args.get("counts_toward"):
-            form.counts_toward.data = request.args.getlist("counts_toward")
+        # As the single choice it replaces did: the first line ticked unless the link says which.
+        form.counts_toward.data = request.args.getlist("counts_toward") or [c.value for c in form.counts_toward.choices[:1]]
     if form.validate_on_submit():
         try:
             activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form))
