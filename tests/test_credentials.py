@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import csv
-import re
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from tracker.extensions import db
-from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup
+from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
+from tracker.services import credentials as credential_service
 
 from support import register, text_of
 
@@ -477,3 +479,21 @@ def test_another_users_certificate_and_ceus_answer_404(app, user_browser):
     assert user_browser.post(f"/credentials/ceus/{activity_id}/delete").status_code == 404
     assert user_browser.post(f"/credentials/{credential_id}/delete").status_code == 404
     assert count(app, CeuActivity) == 1 and count(app, Credential) == 1
+
+
+# -- for other features -----------------------------------------------------------------------------
+
+def test_a_credential_added_by_a_passed_exam_says_so(app, user_browser):
+    with app.app_context():
+        me = db.session.execute(select(User)).scalar_one()
+        credential = credential_service.add_credential(me, "CPC-A", dt.date(2026, 11, 1), dt.date(2026, 11, 23), renewal_month=5, source="exam")
+        assert (credential.code, credential.source) == ("CPC-A", "exam")
+        credential_service.convert_credential(credential, "CPC", dt.date(2026, 11, 20), dt.date(2026, 11, 23))
+        assert (credential.code, credential.converted_from, credential.source) == ("CPC", "CPC-A", "exam")
+
+
+def test_a_cpc_earned_last_month_never_reads_at_risk_on_the_page(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2026-10-23", renewal_month="11")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "At risk" not in page and "On track" in page
+    assert "At risk" not in text_of(user_browser.get("/"))

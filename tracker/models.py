@@ -218,6 +218,8 @@ class Credential(db.Model):
     other_ceus_hundredths: Mapped[int | None] = mapped_column(Integer)
     other_cycle_years: Mapped[int | None] = mapped_column(Integer)
     other_cycle_end: Mapped[dt.date | None] = mapped_column(Date)
+    # What added it: "manual" (the user), "exam" (a passed exam step), "onboarding", "import".
+    source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

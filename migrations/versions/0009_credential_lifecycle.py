@@ -35,6 +35,8 @@ def upgrade():
         batch_op.add_column(sa.Column('other_ceus_hundredths', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('other_cycle_years', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('other_cycle_end', sa.Date(), nullable=True))
+        # What added it: the user ('manual'), a passed exam step ('exam'), onboarding, an import.
+        batch_op.add_column(sa.Column('source', sa.String(length=20), server_default='manual', nullable=False))
 
     with op.batch_alter_table('ceu_activities', schema=None) as batch_op:
         # The second body's approval when a CEU counts toward both (AHIMA program id beside the
@@ -70,6 +72,6 @@ def downgrade():
     with op.batch_alter_table('ceu_activities', schema=None) as batch_op:
         batch_op.drop_column('second_reference')
     with op.batch_alter_table('credentials', schema=None) as batch_op:
-        for column in ('other_cycle_end', 'other_cycle_years', 'other_ceus_hundredths', 'other_body', 'name',
+        for column in ('source', 'other_cycle_end', 'other_cycle_years', 'other_ceus_hundredths', 'other_body', 'name',
                        'replaced_on', 'replaced_by', 'converted_on', 'converted_from'):
             batch_op.drop_column(column)

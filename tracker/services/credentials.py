@@ -424,13 +424,18 @@ def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end
 def add_credential(
     user: User, code: str, earned_on: dt.date | None, today: dt.date, *,
     renewal_month: int | None = None, cycle_end: dt.date | None = None, first_cycle_ceus: Decimal | None = None,
-    other: OtherCredential | None = None,
+    other: OtherCredential | None = None, source: str = "manual",
 ) -> Credential:
     """Add a credential the user holds; the first of a body also sets how its cycles run.
 
     A code the catalogue lacks is added with ``other`` (its body, name, CEUs per cycle, cycle
-    length; ``cycle_end`` is its current cycle end), never refused for being unknown.
+    length; ``cycle_end`` is its current cycle end), never refused for being unknown. ``source``
+    records what added it ("manual", "exam", "onboarding", "import": up to 20 characters), so
+    that undoing what added it can offer to remove it. Adding one that replaces another (RHIA
+    over RHIT) retires the other on the day earned.
     """
+    if not source or len(source) > 20:
+        raise ValueError("source: a short word saying what added the credential")
     code = (code or "").strip().upper()
     rules = current_catalog().body_of(code)
     earned_on = check_earned_on(earned_on, today) if rules is not None or other is not None else earned_on
@@ -443,7 +448,7 @@ def add_credential(
         raise Invalid("code", f"You already hold {code}: edit it instead.")
     if rules is None:
         credential = Credential(
-            user_id=user.id, body=OTHER, code=code, earned_on=earned_on, experience_months=0,
+            user_id=user.id, body=OTHER, code=code, earned_on=earned_on, experience_months=0, source=source,
             **check_other(code, other, earned_on, cycle_end, today),
         )
         db.session.add(credential)
@@ -452,7 +457,7 @@ def add_credential(
     row = get_setup(user, rules.id) or RenewalSetup(user_id=user.id, body=rules.id)
     apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
                  first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
-    credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0)
+    credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0, source=source)
     db.session.add_all([row, credential])
     _retire_replaced(user, rules, credential)
     commit()
