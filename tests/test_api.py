@@ -395,6 +395,15 @@ def test_an_unknown_code_without_its_rule_says_how_to_add_it(api):
     assert "add it as another credential" in response.json["errors"]["json"]["code"][0]
 
 
+def test_a_first_aapc_cycle_says_its_requirement_is_an_estimate_until_the_tracker_figure_is_sent(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2025-11-20", "renewal_month": 5}).json
+    assert (cpc["current_cycle"]["required"], cpc["current_cycle"]["required_is_estimate"]) == (27, True)
+    other = api.post("/credentials", {"code": "CRC", "earned_on": "2025-11-20", "first_cycle_ceus": 24}).json
+    assert (other["current_cycle"]["required"], other["current_cycle"]["required_is_estimate"]) == (24, False)
+    third = api.post("/credentials", {"code": "CPMA", "earned_on": "2025-12-01"}).json
+    assert third["current_cycle"]["required"] == 24  # adding a credential keeps the figure entered
+
+
 def test_credential_and_ceu_errors_name_the_field(app, api):
     missing = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15"})
     assert missing.status_code == 422 and "renewal_month" in missing.json["errors"]["json"]

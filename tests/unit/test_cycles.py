@@ -500,3 +500,14 @@ def test_a_ceu_for_a_credential_held_and_one_not_held_still_counts():
     result = cycles.tally(AAPC, setup, [ceu(D(2026, 3, 1), "2", applies_to=("CPMA", "CEMC"))], cycle)
     assert result.earned == 2
     assert cycles.check_activity(AAPC, setup, D(2026, 3, 1), ("CPMA", "CEMC"), D(2026, 11, 23)) == "You do not hold CEMC."
+
+
+# -- credentials outside the catalogue ------------------------------------------------------------
+
+def test_a_credential_outside_the_catalogue_runs_on_what_the_user_entered():
+    rules = cycles.other_body_rules(CATALOG.other_rules, "other-7", "ACDIS", "CCDS", "Certified Clinical Documentation Specialist", 30, 2)
+    setup = Setup((HeldCredential("CCDS", D(2025, 3, 1)),), cycle_end=D(2027, 2, 28))
+    cycle = cycles.cycle_containing(rules, setup, D(2026, 11, 23))
+    assert (cycle.start, cycle.end, cycles.cycle_requirement(rules, setup, cycle)) == (D(2025, 3, 1), D(2027, 2, 28), 30)
+    assert rules.status == CATALOG.other_rules.status
+    assert "as you entered them" in rules.requirement_note

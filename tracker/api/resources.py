@@ -338,6 +338,7 @@ def _cycles_by_body():
         result[overview.rules.id] = {
             "start": tally.cycle.start, "end": tally.cycle.end, "required": tally.required,
             "earned": tally.earned, "needed": tally.needed, "status": standing.status,
+            "required_is_estimate": overview.requirement_is_estimate(standing),
             "status_label": standing.label, "days_left": standing.days_left, "next_step": standing.next_step,
         }
     return result

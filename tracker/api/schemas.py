@@ -191,6 +191,8 @@ class CycleSchema(Schema):
     start = fields.Date(required=True)
     end = fields.Date(required=True, metadata={"description": "CEUs are due by the end of this day."})
     required = fields.Float(required=True)
+    required_is_estimate = fields.Boolean(required=True, metadata={
+        "description": "True for Rungs' estimate of AAPC's pro-rated first requirement: send the figure your AAPC CEU tracker shows as first_cycle_ceus."})
     earned = fields.Float(required=True)
     needed = fields.Float(required=True)
     status = fields.String(required=True)

@@ -193,6 +193,10 @@ class BodyOverview:
     submissions: dict[dt.date, dt.date]
     tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
 
+    def requirement_is_estimate(self, standing: Standing) -> bool:
+        """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
+        return cycles.requirement_is_estimate(self.rules, self.setup, standing.tally.cycle)
+
     @property
     def attention(self) -> Standing:
         """The cycle that needs the user most: an unfinished past one, else the current one."""
@@ -364,8 +368,10 @@ def parse_ceus(value, field: str, *, allow_zero: bool = False) -> Decimal:
 
 def apply_setup(
     rules: BodyRules, row: RenewalSetup, *, renewal_month: int | None, cycle_end: dt.date | None,
-    first_cycle_ceus: Decimal | None, earned_on: dt.date, today: dt.date,
+    first_cycle_ceus: Decimal | None, earned_on: dt.date, today: dt.date, keep_first_cycle: bool = False,
 ) -> None:
+    """Set how a body's cycles run on ``row``; ``keep_first_cycle`` leaves an entered first-cycle
+    figure alone when none is given (adding a second credential must not forget it)."""
     if rules.cycle == cycles.RENEWAL_MONTH:
         if renewal_month is None:
             if row.renewal_month is None:
@@ -374,10 +380,10 @@ def apply_setup(
             raise Invalid("renewal_month", "Choose a month from January to December.")
         else:
             row.renewal_month = renewal_month
-        row.first_cycle_hundredths = (
-            hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
-            if first_cycle_ceus is not None else None
-        )
+        if first_cycle_ceus is not None:
+            row.first_cycle_hundredths = hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
+        elif not keep_first_cycle:
+            row.first_cycle_hundredths = None
     else:
         if cycle_end is None:
             cycle_end = row.cycle_end or cycles.proposed_cycle_end(rules, earned_on)
@@ -456,7 +462,7 @@ def add_credential(
         return credential
     row = get_setup(user, rules.id) or RenewalSetup(user_id=user.id, body=rules.id)
     apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
-                 first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
+                 first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today, keep_first_cycle=True)
     credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0, source=source)
     db.session.add_all([row, credential])
     _retire_replaced(user, rules, credential)
