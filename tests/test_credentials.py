@@ -497,3 +497,14 @@ def test_a_cpc_earned_last_month_never_reads_at_risk_on_the_page(app, user_brows
     page = text_of(user_browser.get("/credentials/aapc/"))
     assert "At risk" not in page and "On track" in page
     assert "At risk" not in text_of(user_browser.get("/"))
+
+
+def test_a_ceu_of_a_replaced_rhit_stays_editable_and_new_ceus_go_to_rhia(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    log_ceu(user_browser, day="2024-05-01", ceus="4", counts="ahima:RHIT")
+    add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0")
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+    edit = user_browser.get(f"/credentials/ceus/{activity_id}/edit").get_data(as_text=True)
+    assert "AHIMA: RHIT (replaced by RHIA)" in edit
+    assert "AHIMA: RHIT" not in user_browser.get("/credentials/ceus/new").get_data(as_text=True)

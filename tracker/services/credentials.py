@@ -671,7 +671,10 @@ def counts_toward_choices(user: User, *, include_replaced: bool = False) -> list
         for credential in held:
             rule = rules.credentials[credential.code]
             if rules.one_credential_per_activity:
-                choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code}", rules.name))
+                label = f"{rules.name}: {credential.code}"
+                if credential.replaced_by:
+                    label += f" (replaced by {credential.replaced_by})"
+                choices.append((f"{body_id}:{credential.code}", label, rules.name))
             elif rule.subset_ceus:
                 choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code} — {rule.subset_label} CEUs", rules.name))
     for credential in credentials:

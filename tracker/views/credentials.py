@@ -268,7 +268,9 @@ def export_zip(body: str, cycle_end: str):
 
 def _ceu_form(activity=None) -> CeuForm:
     form = CeuForm(obj=activity) if activity is not None and request.method == "GET" else CeuForm()
-    form.counts_toward.choices = options((v, label) for v, label, _ in service.counts_toward_choices(current_user))
+    # Editing a CEU of a credential since replaced (RHIT) keeps offering it.
+    choices = service.counts_toward_choices(current_user, include_replaced=activity is not None)
+    form.counts_toward.choices = options((v, label) for v, label, _ in choices)
     if activity is not None and request.method == "GET":
         form.ceus.data = f"{service.from_hundredths(activity.ceus_hundredths):f}"
         form.counts_toward.data = service.counts_toward_of(activity)
