@@ -508,3 +508,16 @@ def test_a_ceu_of_a_replaced_rhit_stays_editable_and_new_ceus_go_to_rhia(app, us
     edit = user_browser.get(f"/credentials/ceus/{activity_id}/edit").get_data(as_text=True)
     assert "AHIMA: RHIT (replaced by RHIA)" in edit
     assert "AHIMA: RHIT" not in user_browser.get("/credentials/ceus/new").get_data(as_text=True)
+
+
+def test_a_conversion_made_by_mistake_is_undone(app, user_browser):
+    add_credential(user_browser, "CPC-A", earned="2024-07-01")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    user_browser.post(f"/credentials/{credential_id}/convert")
+    assert "Undo: back to CPC-A" in text_of(user_browser.get("/credentials/"))
+    assert user_browser.post(f"/credentials/{credential_id}/unconvert").status_code == 302
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.code, credential.converted_from, credential.converted_on) == ("CPC-A", None, None)
+    assert "Convert CPC-A to CPC" in text_of(user_browser.get("/credentials/"))

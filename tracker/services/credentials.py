@@ -596,6 +596,26 @@ def update_apprentice(
     commit()
 
 
+def undo_conversion(credential: Credential) -> Credential:
+    """Put back the apprentice designation a conversion removed (a conversion made by mistake)."""
+    if not credential.converted_from:
+        raise Invalid("code", f"{credential.code} was not converted from another credential.")
+    old = credential.converted_from
+    if db.session.execute(select(Credential.id).where(
+        Credential.user_id == credential.user_id, Credential.code == old, Credential.id != credential.id,
+    )).first():
+        raise Invalid("code", f"You hold {old} as another credential: delete it first.")
+    db.session.execute(
+        CeuActivity.__table__.update()
+        .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
+        .values(applies_to=old)
+    )
+    credential.code, credential.converted_from, credential.converted_on = old, None, None
+    versions.changed(db.session, credential.user_id)
+    commit()
+    return credential
+
+
 def delete_credential(user: User, credential: Credential) -> int:
     """Delete a credential. The last one of a body takes that body's CEU log, certificates and
     submissions with it (the confirmation page says so). Returns the activities removed."""

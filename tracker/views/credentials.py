@@ -145,6 +145,22 @@ def convert(credential_id: int):
     return redirect(url_for("credentials.index"))
 
 
+@bp.post("/<int:credential_id>/unconvert")
+def unconvert(credential_id: int):
+    """Undo a conversion made by mistake: CPC goes back to CPC-A."""
+    credential = or_404(service.get_credential, current_user, credential_id)
+    if not credential.converted_from or not ConfirmForm().validate_on_submit():
+        abort(404 if not credential.converted_from else 400)
+    new = credential.code
+    try:
+        service.undo_conversion(credential)
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{new} is {credential.code} again.", "success")
+    return redirect(url_for("credentials.index"))
+
+
 @bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
 def delete(credential_id: int):
     credential = or_404(service.get_credential, current_user, credential_id)
