@@ -298,6 +298,7 @@ def test_rhit_then_rhia_retires_rhit_as_replaced_and_needs_30(app, user_browser)
         assert (rhit.replaced_by, rhit.replaced_on.isoformat()) == ("RHIA", "2025-06-01")
     assert "Required 30" in text_of(user_browser.get("/credentials/ahima/"))
     assert "Replaced by RHIA on Jun 1, 2025" in text_of(user_browser.get("/credentials/"))
+    assert "AHIMA CEUs RHIA On track" in text_of(user_browser.get("/"))  # RHIT no longer listed
 
 
 def test_deleting_rhia_brings_back_the_rhit_it_replaced(app, user_browser):
