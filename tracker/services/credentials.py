@@ -405,6 +405,11 @@ class OtherCredential:
 
 
 def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end: dt.date | None, today: dt.date) -> dict:
+    """The columns of a valid credential outside the catalogue, or Invalid naming the field.
+
+    Without ``cycle_end`` the first cycle ends a cycle length after the day earned, less a day
+    (as Rungs proposes for AHIMA); the user corrects it from what the body shows.
+    """
     if not re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", code):
         raise Invalid("code", "Enter the credential's letters (up to 12, like CCDS).")
     body = (other.body or "").strip()
