@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import ApiToken, CeuActivity, Milestone, Plan, User
+from tracker.models import ApiToken, CeuActivity, Credential, Milestone, Plan, User
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
@@ -283,6 +283,125 @@ def test_an_ahima_credential_takes_its_cycle_end_and_ceus_count_for_it(api):
     assert ceu.status_code == 201, ceu.json
     assert ceu.json["credential_id"] == rhit.json["id"] and ceu.json["ceus"] == 2.5 and ceu.json["body"] == "ahima"
     assert api.get(f"/credentials/{rhit.json['id']}").json["current_cycle"]["earned"] == 2.5
+
+
+def test_patching_a_cpc_a_with_code_cpc_converts_the_same_credential(app, api):
+    cpc_a = api.post("/credentials", {"code": "CPC-A", "earned_on": "2024-07-01", "renewal_month": 5}).json
+    api.post("/ceus", {"completed_on": "2026-02-01", "title": "Webinar", "ceus": 3, "credential_id": cpc_a["id"]})
+    response = api.patch(f"/credentials/{cpc_a['id']}", {"code": "CPC"})
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert (body["id"], body["code"], body["converted_from"], body["converted_on"]) == (cpc_a["id"], "CPC", "CPC-A", "2026-11-23")
+    assert (body["current_cycle"]["required"], body["current_cycle"]["earned"]) == (36, 3)
+    assert count(app, Credential) == 1
+
+
+def test_patching_a_code_the_credential_cannot_become_answers_422(api):
+    cpc_a = api.post("/credentials", {"code": "CPC-A", "earned_on": "2024-07-01", "renewal_month": 5}).json
+    response = api.patch(f"/credentials/{cpc_a['id']}", {"code": "CRC"})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["code"] == ["CPC-A becomes CPC, not CRC."]
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2024-07-01"}).json
+    assert api.patch(f"/credentials/{cpc['id']}", {"code": "CPC-P"}).status_code == 422
+
+
+def test_adding_rhia_over_rhit_reports_the_rhit_replaced(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2022-03-10", "cycle_end": "2026-03-09"}).json
+    rhia = api.post("/credentials", {"code": "RHIA", "earned_on": "2025-06-01"}).json
+    assert rhia["current_cycle"]["required"] == 30
+    again = api.get(f"/credentials/{rhit['id']}").json
+    assert (again["replaced_by"], again["replaced_on"]) == ("RHIA", "2025-06-01")
+
+
+def test_an_early_submission_with_ceus_missing_answers_422_unless_confirmed(app, api):
+    api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5})
+    submission = {"body": "aapc", "cycle_end": "2027-05-31", "submitted_on": "2026-11-23"}
+    refused = api.post("/submissions", submission)
+    assert refused.status_code == 422
+    assert refused.json["errors"]["json"]["confirm"] == [
+        "AAPC opens submission for this cycle on Apr 30, 2027, after Nov 23, 2026. "
+        "36 of 36 CEUs are still needed for this cycle. Record anyway?"
+    ]
+    recorded = api.post("/submissions", {**submission, "confirm": True})
+    assert recorded.status_code == 201
+    assert recorded.json == submission
+
+
+def test_an_ahima_submission_needs_the_fee_paid(api):
+    api.post("/credentials", {"code": "CCA", "earned_on": "2025-06-10", "cycle_end": "2027-06-09"})
+    submission = {"body": "ahima", "cycle_end": "2027-06-09", "submitted_on": "2026-11-23", "confirm": True}
+    assert "fee_paid" in api.post("/submissions", submission).json["errors"]["json"]
+    assert api.post("/submissions", {**submission, "fee_paid": True}).status_code == 201
+
+
+def test_one_ceu_counts_toward_two_aapc_subsets_with_credential_ids(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5}).json
+    cpma = api.post("/credentials", {"code": "CPMA", "earned_on": "2020-06-15"}).json
+    cemc = api.post("/credentials", {"code": "CEMC", "earned_on": "2020-06-15"}).json
+    response = api.post("/ceus", {"completed_on": "2026-02-01", "title": "E/M audit workshop", "ceus": 4,
+                                  "reference": "IDX-77", "credential_ids": [cpma["id"], cemc["id"]]})
+    assert response.status_code == 201, response.json
+    assert response.json["credential_ids"] == [cpma["id"], cemc["id"]]
+    assert response.json["credential_id"] == cpma["id"]
+    cycle = api.get(f"/credentials/{cpc['id']}").json["current_cycle"]
+    assert (cycle["required"], cycle["earned"]) == (44, 4)
+
+
+def test_one_ceu_with_both_approvals_counts_toward_aapc_and_ahima(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": 5}).json
+    ccs = api.post("/credentials", {"code": "CCS", "earned_on": "2024-03-10", "cycle_end": "2026-03-09"}).json
+    ceu = {"completed_on": "2026-04-01", "title": "ICD-10-CM update", "ceus": 2, "reference": "IDX-9",
+           "credential_ids": [cpc["id"], ccs["id"]]}
+    missing = api.post("/ceus", ceu)
+    assert missing.status_code == 422 and "second_reference" in missing.json["errors"]["json"]
+    response = api.post("/ceus", {**ceu, "second_reference": "AHIMA-123"})
+    assert response.status_code == 201, response.json
+    assert sorted(response.json["credential_ids"]) == sorted([cpc["id"], ccs["id"]])
+    assert api.get(f"/credentials/{cpc['id']}").json["current_cycle"]["earned"] == 2
+    assert api.get(f"/credentials/{ccs['id']}").json["current_cycle"]["earned"] == 2
+    assert len(api.get("/ceus").json) == 1
+
+
+def test_a_single_credential_id_still_works_and_the_answer_gives_both(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2024-03-10", "cycle_end": "2027-12-31"}).json
+    response = api.post("/ceus", {"completed_on": "2026-04-01", "title": "Privacy", "ceus": 1, "credential_id": rhit["id"]})
+    assert (response.json["credential_id"], response.json["credential_ids"]) == (rhit["id"], [rhit["id"]])
+
+
+def test_two_ahima_credentials_for_one_ceu_are_refused(api):
+    rhit = api.post("/credentials", {"code": "RHIT", "earned_on": "2024-03-10", "cycle_end": "2027-12-31"}).json
+    ccs = api.post("/credentials", {"code": "CCS", "earned_on": "2024-03-10"}).json
+    response = api.post("/ceus", {"completed_on": "2026-04-01", "title": "Privacy", "ceus": 1,
+                                  "credential_ids": [rhit["id"], ccs["id"]]})
+    assert response.status_code == 422
+    assert "AHIMA counts a CEU toward one credential only" in response.json["errors"]["json"]["credential_id"][0]
+
+
+def test_a_credential_outside_the_catalogue_is_added_with_its_rule(api):
+    response = api.post("/credentials", {"code": "CCDS", "earned_on": "2025-03-01", "other_body": "ACDIS",
+                                         "name": "Certified Clinical Documentation Specialist",
+                                         "ceus_per_cycle": 30, "cycle_years": 2, "cycle_end": "2027-02-28"})
+    assert response.status_code == 201, response.json
+    assert (response.json["body"], response.json["other_body"]) == ("other", "ACDIS")
+    assert response.json["current_cycle"]["required"] == 30
+    ceu = api.post("/ceus", {"completed_on": "2026-02-01", "title": "CDI week", "ceus": 4, "credential_id": response.json["id"]})
+    assert ceu.status_code == 201, ceu.json
+    assert api.get(f"/credentials/{response.json['id']}").json["current_cycle"]["earned"] == 4
+
+
+def test_an_unknown_code_without_its_rule_says_how_to_add_it(api):
+    response = api.post("/credentials", {"code": "CCDS", "earned_on": "2025-03-01"})
+    assert response.status_code == 422
+    assert "add it as another credential" in response.json["errors"]["json"]["code"][0]
+
+
+def test_a_first_aapc_cycle_says_its_requirement_is_an_estimate_until_the_tracker_figure_is_sent(api):
+    cpc = api.post("/credentials", {"code": "CPC", "earned_on": "2025-11-20", "renewal_month": 5}).json
+    assert (cpc["current_cycle"]["required"], cpc["current_cycle"]["required_is_estimate"]) == (27, True)
+    other = api.post("/credentials", {"code": "CRC", "earned_on": "2025-11-20", "first_cycle_ceus": 24}).json
+    assert (other["current_cycle"]["required"], other["current_cycle"]["required_is_estimate"]) == (24, False)
+    third = api.post("/credentials", {"code": "CPMA", "earned_on": "2025-12-01"}).json
+    assert third["current_cycle"]["required"] == 24  # adding a credential keeps the figure entered
 
 
 def test_credential_and_ceu_errors_name_the_field(app, api):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,7 +12,8 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from tracker.extensions import db
-from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup
+from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
+from tracker.services import credentials as credential_service
 
 from support import register, text_of
 
@@ -91,7 +94,7 @@ def test_an_aapc_credential_needs_the_renewal_month(app, user_browser):
 
 
 def test_bad_credentials_are_refused_at_the_field(app, user_browser):
-    assert "not a credential Rungs knows" in text_of(add_credential(user_browser, "XYZ"))
+    assert "XYZ is not in Rungs' list: add it as another credential" in text_of(add_credential(user_browser, "XYZ"))
     assert "in the future" in text_of(add_credential(user_browser, "CPC", earned="2027-01-01"))
     assert add_credential(user_browser, "CPC").status_code == 302
     again = add_credential(user_browser, "CPC")
@@ -189,11 +192,47 @@ def test_submission_makes_a_met_cycle_complete(app, user_browser):
     assert "CEUs met: submit them" in text_of(user_browser.get("/credentials/aapc/"))
     bad = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2027-01-01"})
     assert bad.status_code == 422 and "in the future" in text_of(bad)
-    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    early = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    assert early.status_code == 422 and "AAPC opens submission for this cycle on Apr 30, 2027" in text_of(early)
+    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20", "confirm": "y"})
     assert response.status_code == 302
     page = text_of(user_browser.get("/credentials/aapc/"))
     assert "Complete" in page and "submitted this cycle's CEUs on Nov 20, 2026" in page
     assert count(app, CycleSubmission) == 1
+
+
+def test_record_submission_is_not_prefilled_with_today(app, user_browser):
+    add_credential(user_browser, "CPC")
+    page = user_browser.get("/credentials/aapc/").get_data(as_text=True)
+    (tag,) = re.findall(r'<input[^>]*name="submitted_on"[^>]*>', page)
+    assert 'value=""' in tag
+
+
+def test_recording_a_submission_early_with_ceus_missing_asks_to_confirm_and_says_what_is_missing(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CRC", earned="2022-03-01")
+    log_ceu(user_browser, ceus="8")
+    response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-23"})
+    page = text_of(response)
+    assert response.status_code == 422
+    assert "AAPC opens submission for this cycle on Apr 30, 2027, after Nov 23, 2026." in page
+    assert "32 of 40 CEUs are still needed for this cycle." in page
+    assert "Record anyway" in page
+    assert count(app, CycleSubmission) == 0
+    confirmed = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-23", "confirm": "y"})
+    assert confirmed.status_code == 302
+    assert count(app, CycleSubmission) == 1
+
+
+def test_ahima_cycle_is_complete_only_once_ceus_are_reported_and_the_fee_paid(app, user_browser):
+    add_credential(user_browser, "CCA", earned="2025-06-10", renewal_month="0")
+    log_ceu(user_browser, day="2026-01-10", ceus="20", counts="ahima:CCA")
+    assert "CEUs met: submit them" in text_of(user_browser.get("/credentials/ahima/"))
+    unpaid = user_browser.post("/credentials/ahima/cycles/2027-06-09/submitted", {"submitted_on": "2026-11-20"})
+    assert unpaid.status_code == 422 and "the recertification fee is paid" in text_of(unpaid)
+    paid = user_browser.post("/credentials/ahima/cycles/2027-06-09/submitted", {"submitted_on": "2026-11-20", "fee_paid": "y"})
+    assert paid.status_code == 302
+    assert "Complete" in text_of(user_browser.get("/credentials/ahima/"))
 
 
 def test_apprentice_tracker_says_what_is_missing(app, user_browser):
@@ -214,6 +253,170 @@ def test_overview_shows_each_body_and_upcoming_code_set_updates(app, user_browse
     assert "Jan 1, 2027 · CPT annual update" in page
     dashboard = text_of(user_browser.get("/"))
     assert "CPT annual update" in dashboard and "AAPC" in dashboard
+
+
+# -- credentials that change ------------------------------------------------------------------------
+
+def test_cpc_a_converted_to_cpc_keeps_its_row_ceus_and_cycle_and_needs_36(app, user_browser):
+    add_credential(user_browser, "CPC-A", earned="2024-07-01")
+    log_ceu(user_browser, day="2026-01-10", ceus="4")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    page = text_of(user_browser.get("/credentials/"))
+    assert "Convert CPC-A to CPC" in page
+    assert user_browser.post(f"/credentials/{credential_id}/convert").status_code == 302
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.id, credential.code, credential.converted_from) == (credential_id, "CPC", "CPC-A")
+        assert credential.earned_on.isoformat() == "2024-07-01"
+    aapc = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 36" in aapc and "Earned 4" in aapc
+    assert "Was CPC-A until Nov 23, 2026" in text_of(user_browser.get("/credentials/"))
+    assert count(app, Credential) == 1
+
+
+def test_an_apprentice_conversion_aapc_does_not_publish_says_it_is_an_assumption(app, user_browser):
+    add_credential(user_browser, "CIC-A", earned="2024-07-01")
+    page = text_of(user_browser.get("/credentials/"))
+    assert "Convert CIC-A to CIC" in page
+    assert "AAPC publishes how CPC-A and COC-A become CPC and COC; Rungs assumes CIC-A becomes CIC" in page
+
+
+def test_a_full_credential_has_no_convert_button(app, user_browser):
+    add_credential(user_browser, "CPC")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    assert "Convert" not in text_of(user_browser.get("/credentials/"))
+    assert user_browser.post(f"/credentials/{credential_id}/convert").status_code == 404
+
+
+def test_rhit_then_rhia_retires_rhit_as_replaced_and_needs_30(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    assert add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0").status_code == 302
+    with app.app_context():
+        rhit = db.session.execute(select(Credential).where(Credential.code == "RHIT")).scalar_one()
+        assert (rhit.replaced_by, rhit.replaced_on.isoformat()) == ("RHIA", "2025-06-01")
+    assert "Required 30" in text_of(user_browser.get("/credentials/ahima/"))
+    assert "Replaced by RHIA on Jun 1, 2025" in text_of(user_browser.get("/credentials/"))
+    assert "AHIMA CEUs RHIA On track" in text_of(user_browser.get("/"))  # RHIT no longer listed
+
+
+def test_deleting_rhia_brings_back_the_rhit_it_replaced(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0")
+    with app.app_context():
+        rhia_id = db.session.execute(select(Credential.id).where(Credential.code == "RHIA")).scalar_one()
+    user_browser.post(f"/credentials/{rhia_id}/delete")
+    with app.app_context():
+        rhit = db.session.execute(select(Credential)).scalar_one()
+        assert (rhit.code, rhit.replaced_by, rhit.replaced_on) == ("RHIT", None, None)
+    assert "Required 20" in text_of(user_browser.get("/credentials/ahima/"))
+
+
+def test_first_aapc_cycle_shows_the_estimate_and_the_tracker_figure_replaces_it(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2025-11-20")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 27" in page
+    assert "27 CEUs is Rungs' estimate" in page
+    user_browser.post("/credentials/aapc/setup", {"renewal_month": "5", "first_cycle_ceus": "24"})
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Required 24" in page and "You entered 24 CEUs" in page
+
+
+def test_cpc_earned_2023_05_15_with_may_renewal_shows_no_17_day_cycle(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2023-05-15")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "Current cycle: Jun 1, 2025 → May 31, 2027" in page
+    assert "May 15, 2023 → May 31, 2025" in page and "May 31, 2023" not in page
+
+
+# -- credentials outside the catalogue ---------------------------------------------------------------
+
+def add_other(browser, **extra):
+    data = {"code": "OTHER", "other_code": "CCDS", "name": "Certified Clinical Documentation Specialist",
+            "other_body": "ACDIS", "other_ceus": "30", "other_cycle_years": "2", "earned_on": "2025-03-01",
+            "renewal_month": "0", **extra}
+    return browser.post("/credentials/new", data)
+
+
+def test_a_credential_the_catalogue_lacks_is_added_as_other_with_the_users_rule(app, user_browser):
+    response = add_other(user_browser, cycle_end="2027-02-28")
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.body, credential.code, credential.other_body) == ("other", "CCDS", "ACDIS")
+        key = f"other-{credential.id}"
+    assert response.headers["Location"].endswith(f"/credentials/{key}/")
+    page = text_of(user_browser.get(f"/credentials/{key}/"))
+    assert "Required 30" in page and "Mar 1, 2025 → Feb 28, 2027" in page
+    assert "Rungs does not know this body's rules beyond what you entered" in page
+    assert log_ceu(user_browser, day="2026-02-01", ceus="5", counts=key).status_code == 302
+    assert "Earned 5" in text_of(user_browser.get(f"/credentials/{key}/"))
+    assert "ACDIS" in text_of(user_browser.get("/credentials/"))
+
+
+def test_an_unknown_code_is_never_refused_but_asks_for_its_rule(app, user_browser):
+    response = add_other(user_browser, other_ceus="")
+    assert response.status_code == 422 and "Enter CEUs as a number" in text_of(response)
+    assert "Another credential (not in this list)" in text_of(user_browser.get("/credentials/new"))
+
+
+def test_deleting_an_other_credential_removes_its_ceus_only(app, user_browser):
+    add_credential(user_browser, "CPC")
+    log_ceu(user_browser, ceus="2")
+    add_other(user_browser)
+    with app.app_context():
+        other = db.session.execute(select(Credential).where(Credential.body == "other")).scalar_one()
+        other_id = other.id
+    log_ceu(user_browser, day="2026-02-01", ceus="5", counts=f"other-{other_id}")
+    user_browser.post(f"/credentials/{other_id}/delete")
+    assert count(app, CeuActivity) == 1
+    assert "Earned 2" in text_of(user_browser.get("/credentials/aapc/"))
+
+
+# -- one activity, several credentials --------------------------------------------------------------
+
+def test_one_activity_with_both_approvals_is_logged_once_and_counts_for_aapc_and_ahima(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CCS", earned="2024-03-10", renewal_month="0", cycle_end="2026-03-09")
+    form = user_browser.get("/credentials/ceus/new").get_data(as_text=True)
+    assert 'type="checkbox"' in form and "Second approval (AHIMA program id)" in form
+    response = log_ceu(user_browser, day="2026-04-01", ceus="2", counts=["aapc", "ahima:CCS"],
+                       reference="IDX-9", second_reference="AHIMA-123", certificate=(io.BytesIO(PDF), "cert.pdf"))
+    assert response.status_code == 302, text_of(response)
+    assert count(app, CeuActivity) == 1
+    assert len(stored_files(app)) == 1
+    assert "Earned 2" in text_of(user_browser.get("/credentials/aapc/"))
+    ahima = text_of(user_browser.get("/credentials/ahima/"))
+    assert "Earned 2" in ahima and "AHIMA-123" in ahima
+
+
+def test_deleting_one_body_keeps_a_ceu_that_counts_for_the_other(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CCS", earned="2024-03-10", renewal_month="0", cycle_end="2026-03-09")
+    log_ceu(user_browser, day="2026-04-01", ceus="2", counts=["aapc", "ahima:CCS"], reference="IDX-9", second_reference="AHIMA-123")
+    with app.app_context():
+        cpc_id = db.session.execute(select(Credential.id).where(Credential.code == "CPC")).scalar_one()
+    user_browser.post(f"/credentials/{cpc_id}/delete")
+    with app.app_context():
+        activity = db.session.execute(select(CeuActivity)).scalar_one()
+        assert (activity.body, activity.reference, activity.applies_to) == ("ahima", "AHIMA-123", "CCS")
+    assert "Earned 2" in text_of(user_browser.get("/credentials/ahima/"))
+
+
+def test_the_edit_form_ticks_every_credential_a_ceu_counts_toward(app, user_browser):
+    add_credential(user_browser, "CPC")
+    add_credential(user_browser, "CPMA")
+    add_credential(user_browser, "CEMC")
+    log_ceu(user_browser, day="2026-04-01", ceus="3", counts=["aapc:CPMA", "aapc:CEMC"])
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+    page = user_browser.get(f"/credentials/ceus/{activity_id}/edit").get_data(as_text=True)
+    checked = re.findall(r'<input[^>]*checked[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*checked', page)
+    assert {a or b for a, b in checked} >= {"aapc:CPMA", "aapc:CEMC"}
+    aapc = text_of(user_browser.get("/credentials/aapc/"))
+    assert "CPMA auditing : 3 of 16" in aapc and "CEMC E/M specialty : 3 of 8" in aapc
+    assert "Earned 3" in aapc  # once toward the total
 
 
 # -- certificates ---------------------------------------------------------------------------------
@@ -277,3 +480,45 @@ def test_another_users_certificate_and_ceus_answer_404(app, user_browser):
     assert user_browser.post(f"/credentials/ceus/{activity_id}/delete").status_code == 404
     assert user_browser.post(f"/credentials/{credential_id}/delete").status_code == 404
     assert count(app, CeuActivity) == 1 and count(app, Credential) == 1
+
+
+# -- for other features -----------------------------------------------------------------------------
+
+def test_a_credential_added_by_a_passed_exam_says_so(app, user_browser):
+    with app.app_context():
+        me = db.session.execute(select(User)).scalar_one()
+        credential = credential_service.add_credential(me, "CPC-A", dt.date(2026, 11, 1), dt.date(2026, 11, 23), renewal_month=5, source="exam")
+        assert (credential.code, credential.source) == ("CPC-A", "exam")
+        credential_service.convert_credential(credential, "CPC", dt.date(2026, 11, 20), dt.date(2026, 11, 23))
+        assert (credential.code, credential.converted_from, credential.source) == ("CPC", "CPC-A", "exam")
+
+
+def test_a_cpc_earned_last_month_never_reads_at_risk_on_the_page(app, user_browser):
+    add_credential(user_browser, "CPC", earned="2026-10-23", renewal_month="11")
+    page = text_of(user_browser.get("/credentials/aapc/"))
+    assert "At risk" not in page and "On track" in page
+    assert "At risk" not in text_of(user_browser.get("/"))
+
+
+def test_a_ceu_of_a_replaced_rhit_stays_editable_and_new_ceus_go_to_rhia(app, user_browser):
+    add_credential(user_browser, "RHIT", earned="2022-03-10", renewal_month="0", cycle_end="2026-03-09")
+    log_ceu(user_browser, day="2024-05-01", ceus="4", counts="ahima:RHIT")
+    add_credential(user_browser, "RHIA", earned="2025-06-01", renewal_month="0")
+    with app.app_context():
+        activity_id = db.session.execute(select(CeuActivity.id)).scalar_one()
+    edit = user_browser.get(f"/credentials/ceus/{activity_id}/edit").get_data(as_text=True)
+    assert "AHIMA: RHIT (replaced by RHIA)" in edit
+    assert "AHIMA: RHIT" not in user_browser.get("/credentials/ceus/new").get_data(as_text=True)
+
+
+def test_a_conversion_made_by_mistake_is_undone(app, user_browser):
+    add_credential(user_browser, "CPC-A", earned="2024-07-01")
+    with app.app_context():
+        credential_id = db.session.execute(select(Credential.id)).scalar_one()
+    user_browser.post(f"/credentials/{credential_id}/convert")
+    assert "Undo: back to CPC-A" in text_of(user_browser.get("/credentials/"))
+    assert user_browser.post(f"/credentials/{credential_id}/unconvert").status_code == 302
+    with app.app_context():
+        credential = db.session.execute(select(Credential)).scalar_one()
+        assert (credential.code, credential.converted_from, credential.converted_on) == ("CPC-A", None, None)
+    assert "Convert CPC-A to CPC" in text_of(user_browser.get("/credentials/"))

@@ -78,7 +78,7 @@ def test_recording_and_undoing_a_submission_shows_on_the_dashboard(app, user_bro
     user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": "5"})
     user_browser.post("/credentials/ceus/new", {"completed_on": "2026-01-10", "title": "Conference", "ceus": "36", "counts_toward": "aapc"})
     assert "CEUs met: submit them" in text_of(user_browser.get("/"))
-    user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20"})
+    user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20", "confirm": "y"})
     assert "Complete" in text_of(user_browser.get("/"))
     # Undoing deletes the row with one bulk statement: no ORM object for the version to notice.
     assert user_browser.post("/credentials/aapc/cycles/2027-05-31/unsubmit").status_code == 302

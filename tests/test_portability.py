@@ -67,7 +67,7 @@ def build_rich_account(email: str = "coder@example.com") -> None:
     add(me, Input(dt.date(2026, 3, 5), "Same-day talk", "", "", "0.25", "aapc"), TODAY)
     add(me, Input(dt.date(2025, 9, 1), "HIM conference", "AHIMA", "P-9", "10", "ahima:RHIT"), TODAY)
     previous = credential_service.body_overview(me, "aapc", TODAY).history[1].tally.cycle
-    credential_service.record_submission(me, "aapc", previous.end, previous.end - dt.timedelta(days=3), TODAY)
+    credential_service.record_submission(me, "aapc", previous.end, previous.end - dt.timedelta(days=3), TODAY, confirm=True)
 
     ladder_service.save_profile(me, "coder", dt.date(2021, 1, 4), "Cardiology, radiology", TODAY)
     ladder_service.add_gap(me, dt.date(2023, 2, 1), dt.date(2023, 3, 31), TODAY)
@@ -433,3 +433,58 @@ def test_a_certificate_missing_on_disk_is_left_out_of_the_export(app, rich, empt
         assert zipfile.ZipFile(io.BytesIO(archive)).namelist() == ["0001.png"]
         portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
         assert normalised(export("fresh@example.com")[0]) == normalised(document)
+
+
+# -- credentials that change, CEUs for several credentials --------------------------------------------
+
+def build_changing_account(email: str = "coder@example.com") -> None:
+    """A COC-A converted to COC, RHIT replaced by RHIA, one CEU for two AAPC subsets and one for
+    both bodies with both approvals."""
+    me = user(email)
+    coc = credential_service.add_credential(me, "COC-A", dt.date(2022, 1, 10), TODAY, renewal_month=5)
+    credential_service.convert_credential(coc, "COC", dt.date(2024, 2, 1), TODAY)
+    credential_service.add_credential(me, "CPMA", dt.date(2022, 3, 1), TODAY)
+    credential_service.add_credential(me, "CEMC", dt.date(2022, 3, 1), TODAY)
+    credential_service.add_credential(me, "RHIT", dt.date(2021, 2, 1), TODAY, cycle_end=dt.date(2027, 1, 31))
+    credential_service.add_credential(me, "RHIA", dt.date(2025, 6, 1), TODAY)
+    Input = credential_service.ActivityInput
+    credential_service.add_activity(me, Input(dt.date(2026, 3, 5), "E/M audit", "", "IDX-5", "3", ["aapc:CPMA", "aapc:CEMC"]), TODAY)
+    credential_service.add_activity(me, Input(
+        dt.date(2026, 4, 1), "ICD-10-CM update", "", "IDX-9", "2", ["aapc", "ahima:RHIA"], second_reference="P-77",
+    ), TODAY, ("update.pdf", io.BytesIO(PDF)))
+    ccds = credential_service.add_credential(me, "CCDS", dt.date(2025, 3, 1), TODAY, cycle_end=dt.date(2027, 2, 28), other=(
+        credential_service.OtherCredential("ACDIS", "Certified Clinical Documentation Specialist", "30", 2)))
+    credential_service.add_activity(me, Input(dt.date(2026, 5, 1), "CDI week", "", "", "4", credential_service.body_key(ccds)), TODAY)
+
+
+def test_conversions_replacements_and_shared_ceus_survive_the_round_trip(app, clock):
+    for email in ("coder@example.com", "fresh@example.com"):
+        register(Browser(app.test_client()), email=email)
+    with app.app_context():
+        build_changing_account()
+        document, archive = export()
+        shared = next(a for a in document["ceu_activities"] if a["title"] == "ICD-10-CM update")
+        assert (shared["counts_toward"], shared["second_reference"]) == (["aapc", "ahima:RHIA"], "P-77")
+        coc = next(c for c in document["credentials"] if c["code"] == "COC")
+        assert (coc["converted_from"], coc["converted_on"]) == ("COC-A", "2024-02-01")
+        assert next(a for a in document["ceu_activities"] if a["title"] == "CDI week")["counts_toward"] == "other:CCDS"
+        portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
+        again, _ = export("fresh@example.com")
+        ahima = credential_service.body_overview(user("fresh@example.com"), "ahima", TODAY)
+        assert (ahima.current.tally.required, ahima.current.tally.earned) == (30, 2)
+    assert normalised(again) == normalised(document)
+
+
+def test_an_export_from_before_shared_ceus_still_imports(app, rich, empty):
+    _browser, document, archive = rich
+    old = copy.deepcopy(document)
+    for credential in old["credentials"]:
+        for key in ("converted_from", "converted_on", "replaced_by", "replaced_on"):
+            credential.pop(key)
+    for activity in old["ceu_activities"]:
+        activity.pop("second_reference")
+    with app.app_context():
+        counts = portability.import_account(user("fresh@example.com"), json.dumps(old).encode(), archive, TODAY)
+        assert counts["ceu_activities"] == 4
+        again, _ = export("fresh@example.com")
+    assert normalised(again) == normalised(document)

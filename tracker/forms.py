@@ -238,12 +238,18 @@ class CredentialForm(FlaskForm):
     )
     cycle_end = DateField(
         "AHIMA cycle end date", validators=[Optional()],
-        description="AHIMA credentials only: the date your AHIMA account shows. Leave empty and Rungs proposes one (two years from your pass date) that you can correct.",
+        description="AHIMA credentials (and another credential not in the list): the date your account shows. Leave empty and Rungs proposes one from your pass date that you can correct.",
     )
     first_cycle_ceus = DecimalField(
         "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
-        description="AAPC pro-rates your first cycle and shows the figure in your account; leave empty to use the full requirement.",
+        description="AAPC pro-rates your first cycle and shows the figure in your CEU tracker; leave empty and Rungs estimates it from the months your first cycle runs.",
     )
+    # A credential not in the list: what its body says.
+    other_code = StringField("Its letters", validators=[Optional(), Length(max=12)], description="Like CCDS or CRCR.")
+    name = StringField("Its full name", validators=[Optional(), Length(max=120)])
+    other_body = StringField("Certifying body", validators=[Optional(), Length(max=60)], description="Like ACDIS or HFMA.")
+    other_ceus = StringField("CEUs per cycle", validators=[Optional(), Length(max=10)], render_kw={"inputmode": "decimal"})
+    other_cycle_years = IntegerField("Cycle length in years", validators=[Optional(), NumberRange(min=1, max=10, message="Enter 1 to 10 years.")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,7 +265,7 @@ class RenewalSetupForm(FlaskForm):
     cycle_end = DateField("Current cycle end date", validators=[Optional()], description="As your AHIMA account shows it.")
     first_cycle_ceus = DecimalField(
         "First-cycle CEUs (pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
-        description="Leave empty to use the full requirement.",
+        description="The figure your AAPC CEU tracker shows for your first submission. Leave empty and Rungs estimates it from the months your first cycle runs.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -282,7 +288,14 @@ class CeuForm(FlaskForm):
     provider = StringField("Provider", validators=[Optional(), Length(max=200)], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
     reference = StringField("AAPC index number or AHIMA program id", validators=[Optional(), Length(max=60)], description="As on the certificate: AAPC checks index numbers, and a course counts once.")
     ceus = StringField("CEUs", validators=[DataRequired("Enter the CEUs, like 1, 0.5 or 1.25.")], render_kw={"inputmode": "decimal"})
-    counts_toward = SelectField("Counts toward", validators=[DataRequired("Choose what this activity counts toward.")], validate_choice=False)
+    second_reference = StringField(
+        "Second approval (AHIMA program id)", validators=[Optional(), Length(max=60)],
+        description="Only for an activity approved by both AAPC and AHIMA: the AHIMA program id, with AAPC's index number above. Logged once, it counts toward both.",
+    )
+    counts_toward = MultiCheckboxField(
+        "Counts toward", validators=[DataRequired("Choose what this activity counts toward.")],
+        description="Tick every credential it is approved for: several of one body, or both bodies when it carries both approvals.",
+    )
     next_cycle = RadioField(
         "Which cycle", choices=options([("ending", "The cycle ending this month"), ("next", "The next cycle")]),
         validators=[Optional()],
@@ -293,7 +306,10 @@ class CeuForm(FlaskForm):
 
 
 class SubmissionForm(FlaskForm):
+    # Not prefilled: the date is the one the body's site shows for the submission.
     submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])
+    fee_paid = BooleanField("I paid the recertification fee too")
+    confirm = BooleanField("Record anyway")
 
 
 # -- the career ladder -----------------------------------------------------------------------------

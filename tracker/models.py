@@ -206,7 +206,31 @@ class Credential(db.Model):
     experience_months: Mapped[int] = mapped_column(Integer, default=0)
     course_done_on: Mapped[dt.date | None] = mapped_column(Date)
     practicode_done_on: Mapped[dt.date | None] = mapped_column(Date)
+    # CPC-A became CPC on this day: the same credential (number, CEUs, cycle), its code changed.
+    converted_from: Mapped[str | None] = mapped_column(String(12))
+    converted_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Retired on this day by a credential that replaces it (RHIT by RHIA): kept, no longer counted.
+    replaced_by: Mapped[str | None] = mapped_column(String(12))
+    replaced_on: Mapped[dt.date | None] = mapped_column(Date)
+    # A credential the catalogue lacks (body "other"): the user enters its name, body and rule.
+    name: Mapped[str | None] = mapped_column(String(120))
+    other_body: Mapped[str | None] = mapped_column(String(60))
+    other_ceus_hundredths: Mapped[int | None] = mapped_column(Integer)
+    other_cycle_years: Mapped[int | None] = mapped_column(Integer)
+    other_cycle_end: Mapped[dt.date | None] = mapped_column(Date)
+    # What added it: "manual" (the user), "exam" (a passed exam step), "onboarding", "import".
+    source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Which credentials a CEU counts toward: several of one body (as AAPC's tracker allows), or of two
+# bodies when the activity carries approvals from both. No row: all of its body's credentials
+# (AAPC general CEUs).
+ceu_credentials = db.Table(
+    "ceu_credentials",
+    db.Column("activity_id", ForeignKey("ceu_activities.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("credential_id", ForeignKey("credentials.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class RenewalSetup(db.Model):
@@ -242,6 +266,9 @@ class CeuActivity(db.Model):
     provider: Mapped[str] = mapped_column(String(200), default="")
     # AAPC index number or AHIMA program id.
     reference: Mapped[str] = mapped_column(String(60), default="")
+    # The second body's approval when the CEU counts toward both (AHIMA program id beside the AAPC
+    # index number).
+    second_reference: Mapped[str] = mapped_column(String(60), default="", server_default="")
     ceus_hundredths: Mapped[int] = mapped_column(Integer)
     # A credential code: an AAPC subset (CPMA auditing...) or the AHIMA credential it counts for.
     applies_to: Mapped[str] = mapped_column(String(12), default="")
@@ -252,6 +279,8 @@ class CeuActivity(db.Model):
     certificate_type: Mapped[str | None] = mapped_column(String(40))
     certificate_size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    credentials: Mapped[list[Credential]] = relationship(secondary=ceu_credentials, order_by="Credential.id")
 
 
 class CycleSubmission(db.Model):

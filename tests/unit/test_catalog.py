@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -422,3 +423,91 @@ def test_plan_template_is_a_frozen_record(shipped):
     assert isinstance(template, PlanTemplate)
     with pytest.raises(AttributeError):
         template.title = "changed"  # type: ignore[misc]
+
+
+# -- the credential catalogue (plans/aapc.toml, plans/ahima.toml) ------------------------------------
+
+AAPC_SPECIALTY = (
+    "CANPC", "CASCC", "CCC", "CCVTC", "CEDC", "CEMC", "CENTC", "CFPC", "CGIC", "CGSC", "CHONC",
+    "CIMC", "CIRCC", "COBGC", "COSC", "CPCD", "CPEDC", "CPRC", "CSFAC", "CUC",
+)
+
+
+def test_every_aapc_credential_is_in_the_catalogue(shipped):
+    codes = set(shipped.bodies["aapc"].credentials)
+    core = {"CPC", "COC", "CIC", "CPB", "CPMA", "CDEO", "CPPM", "CRC", "CPCO", "CDEI", "CPC-P"}
+    apprentices = {"CPC-A", "COC-A", "CIC-A", "CPB-A", "CRC-A"}
+    assert core | apprentices | set(AAPC_SPECIALTY) <= codes
+
+
+def test_every_ahima_credential_is_in_the_catalogue_with_its_ceus(shipped):
+    rules = shipped.bodies["ahima"].credentials
+    assert {code: rules[code].ceus for code in ("CCA", "CCS", "CCS-P", "RHIT", "CHTS")} == dict.fromkeys(
+        ("CCA", "CCS", "CCS-P", "RHIT", "CHTS"), 20)
+    assert {code: rules[code].ceus for code in ("RHIA", "CDIP", "CHDA", "CHPS", "CPHI")} == dict.fromkeys(
+        ("RHIA", "CDIP", "CHDA", "CHPS", "CPHI"), 30)
+
+
+def test_each_aapc_specialty_credential_asks_for_8_specialty_ceus_and_circc_16(shipped):
+    rules = shipped.bodies["aapc"].credentials
+    for code in AAPC_SPECIALTY:
+        assert rules[code].kind == "specialty"
+        assert rules[code].subset_ceus == (16 if code == "CIRCC" else 8), code
+    assert "8 a year" in rules["CIRCC"].subset_note
+
+
+def test_every_subset_figure_has_its_source_and_every_assumed_change_says_so(shipped):
+    aapc = shipped.bodies["aapc"].credentials
+    assert all(rule.source.startswith("https://www.aapc.com/") for rule in aapc.values() if rule.subset_ceus)
+    assert {rule.confidence for code, rule in aapc.items() if code in AAPC_SPECIALTY and code != "CIRCC"} == {"medium"}
+    for body in shipped.bodies.values():
+        for rule in body.credentials.values():
+            if rule.becomes or rule.replaces:
+                assert rule.change_assumption or rule.change_source.startswith("https://"), rule.code
+            if rule.change_assumption:
+                assert rule.change_confidence == "low" and "Rungs assumes" in rule.change_assumption
+
+
+def test_five_aapc_specialty_credentials_need_52_not_44(shipped):
+    from tracker.domain import cycles
+    assert cycles.required_ceus(shipped.bodies["aapc"], ["CEMC", "CGSC", "CCC", "CEDC", "CUC"]) == 52
+
+
+def test_every_apprentice_designation_becomes_its_full_credential(shipped):
+    rules = shipped.bodies["aapc"].credentials
+    apprentices = {code: rule.becomes for code, rule in rules.items() if rule.kind == "apprentice"}
+    assert apprentices == {code: code[:-2] for code in apprentices}
+    assert not rules["CPC-A"].change_assumption  # AAPC publishes this one
+    assert "Rungs assumes" in rules["CIC-A"].change_assumption
+
+
+def test_rhia_replaces_rhit_with_the_source_of_that_rule(shipped):
+    rhia = shipped.bodies["ahima"].credentials["RHIA"]
+    assert rhia.replaces == ("RHIT",)
+    assert rhia.change_confidence == "medium" and rhia.change_source.startswith("https://www.ahima.org/")
+
+
+def test_status_thresholds_come_from_the_data_files(shipped):
+    for body in shipped.bodies.values():
+        assert 0 < body.status.steady_per_month < body.status.at_risk_per_month
+        assert body.status.quiet_fraction == Decimal("0.25")
+
+
+def test_a_credential_that_becomes_an_unknown_code_is_refused(tmp_path):
+    text = (PLANS / "aapc.toml").read_text().replace('becomes = "CPC"', 'becomes = "CPCX"')
+    for source in PLANS.glob("*.toml"):
+        write(tmp_path / "plans", source.name, source.read_text())
+    write(tmp_path / "plans", "aapc.toml", text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path / "plans")
+    assert "CPC-A: CPCX is not a credential of this file" in str(caught.value)
+
+
+def test_status_thresholds_must_rise_from_steady_to_at_risk(tmp_path):
+    text = (PLANS / "ahima.toml").read_text().replace("at_risk_per_month = 6", "at_risk_per_month = 2")
+    for source in PLANS.glob("*.toml"):
+        write(tmp_path / "plans", source.name, source.read_text())
+    write(tmp_path / "plans", "ahima.toml", text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path / "plans")
+    assert "status.at_risk_per_month: must be more than steady_per_month" in str(caught.value)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from tracker.catalog import CatalogError, load_catalog
 from tracker.domain import cycles
@@ -92,6 +93,68 @@ def test_first_cycle_uses_the_pro_rated_requirement_the_user_entered():
     assert cycles.cycle_requirement(AAPC, setup, cycle) == 18
     later = cycles.next_cycle(AAPC, setup, cycle)
     assert cycles.cycle_requirement(AAPC, setup, later) == 36
+
+
+def test_cpc_earned_2023_05_15_with_may_renewal_gets_no_17_day_first_cycle():
+    setup = aapc("CPC", earned=D(2023, 5, 15), month=5)
+    first = cycles.cycle_containing(AAPC, setup, D(2023, 5, 20))
+    assert (first.start, first.end, first.first) == (D(2023, 5, 15), D(2025, 5, 31), True)
+    assert cycles.cycle_requirement(AAPC, setup, first) == 36  # 24 months: the full figure
+    assert [c.end for c in cycles.cycles_through(AAPC, setup, D(2026, 11, 23))] == [D(2025, 5, 31), D(2027, 5, 31)]
+
+
+def test_cpc_earned_2024_02_29_with_february_renewal_gets_no_one_day_first_cycle():
+    setup = aapc("CPC", earned=D(2024, 2, 29), month=2)
+    first = cycles.cycle_containing(AAPC, setup, D(2024, 2, 29))
+    assert (first.start, first.end) == (D(2024, 2, 29), D(2026, 2, 28))
+    assert cycles.cycle_requirement(AAPC, setup, first) == 36
+
+
+def test_first_aapc_requirement_is_estimated_by_months_and_marked_as_an_estimate():
+    setup = aapc("CPC", earned=D(2025, 11, 20), month=5)  # 18 months to May 2027
+    first = cycles.cycle_containing(AAPC, setup, D(2026, 1, 1))
+    assert first.end == D(2027, 5, 31)
+    assert cycles.first_cycle_estimate(AAPC, setup, first) == 27  # 36 x 18 / 24
+    assert cycles.cycle_requirement(AAPC, setup, first) == 27
+    assert cycles.requirement_is_estimate(AAPC, setup, first)
+    assert AAPC.first_cycle.confidence == "low" and AAPC.first_cycle.source.startswith("https://www.aapc.com/")
+
+
+def test_first_aapc_estimate_rounds_up_and_counts_every_credential_held():
+    setup = aapc("CPC", "CRC", earned=D(2026, 2, 1), month=3)  # 13 months: 40 x 13 / 24 = 21.7
+    first = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    assert cycles.cycle_requirement(AAPC, setup, first) == 22
+
+
+def test_the_figure_from_the_aapc_tracker_replaces_the_estimate():
+    setup = aapc("CPC", earned=D(2025, 11, 20), month=5, first=Decimal("24"))
+    first = cycles.cycle_containing(AAPC, setup, D(2026, 1, 1))
+    assert cycles.cycle_requirement(AAPC, setup, first) == 24
+    assert not cycles.requirement_is_estimate(AAPC, setup, first)
+
+
+def test_a_due_date_under_six_months_away_rolls_to_the_next_due_year():
+    setup = aapc("CPC", earned=D(2024, 12, 10), month=5)  # May 2025 is under 6 months away
+    first = cycles.cycle_containing(AAPC, setup, D(2025, 1, 1))
+    assert (first.start, first.end) == (D(2024, 12, 10), D(2027, 5, 31))
+    assert cycles.cycle_requirement(AAPC, setup, first) == 36  # capped at the full figure
+    later = aapc("CPC", earned=D(2024, 10, 10), month=5)  # 7 months: kept, pro-rated
+    first = cycles.cycle_containing(AAPC, later, D(2025, 1, 1))
+    assert (first.end, cycles.cycle_requirement(AAPC, later, first)) == (D(2025, 5, 31), 11)
+
+
+def test_ahima_cycle_end_entered_as_the_exact_anniversary_adds_no_one_day_cycle():
+    setup = ahima("CCA", earned=D(2024, 3, 10), end=D(2026, 3, 10))
+    history = cycles.cycles_through(AHIMA, setup, D(2026, 11, 23))
+    assert [(c.start, c.end) for c in history] == [(D(2024, 3, 10), D(2026, 3, 10)), (D(2026, 3, 11), D(2028, 3, 10))]
+    assert all(c.days > 365 for c in history)
+
+
+def test_ahima_cycle_end_the_day_after_passing_is_not_a_first_cycle():
+    setup = ahima("CCA", earned=D(2024, 3, 10), end=D(2024, 3, 11))
+    first = cycles.cycle_containing(AHIMA, setup, D(2024, 3, 10))
+    assert (first.start, first.end) == (D(2024, 3, 10), D(2026, 3, 11))
+    assert cycles.cycle_requirement(AHIMA, setup, first) == 20
 
 
 def test_boundary_days_belong_to_the_right_cycle():
@@ -232,16 +295,80 @@ def test_cpc_and_crc_with_22_ceus_need_18_more_by_may_31_of_the_next_odd_year():
     assert standing.submission_opens == D(2027, 4, 30)
 
 
-def test_at_risk_when_the_pace_needed_is_above_the_pace_so_far():
+def test_pace_statuses_follow_the_thresholds_in_the_data():
+    setup = aapc("CPC", month=5)
+    today = D(2026, 11, 23)  # 189 days (about 6 months) before May 31, 2027
+    cycle = cycles.cycle_containing(AAPC, setup, today)
+
+    def status(earned):
+        return cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), earned)], cycle), today)
+
+    assert AAPC.status.steady_per_month == 3 and AAPC.status.at_risk_per_month == 6
+    assert status("30").status == cycles.ON_TRACK  # 6 to go: 1 a month
+    assert status("18").status == cycles.ON_TRACK  # 18 to go: 3 a month
+    assert status("10").status == cycles.BEHIND_PACE  # 26 to go: about 4 a month
+    assert status("0").status == cycles.BEHIND_PACE  # 36 to go: 5.8 a month
+    late = D(2027, 3, 1)  # 3 months left
+    at_risk = cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), "10")], cycle), late)
+    assert at_risk.status == cycles.AT_RISK  # 26 to go: about 8.5 a month
+    assert at_risk.label == "At risk"
+
+
+def test_status_gives_the_reason_in_words():
+    setup = aapc("CPC", "CRC", month=5)
+    today = D(2026, 11, 30)
+    cycle = cycles.cycle_containing(AAPC, setup, today)
+    standing = cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), "22")], cycle), today)
+    assert standing.next_step.startswith("18 CEUs in 6 months left: about 3 a month, by May 31, 2027")
+    assert standing.status == cycles.ON_TRACK
+
+
+def test_behind_pace_says_what_brings_it_back_calmly():
     setup = aapc("CPC", month=5)
     today = D(2026, 11, 23)
     cycle = cycles.cycle_containing(AAPC, setup, today)
-    slow = cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), "10")], cycle), today)
-    assert slow.status == cycles.AT_RISK
-    assert slow.pace_needed > slow.pace_so_far
-    fast = cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), "30")], cycle), today)
-    assert fast.status == cycles.ON_TRACK
-    assert fast.pace_needed <= fast.pace_so_far
+    behind = cycles.standing(AAPC, cycles.tally(AAPC, setup, [ceu(D(2025, 7, 1), "10")], cycle), today)
+    assert behind.label == "Behind pace"
+    assert "26 CEUs in 6 months left: about 4 a month" in behind.next_step
+
+
+def test_brand_new_cycle_with_no_ceus_on_day_2_is_not_at_risk():
+    setup = aapc("CPC", earned=D(2020, 6, 15), month=5)
+    today = D(2025, 6, 2)  # day 2 of the cycle ending May 31, 2027
+    cycle = cycles.cycle_containing(AAPC, setup, today)
+    standing = cycles.standing(AAPC, cycles.tally(AAPC, setup, [], cycle), today)
+    assert standing.status == cycles.ON_TRACK
+    assert standing.next_step.startswith("36 CEUs in 24 months left: about 1.5 a month")
+
+
+def test_a_cycle_with_653_days_left_is_not_at_risk():
+    setup = aapc("CPC", earned=D(2020, 6, 15), month=5)
+    today = D(2027, 5, 31) - dt.timedelta(days=653)
+    cycle = cycles.cycle_containing(AAPC, setup, today)
+    standing = cycles.standing(AAPC, cycles.tally(AAPC, setup, [], cycle), today)
+    assert standing.days_left == 653
+    assert standing.status == cycles.ON_TRACK
+
+
+def test_pace_alone_never_alarms_in_the_first_quarter_of_a_cycle():
+    # An AHIMA first cycle of 7 months needing 20 (about 3 a month and more): quiet at first.
+    setup = ahima("CCA", earned=D(2026, 1, 10), end=D(2026, 8, 9))
+    cycle = cycles.cycle_containing(AHIMA, setup, D(2026, 1, 20))
+    assert cycle.first and cycle.end == D(2026, 8, 9)
+    early = cycles.standing(AHIMA, cycles.tally(AHIMA, setup, [], cycle), D(2026, 2, 10))
+    assert early.status == cycles.ON_TRACK
+    later = cycles.standing(AHIMA, cycles.tally(AHIMA, setup, [], cycle), D(2026, 5, 1))
+    assert later.status == cycles.AT_RISK
+
+
+def test_cpc_earned_last_month_never_reads_at_risk():
+    for earned in (D(2026, 10, 15), D(2026, 5, 20), D(2026, 11, 30), D(2027, 3, 3)):
+        for month in range(1, 13):
+            setup = aapc("CPC", earned=earned, month=month)
+            today = earned + relativedelta(months=1)
+            cycle = cycles.cycle_containing(AAPC, setup, today)
+            standing = cycles.standing(AAPC, cycles.tally(AAPC, setup, [], cycle), today)
+            assert standing.status == cycles.ON_TRACK, (earned, month, standing.next_step)
 
 
 def test_met_until_submitted_then_complete():
@@ -274,11 +401,15 @@ def test_ahima_inactive_at_cycle_end_and_revoked_after_180_days():
     assert cycles.standing(AHIMA, result, cycle.end + dt.timedelta(days=181)).status == cycles.LAPSED
 
 
-def test_ahima_needs_no_submission_to_be_complete():
+def test_ahima_is_complete_only_once_ceus_are_reported_and_the_fee_paid():
     setup = ahima("CCA")
     cycle = cycles.cycle_containing(AHIMA, setup, D(2027, 1, 1))
     result = cycles.tally(AHIMA, setup, [ceu(D(2026, 6, 1), "20", applies_to="CCA")], cycle)
-    assert cycles.standing(AHIMA, result, D(2027, 1, 1)).status == cycles.COMPLETE
+    met = cycles.standing(AHIMA, result, D(2027, 1, 1))
+    assert met.status == cycles.MET
+    assert met.next_step.startswith("Report your CEUs and pay the recertification fee")
+    assert met.submission_opens is None  # reported in the AHIMA account at any time
+    assert cycles.standing(AHIMA, result, D(2027, 1, 1), submitted_on=D(2027, 1, 1)).status == cycles.COMPLETE
 
 
 # -- duties, apprentice, calendar -----------------------------------------------------------------
@@ -329,3 +460,54 @@ def test_a_malformed_credentials_file_names_the_file_the_field_and_the_problem(t
     with pytest.raises(CatalogError) as error:
         load_catalog(tmp_path)
     assert str(error.value) == f"{tmp_path.name}/aapc.toml: requirement.by_count[1]: must not be smaller than the figure before it"
+
+
+# -- credentials that change ----------------------------------------------------------------------
+
+def test_rhit_then_rhia_needs_30_not_40():
+    setup = Setup((
+        HeldCredential("RHIT", D(2022, 3, 10), replaced_on=D(2025, 6, 1)),
+        HeldCredential("RHIA", D(2025, 6, 1)),
+    ), cycle_end=D(2026, 3, 9))
+    cycle = cycles.cycle_containing(AHIMA, setup, D(2026, 11, 23))
+    assert setup.codes_held_on(cycle.end) == ["RHIA"]
+    assert cycles.cycle_requirement(AHIMA, setup, cycle) == 30
+    before = cycles.cycle_containing(AHIMA, setup, D(2024, 1, 1))
+    assert cycles.cycle_requirement(AHIMA, setup, before) == 20  # RHIT alone then
+
+
+def test_a_converted_cpc_holder_needs_36_not_40():
+    # CPC-A converted to CPC is one credential (the same row, its code changed): one code held.
+    setup = aapc("CPC", earned=D(2024, 7, 1), month=5)
+    cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    assert cycles.cycle_requirement(AAPC, setup, cycle) == 36
+
+
+# -- one activity, several credentials ------------------------------------------------------------
+
+def test_one_ceu_applied_to_two_aapc_subsets_counts_toward_each_and_once_toward_the_total():
+    setup = aapc("CPC", "CPMA", "CEMC", month=5)
+    cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    both = ceu(D(2026, 3, 1), "4", applies_to=("CPMA", "CEMC"))
+    result = cycles.tally(AAPC, setup, [both], cycle)
+    assert result.earned == 4
+    assert {s.code: s.earned for s in result.subsets} == {"CPMA": 4, "CEMC": 4}
+
+
+def test_a_ceu_for_a_credential_held_and_one_not_held_still_counts():
+    setup = aapc("CPC", "CPMA", month=5)
+    cycle = cycles.cycle_containing(AAPC, setup, D(2026, 11, 23))
+    result = cycles.tally(AAPC, setup, [ceu(D(2026, 3, 1), "2", applies_to=("CPMA", "CEMC"))], cycle)
+    assert result.earned == 2
+    assert cycles.check_activity(AAPC, setup, D(2026, 3, 1), ("CPMA", "CEMC"), D(2026, 11, 23)) == "You do not hold CEMC."
+
+
+# -- credentials outside the catalogue ------------------------------------------------------------
+
+def test_a_credential_outside_the_catalogue_runs_on_what_the_user_entered():
+    rules = cycles.other_body_rules(CATALOG.other_rules, "other-7", "ACDIS", "CCDS", "Certified Clinical Documentation Specialist", 30, 2)
+    setup = Setup((HeldCredential("CCDS", D(2025, 3, 1)),), cycle_end=D(2027, 2, 28))
+    cycle = cycles.cycle_containing(rules, setup, D(2026, 11, 23))
+    assert (cycle.start, cycle.end, cycles.cycle_requirement(rules, setup, cycle)) == (D(2025, 3, 1), D(2027, 2, 28), 30)
+    assert rules.status == CATALOG.other_rules.status
+    assert "as you entered them" in rules.requirement_note

@@ -338,6 +338,7 @@ def _cycles_by_body():
         result[overview.rules.id] = {
             "start": tally.cycle.start, "end": tally.cycle.end, "required": tally.required,
             "earned": tally.earned, "needed": tally.needed, "status": standing.status,
+            "required_is_estimate": overview.requirement_is_estimate(standing),
             "status_label": standing.label, "days_left": standing.days_left, "next_step": standing.next_step,
         }
     return result
@@ -346,7 +347,10 @@ def _cycles_by_body():
 def _credential_body(credential: Credential, cycles: dict):
     return {
         "id": credential.id, "code": credential.code, "body": credential.body,
-        "earned_on": credential.earned_on, "current_cycle": cycles.get(credential.body),
+        "earned_on": credential.earned_on, "current_cycle": cycles.get(credential_service.body_key(credential)),
+        "name": credential.name, "other_body": credential.other_body,
+        "converted_from": credential.converted_from, "converted_on": credential.converted_on,
+        "replaced_by": credential.replaced_by, "replaced_on": credential.replaced_on,
     }
 
 
@@ -369,10 +373,17 @@ def list_credentials():
 @credentials.response(201, s.CredentialSchema)
 def create_credential(data):
     """Add a credential you hold; the first of a body also says how its cycles run."""
+    other = None
+    if {"other_body", "name", "ceus_per_cycle", "cycle_years"} & set(data):
+        other = credential_service.OtherCredential(
+            body=data.get("other_body", ""), name=data.get("name", ""),
+            ceus=str(data.get("ceus_per_cycle", "")), cycle_years=data.get("cycle_years"),
+        )
     credential = call(
         credential_service.add_credential, user(), data["code"], data["earned_on"], today(),
         renewal_month=data.get("renewal_month"), cycle_end=data.get("cycle_end"),
         first_cycle_ceus=None if data.get("first_cycle_ceus") is None else Decimal(str(data["first_cycle_ceus"])),
+        other=other, fields={"other_ceus": "ceus_per_cycle", "other_cycle_years": "cycle_years"},
     )
     return _credential_body(credential, _cycles_by_body())
 
@@ -390,9 +401,20 @@ def get_credential(credential_id):
 @_errors(credentials, 400, 404, 422)
 @credentials.response(200, s.CredentialSchema)
 def patch_credential(data, credential_id):
-    """Correct the date you earned a credential."""
+    """Correct the date you earned a credential, or convert an apprentice designation
+    (`{"code": "CPC"}` on a CPC-A): the same credential, its CEUs and its cycle stay.
+
+    All the changes sent are made, or none.
+    """
     credential = _credential(credential_id)
-    call(credential_service.update_credential, credential, data["earned_on"], today())
+
+    def change():
+        if "earned_on" in data:
+            credential_service.update_credential(credential, data["earned_on"], today())
+        if "code" in data and data["code"].strip().upper() != credential.code:
+            credential_service.convert_credential(credential, data["code"], data.get("converted_on"), today())
+
+    call(change)
     return _credential_body(credential, _cycles_by_body())
 
 
@@ -404,17 +426,44 @@ def delete_credential(credential_id):
     call(credential_service.delete_credential, user(), _credential(credential_id))
 
 
+# -- submissions ----------------------------------------------------------------------------------
+
+submissions = _blueprint("submissions", "/submissions", "Cycles you submitted to the certifying body.")
+
+
+@submissions.route("", methods=["POST"])
+@submissions.arguments(s.SubmissionCreate)
+@_errors(submissions, 400, 404, 422)
+@submissions.response(201, s.SubmissionSchema)
+def create_submission(data):
+    """Record that you submitted a cycle's CEUs (AHIMA: reported them and paid the fee).
+
+    Before the submission window opens, or with CEUs still needed, this answers 422 naming
+    `confirm` and saying what is missing, unless `"confirm": true`.
+    """
+    call(
+        credential_service.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
+        today(), confirm=data["confirm"], fee_paid=data["fee_paid"],
+    )
+    return {"body": data["body"], "cycle_end": data["cycle_end"], "submitted_on": data["submitted_on"]}
+
+
 # -- CEUs -----------------------------------------------------------------------------------------
 
 ceus = _blueprint("ceus", "/ceus", "Your continuing-education log.")
 
 
 def _ceu_body(activity: CeuActivity, ids_by_code: dict[str, int]):
+    linked = [c.id for c in activity.credentials]
     return {
         "id": activity.id, "completed_on": activity.completed_on, "title": activity.title,
         "provider": activity.provider, "reference": activity.reference,
+        "second_reference": activity.second_reference,
         "ceus": credential_service.from_hundredths(activity.ceus_hundredths), "body": activity.body,
-        "applies_to": activity.applies_to or None, "credential_id": ids_by_code.get(activity.applies_to),
+        "applies_to": activity.applies_to or None,
+        # As before credential_ids existed: the subset or AHIMA credential, null for general CEUs.
+        "credential_id": ids_by_code.get(activity.applies_to),
+        "credential_ids": linked,
         "next_cycle": activity.next_cycle, "has_certificate": bool(activity.certificate_file),
     }
 
@@ -423,27 +472,37 @@ def _ids_by_code():
     return {c.code: c.id for c in credential_service.list_credentials(user())}
 
 
-def _activity_input(data, counts_toward: str | None = None) -> credential_service.ActivityInput:
-    """The service's input; ``credential_id`` becomes the form's "counts toward" choice: the
-    credential's subset or own line if it has one, otherwise its body's general CEUs."""
+def _activity_input(data, counts_toward: list[str] | None = None) -> credential_service.ActivityInput:
+    """The service's input; each of ``credential_id`` / ``credential_ids`` becomes a "counts
+    toward" choice of the form: the credential's subset or own line if it has one, otherwise its
+    body's general CEUs."""
     person = user()
     if counts_toward is None:
-        credential = None
-        if 0 < data["credential_id"] <= MAX_ID:
-            try:
-                credential = credential_service.get_credential(person, data["credential_id"])
-            except NotFound:
-                credential = None
-        if credential is None:
-            message = "No such credential: use an id from GET /api/v1/credentials."
+        ids = list(dict.fromkeys(([data["credential_id"]] if "credential_id" in data else []) + list(data.get("credential_ids") or [])))
+        field = "credential_ids" if "credential_ids" in data else "credential_id"
+        if not ids:
+            message = "Give credential_id or credential_ids: use ids from GET /api/v1/credentials."
             abort(422, message=message, errors={"json": {"credential_id": [message]}})
-        choices = {value for value, _label, _body in credential_service.counts_toward_choices(person)}
-        own = f"{credential.body}:{credential.code}"
-        counts_toward = own if own in choices else credential.body
+        choices = {value for value, _label, _body in credential_service.counts_toward_choices(person, include_replaced=True)}
+        counts_toward = []
+        for credential_id in ids:
+            credential = None
+            if 0 < credential_id <= MAX_ID:
+                try:
+                    credential = credential_service.get_credential(person, credential_id)
+                except NotFound:
+                    credential = None
+            if credential is None:
+                message = "No such credential: use an id from GET /api/v1/credentials."
+                abort(422, message=message, errors={"json": {field: [message]}})
+            key = credential_service.body_key(credential)
+            own = f"{key}:{credential.code}"
+            counts_toward.append(own if own in choices else key)
     return credential_service.ActivityInput(
         completed_on=data["completed_on"], title=data["title"], provider=data["provider"],
         reference=data["reference"], ceus=Decimal(str(data["ceus"])),
         counts_toward=counts_toward, next_cycle=data.get("next_cycle"),
+        second_reference=data.get("second_reference", ""),
     )
 
 
@@ -493,8 +552,9 @@ def patch_ceu(data, activity_id):
         "reference": activity.reference, "ceus": credential_service.from_hundredths(activity.ceus_hundredths),
         "next_cycle": activity.next_cycle, **data,
     }
-    # Without a credential_id the activity keeps counting toward what it counts toward now.
-    keep = None if "credential_id" in data else ":".join(filter(None, (activity.body, activity.applies_to)))
+    # Without credential_id(s) the activity keeps counting toward what it counts toward now.
+    keep = None if {"credential_id", "credential_ids"} & set(data) else credential_service.counts_toward_of(activity)
+    merged.setdefault("second_reference", activity.second_reference)
     call(credential_service.update_activity, user(), activity, _activity_input(merged, keep), today(), fields=_CEU_FIELDS)
     return _ceu_body(activity, _ids_by_code())
 
@@ -565,4 +625,4 @@ def list_reminders(query):
     return reminder_service.reminders_of(user(), query.get("status"))
 
 
-BLUEPRINTS = [me, templates, plans, credentials, ceus, ladder, reminders]
+BLUEPRINTS = [me, templates, plans, credentials, submissions, ceus, ladder, reminders]

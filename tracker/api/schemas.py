@@ -191,6 +191,8 @@ class CycleSchema(Schema):
     start = fields.Date(required=True)
     end = fields.Date(required=True, metadata={"description": "CEUs are due by the end of this day."})
     required = fields.Float(required=True)
+    required_is_estimate = fields.Boolean(required=True, metadata={
+        "description": "True for Rungs' estimate of AAPC's pro-rated first requirement: send the figure your AAPC CEU tracker shows as first_cycle_ceus."})
     earned = fields.Float(required=True)
     needed = fields.Float(required=True)
     status = fields.String(required=True)
@@ -204,6 +206,14 @@ class CredentialSchema(Schema):
     code = fields.String(required=True)
     body = fields.String(required=True)
     earned_on = fields.Date(required=True)
+    converted_from = fields.String(allow_none=True, required=True, metadata={
+        "description": "The apprentice designation this credential was (CPC-A for a CPC), if converted."})
+    converted_on = fields.Date(allow_none=True, required=True)
+    replaced_by = fields.String(allow_none=True, required=True, metadata={
+        "description": "The credential that replaced this one (RHIA for RHIT): kept in history, no longer counted."})
+    replaced_on = fields.Date(allow_none=True, required=True)
+    name = fields.String(allow_none=True, required=True, metadata={"description": "A credential outside Rungs' list: its full name."})
+    other_body = fields.String(allow_none=True, required=True, metadata={"description": "A credential outside Rungs' list: its certifying body."})
     current_cycle = fields.Nested(CycleSchema, allow_none=True, required=True,
                                   metadata={"description": "The certifying body's current cycle, shared by its credentials."})
 
@@ -215,10 +225,35 @@ class CredentialCreate(Strict):
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
     first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, 1000),
                                       metadata={"description": "AAPC: the pro-rated requirement of your first cycle."})
+    other_body = Text(max_length=60, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
+    name = Text(max_length=120, metadata={"description": "A credential outside Rungs' list: its full name."})
+    ceus_per_cycle = fields.Integer(strict=True, validate=validate.Range(1, 200), metadata={"description": "A credential outside Rungs' list: CEUs per cycle."})
+    cycle_years = fields.Integer(strict=True, validate=validate.Range(1, 10), metadata={"description": "A credential outside Rungs' list: the cycle length in years."})
 
 
 class CredentialPatch(Strict):
-    earned_on = Day(required=True)
+    earned_on = Day(metadata={"description": "Correct the day you earned the credential."})
+    code = Text(max_length=12, metadata={
+        "description": "Convert an apprentice designation to its full credential (`{\"code\": \"CPC\"}` on a CPC-A): "
+                       "the same credential keeps its CEUs and cycle."})
+    converted_on = Day(metadata={"description": "With code: the day the designation was removed (default today)."})
+
+
+class SubmissionSchema(Schema):
+    body = fields.String(required=True)
+    cycle_end = fields.Date(required=True)
+    submitted_on = fields.Date(required=True)
+
+
+class SubmissionCreate(Strict):
+    body = Text(required=True, max_length=20, metadata={"description": "aapc or ahima."})
+    cycle_end = Day(required=True, metadata={"description": "The end of the cycle submitted (its due date)."})
+    submitted_on = Day(required=True, metadata={"description": "The day you submitted (AAPC) or reported (AHIMA)."})
+    confirm = fields.Boolean(load_default=False, metadata={
+        "description": "Record even before the submission window opens or with CEUs still needed "
+                       "(without it such a submission answers 422 saying what is missing)."})
+    fee_paid = fields.Boolean(load_default=False, metadata={
+        "description": "AHIMA: the recertification fee is paid too (a cycle is complete only then)."})
 
 
 class CeuSchema(Schema):
@@ -230,7 +265,10 @@ class CeuSchema(Schema):
     ceus = fields.Float(required=True)
     body = fields.String(required=True)
     applies_to = fields.String(allow_none=True, required=True, metadata={"description": "The credential or subset it counts for; null: all of the body's credentials."})
-    credential_id = fields.Integer(allow_none=True, required=True)
+    credential_id = fields.Integer(allow_none=True, required=True, metadata={"description": "The subset or AHIMA credential it counts for first (null: general CEUs)."})
+    credential_ids = fields.List(fields.Integer(), required=True, metadata={
+        "description": "Every credential it counts for: several of one body, or of two bodies when it carries both approvals."})
+    second_reference = fields.String(required=True, metadata={"description": "The second body's approval (AHIMA program id beside the AAPC index number)."})
     next_cycle = fields.Boolean(required=True, metadata={"description": "A renewal-month CEU counted toward the next cycle."})
     has_certificate = fields.Boolean(required=True)
 
@@ -242,9 +280,15 @@ class CeuCreate(Strict):
     reference = Text(load_default="", max_length=60)
     ceus = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1000),
                         metadata={"description": "CEUs, at most two decimals (1, 0.5, 1.25)."})
-    credential_id = fields.Integer(required=True, strict=True, metadata={
+    credential_id = fields.Integer(strict=True, metadata={
         "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
-                       "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials."})
+                       "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials. "
+                       "Give this or credential_ids."})
+    credential_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(min=1, max=20), metadata={
+        "description": "Several credentials it counts for (as AAPC's tracker allows), or credentials of both AAPC "
+                       "and AHIMA when it carries both approvals (then give second_reference too)."})
+    second_reference = Text(load_default="", max_length=60, metadata={
+        "description": "With credentials of two bodies: the second body's approval (reference holds the first's)."})
     next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
         "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle."})
 

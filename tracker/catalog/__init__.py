@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from ..domain.cycles import BodyRules, CodeSetCalendar
+from ..domain.cycles import BodyRules, CodeSetCalendar, OtherRules
 from ..domain.ladder import Ladder
-from .credentials import parse_calendar, parse_credentials
+from .credentials import parse_calendar, parse_credentials, parse_other_credentials
 from .ladder import parse_ladder
 from .pathways import PlanTemplate, parse_pathway
 from .reader import CatalogError, Reader
@@ -30,12 +30,14 @@ PATHWAY = "pathway"
 CREDENTIALS = "credentials"
 CALENDAR = "calendar"
 LADDER = "ladder"
+OTHER_CREDENTIALS = "other_credentials"
 
 PARSERS: dict[str, Callable[[Reader, Path], object]] = {
     PATHWAY: parse_pathway,
     CREDENTIALS: parse_credentials,
     CALENDAR: parse_calendar,
     LADDER: parse_ladder,
+    OTHER_CREDENTIALS: parse_other_credentials,
 }
 
 
@@ -68,6 +70,11 @@ class Catalog:
         """The career ladder (the first kind = "ladder" file); None when there is none."""
         ladders = self.documents.get(LADDER, {})
         return next(iter(ladders.values()), None)
+
+    @property
+    def other_rules(self) -> OtherRules | None:
+        """How credentials outside the catalogue are treated (the kind = "other_credentials" file)."""
+        return next(iter(self.documents.get(OTHER_CREDENTIALS, {}).values()), None)
 
     @property
     def calendars(self) -> Mapping[str, CodeSetCalendar]:

@@ -7,6 +7,7 @@ One file per certifying body (plans/aapc.toml, plans/ahima.toml) turns into a
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
@@ -21,7 +22,10 @@ from ..domain.cycles import (
     CodeSetCalendar,
     CredentialRule,
     Duty,
+    FirstCycleRule,
     Lapse,
+    OtherRules,
+    StatusRule,
 )
 from .reader import Reader
 
@@ -34,8 +38,10 @@ BODY_FIELDS = (
     "kind", "id", "name", "title", "cycle", "cycle_years", "renewal_month_overlap", "unique_reference",
     "reference_label", "submission_opens_months", "requires_submission", "first_cycle_prorated",
     "one_credential_per_activity", "confidence", "source", "requirement", "proposed_cycle_end",
-    "lapse", "duties", "notices", "rules", "apprentice", "credentials",
+    "lapse", "duties", "notices", "rules", "apprentice", "credentials", "first_cycle", "status",
+    "submission_action", "submission_needs_fee",
 )
+CREDENTIAL_KINDS = ("core", "specialty", "apprentice", "instructor")
 
 
 def parse_credentials(reader: Reader, path: Path) -> BodyRules:
@@ -104,26 +110,84 @@ def parse_credentials(reader: Reader, path: Path) -> BodyRules:
         notice_note=notice_note,
         rules=tuple((item.text("text"), item.text("confidence", "high", choices=CONFIDENCE)) for item in rules),
         apprentice=_apprentice(reader.table("apprentice")) if reader.has("apprentice") else None,
+        first_cycle=_first_cycle(reader.table("first_cycle")) if reader.has("first_cycle") else None,
+        status=_status(reader.table("status")),
+        submission_action=reader.text("submission_action", ""),
+        submission_needs_fee=reader.flag("submission_needs_fee", False),
+    )
+
+
+def _first_cycle(reader: Reader) -> FirstCycleRule:
+    reader.reject_unknown(("minimum_months", "prorate", "note", "confidence", "source"))
+    return FirstCycleRule(
+        minimum_months=reader.integer("minimum_months", minimum=0, maximum=24),
+        prorate=reader.flag("prorate", False),
+        note=reader.text("note"),
+        confidence=reader.text("confidence", choices=CONFIDENCE),
+        source=reader.text("source", pattern=URL_PATTERN),
+    )
+
+
+def _per_month(reader: Reader, name: str) -> Decimal:
+    value = reader.data.get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        reader.fail(name, f"must be a number of CEUs a month above 0 (got {value!r})")
+    return Decimal(str(value))
+
+
+def _status(reader: Reader) -> StatusRule:
+    reader.reject_unknown(("steady_per_month", "at_risk_per_month", "quiet_fraction", "note", "confidence"))
+    steady = _per_month(reader, "steady_per_month")
+    at_risk = _per_month(reader, "at_risk_per_month")
+    if at_risk <= steady:
+        reader.fail("at_risk_per_month", "must be more than steady_per_month")
+    quiet = reader.data.get("quiet_fraction")
+    if isinstance(quiet, bool) or not isinstance(quiet, (int, float)) or not 0 <= quiet < 1:
+        reader.fail("quiet_fraction", f"must be a fraction of a cycle from 0 to below 1 (got {quiet!r})")
+    return StatusRule(
+        steady_per_month=steady,
+        at_risk_per_month=at_risk,
+        quiet_fraction=Decimal(str(quiet)),
+        note=reader.text("note"),
+        confidence=reader.text("confidence", choices=CONFIDENCE),
     )
 
 
 def _credentials(reader: Reader, cycle: str) -> MappingProxyType:
     found: dict[str, CredentialRule] = {}
     for item in reader.tables("credentials", min_items=1):
-        item.reject_unknown(("code", "name", "ceus", "subset"))
+        item.reject_unknown((
+            "code", "name", "ceus", "subset", "kind", "becomes", "replaces", "change_assumption",
+            "change_confidence", "change_source", "confidence", "source",
+        ))
         code = item.text("code", pattern=CODE_PATTERN)
         if code in found:
             item.fail("code", f"duplicate credential code {code!r}")
         subset = item.table("subset", None)
         if subset is not None:
-            subset.reject_unknown(("ceus", "label"))
+            subset.reject_unknown(("ceus", "label", "note"))
         found[code] = CredentialRule(
             code=code,
             name=item.text("name"),
             ceus=item.integer("ceus", None, minimum=1, maximum=200),
             subset_ceus=subset.integer("ceus", minimum=1, maximum=200) if subset else None,
             subset_label=subset.text("label") if subset else None,
+            subset_note=subset.text("note", "") if subset else "",
+            kind=item.text("kind", "core", choices=CREDENTIAL_KINDS),
+            becomes=item.text("becomes", None, pattern=CODE_PATTERN),
+            replaces=item.texts("replaces") if item.has("replaces") else (),
+            change_assumption=item.text("change_assumption", ""),
+            change_confidence=item.text("change_confidence", "high", choices=CONFIDENCE),
+            change_source=item.text("change_source", "", pattern=URL_PATTERN),
+            confidence=item.text("confidence", "high", choices=CONFIDENCE),
+            source=item.text("source", "", pattern=URL_PATTERN),
         )
+    for code, rule in found.items():
+        for other in ((rule.becomes,) if rule.becomes else ()) + rule.replaces:
+            if other not in found:
+                reader.fail("credentials", f"{code}: {other} is not a credential of this file")
+        if rule.becomes and found[rule.becomes].becomes:
+            reader.fail("credentials", f"{code}: becomes {rule.becomes}, which itself becomes another")
     return MappingProxyType(found)
 
 
@@ -183,6 +247,18 @@ def _apprentice(reader: Reader) -> ApprenticeRule:
         note=reader.text("note"),
         confidence=reader.text("confidence", choices=CONFIDENCE),
         source=reader.text("source", pattern=URL_PATTERN),
+    )
+
+
+def parse_other_credentials(reader: Reader, path: Path) -> OtherRules:
+    """How Rungs treats credentials its catalogue lacks (``kind = "other_credentials"``)."""
+    reader.reject_unknown(("kind", "id", "note", "reference_label", "first_cycle", "status"))
+    return OtherRules(
+        id=reader.text("id", path.stem, pattern=ID_PATTERN),
+        status=_status(reader.table("status")),
+        first_cycle=_first_cycle(reader.table("first_cycle")),
+        note=reader.text("note"),
+        reference_label=reader.text("reference_label", "Approval or course number"),
     )
 
 

@@ -8,9 +8,13 @@ Two ways a body sets its cycles:
 
 - ``renewal_month`` (AAPC): CEUs are due at the end of the membership renewal month, in the years
   whose parity matches the month's number (March = 3, odd: 2027, 2029...). The first cycle starts
-  on the day the first credential was earned and is pro-rated (the user enters that requirement).
+  on the day the first credential was earned and is pro-rated: Rungs estimates the figure from the
+  months it runs (data in plans/), and the figure the user's AAPC tracker shows replaces it.
 - ``cycle_end`` (AHIMA): the user enters the current cycle end date their account shows; cycles
   are two years long, and the first one starts on the day the exam was passed.
+
+Either way a first cycle is never days long: a due date closer to the day earned than the body's
+``first_cycle.minimum_months`` rolls to the next one.
 """
 from __future__ import annotations
 
@@ -30,13 +34,14 @@ AVERAGE_MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
 ZERO = Decimal("0")
 
 # Statuses a person reads at a glance, worst last.
-COMPLETE, MET, ON_TRACK, AT_RISK, OVERDUE, INACTIVE, LAPSED = (
-    "complete", "met", "on_track", "at_risk", "overdue", "inactive", "lapsed",
+COMPLETE, MET, ON_TRACK, BEHIND_PACE, AT_RISK, OVERDUE, INACTIVE, LAPSED = (
+    "complete", "met", "on_track", "behind_pace", "at_risk", "overdue", "inactive", "lapsed",
 )
 STATUS_LABELS: Mapping[str, str] = {
     COMPLETE: "Complete",
     MET: "CEUs met: submit them",
     ON_TRACK: "On track",
+    BEHIND_PACE: "Behind pace",
     AT_RISK: "At risk",
     OVERDUE: "Overdue",
     INACTIVE: "Inactive",
@@ -53,6 +58,51 @@ class CredentialRule:
     ceus: int | None = None  # AHIMA: the CEUs this credential needs on its own
     subset_ceus: int | None = None  # AAPC: CEUs of a specific kind inside the total
     subset_label: str | None = None
+    subset_note: str = ""  # e.g. CIRCC: 8 a year, from named vendors only
+    kind: str = "core"  # core, specialty, apprentice, instructor
+    # An apprentice designation (CPC-A) becomes the full credential (CPC): the same credential.
+    becomes: str | None = None
+    # Earning this credential retires these (AHIMA: RHIA replaces RHIT).
+    replaces: tuple[str, ...] = ()
+    # Where the body publishes no rule for ``becomes`` / ``replaces``: what Rungs assumes.
+    change_assumption: str = ""
+    change_confidence: str = "high"
+    change_source: str = ""
+    confidence: str = "high"  # of this credential's figures (name, CEUs, subset)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FirstCycleRule:
+    """How a body sets the first cycle after the first credential is earned.
+
+    ``minimum_months``: a due date closer than this to the day earned is not the first one (the
+    first cycle runs to the next). ``prorate``: AAPC pro-rates the first requirement by the months
+    the first cycle runs (Rungs' estimate; the user enters the figure their tracker shows).
+    """
+
+    minimum_months: int
+    prorate: bool
+    note: str
+    confidence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """When a cycle reads "on track", "behind pace" or "at risk" (CEUs per month still needed).
+
+    ``steady_per_month``: a pace a working coder keeps alongside the job; CEUs still needed that
+    this pace reaches by the due date are on track. Above it: behind pace (calm); above
+    ``at_risk_per_month``: at risk (loud). Never behind or at risk for pace alone in the first
+    ``quiet_fraction`` of a cycle.
+    """
+
+    steady_per_month: Decimal
+    at_risk_per_month: Decimal
+    quiet_fraction: Decimal
+    note: str
+    confidence: str
 
 
 @dataclass(frozen=True)
@@ -123,9 +173,42 @@ class BodyRules:
     notice_note: str = ""
     rules: tuple[tuple[str, str], ...] = ()  # (text, confidence): guidance shown, not enforced
     apprentice: ApprenticeRule | None = None
+    first_cycle: FirstCycleRule | None = None
+    status: StatusRule | None = None
+    submission_needs_fee: bool = False  # AHIMA: complete once CEUs are reported and the fee paid
+    submission_action: str = ""  # what submitting means with this body ("Submit your CEUs to AAPC")
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+
+@dataclass(frozen=True)
+class OtherRules:
+    """How Rungs treats a credential its catalogue lacks, which the user describes (body, name,
+    CEUs per cycle, cycle length): pace thresholds and the first-cycle minimum, plus what to say."""
+
+    id: str
+    status: StatusRule
+    first_cycle: FirstCycleRule
+    note: str
+    reference_label: str
+
+
+def other_body_rules(
+    rules: OtherRules, key: str, body_name: str, code: str, name: str, ceus: int, cycle_years: int,
+) -> BodyRules:
+    """The rules of one credential outside the catalogue, from what the user entered: its own
+    cycle (ending on the date the user enters, ``cycle_years`` long) and its own requirement."""
+    return BodyRules(
+        id=key, name=body_name, title=f"{body_name} ({code})", cycle=CYCLE_END, cycle_years=cycle_years,
+        renewal_month_overlap=False, unique_reference=False, reference_label=rules.reference_label,
+        submission_opens_months=0, requires_submission=False, first_cycle_prorated=False,
+        one_credential_per_activity=False, confidence="unknown", source="",
+        credentials={code: CredentialRule(code=code, name=name, ceus=ceus, confidence="unknown")},
+        per_additional=0, maximum=None,
+        requirement_note=f"{ceus} CEUs every {cycle_years} year{'s' if cycle_years != 1 else ''}, as you entered them. {rules.note}",
+        requirement_confidence="unknown", first_cycle=rules.first_cycle, status=rules.status,
+    )
 
 
 # -- the user's facts ---------------------------------------------------------------------------
@@ -134,6 +217,10 @@ class BodyRules:
 class HeldCredential:
     code: str
     earned_on: dt.date
+    replaced_on: dt.date | None = None  # retired by a credential that replaces it (RHIT by RHIA)
+
+    def held_on(self, day: dt.date) -> bool:
+        return self.earned_on <= day and (self.replaced_on is None or day < self.replaced_on)
 
 
 @dataclass(frozen=True)
@@ -151,7 +238,8 @@ class Setup:
         return min(c.earned_on for c in self.credentials)
 
     def codes_held_on(self, day: dt.date) -> list[str]:
-        return [c.code for c in self.credentials if c.earned_on <= day]
+        """The codes that count on ``day``: earned by then and not replaced by then."""
+        return [c.code for c in self.credentials if c.held_on(day)]
 
 
 @dataclass(frozen=True)
@@ -161,8 +249,14 @@ class Activity:
     ceus: Decimal
     title: str = ""
     reference: str = ""  # AAPC index number / AHIMA program id
-    applies_to: str = ""  # a credential code (AAPC subset; AHIMA credential), "" for general
+    # The credential codes of this body it counts toward (AAPC subsets; the AHIMA credential);
+    # empty: general (all of the body's credentials). One code may be given as a string.
+    applies_to: tuple[str, ...] = ()
     next_cycle: bool = False  # AAPC renewal-month CEU counted toward the next cycle
+
+    def __post_init__(self):
+        if isinstance(self.applies_to, str):
+            object.__setattr__(self, "applies_to", (self.applies_to,) if self.applies_to else ())
 
 
 @dataclass(frozen=True)
@@ -220,14 +314,28 @@ def _index_on_or_after(rules: BodyRules, setup: Setup, day: dt.date) -> int:
     return index
 
 
-def _cycle_at(rules: BodyRules, setup: Setup, index: int) -> Cycle | None:
-    end = _end(rules, setup, index)
-    earned_on = setup.earned_on
-    if end < earned_on:
+def first_due_on_or_after(rules: BodyRules, setup: Setup) -> dt.date:
+    """The earliest day the first cycle may end: the day earned plus the body's minimum months.
+
+    AAPC: a CPC earned May 15 with a May renewal is not due 17 days later; the first due date
+    rolls to the next due year. AHIMA: a cycle end entered as the exact anniversary of the pass
+    date does not make a one-day first cycle.
+    """
+    months = rules.first_cycle.minimum_months if rules.first_cycle else 0
+    return setup.earned_on + relativedelta(months=months) if months else setup.earned_on
+
+
+def _first_index(rules: BodyRules, setup: Setup) -> int:
+    return _index_on_or_after(rules, setup, first_due_on_or_after(rules, setup))
+
+
+def _cycle_at(rules: BodyRules, setup: Setup, index: int, first_index: int) -> Cycle | None:
+    if index < first_index:
         return None
-    previous_end = _end(rules, setup, index - 1)
-    first = previous_end < earned_on
-    return Cycle(start=earned_on if first else previous_end + dt.timedelta(days=1), end=end, first=first)
+    end = _end(rules, setup, index)
+    first = index == first_index
+    start = setup.earned_on if first else _end(rules, setup, index - 1) + dt.timedelta(days=1)
+    return Cycle(start=start, end=end, first=first)
 
 
 def cycle_containing(rules: BodyRules, setup: Setup, day: dt.date) -> Cycle | None:
@@ -235,7 +343,8 @@ def cycle_containing(rules: BodyRules, setup: Setup, day: dt.date) -> Cycle | No
     _check_setup(rules, setup)
     if day < setup.earned_on:
         return None
-    return _cycle_at(rules, setup, _index_on_or_after(rules, setup, day))
+    first = _first_index(rules, setup)
+    return _cycle_at(rules, setup, max(first, _index_on_or_after(rules, setup, day)), first)
 
 
 def cycles_through(rules: BodyRules, setup: Setup, day: dt.date) -> list[Cycle]:
@@ -243,9 +352,9 @@ def cycles_through(rules: BodyRules, setup: Setup, day: dt.date) -> list[Cycle]:
     _check_setup(rules, setup)
     if day < setup.earned_on:
         return []
-    last = _index_on_or_after(rules, setup, day)
-    first = _index_on_or_after(rules, setup, setup.earned_on)
-    return [c for c in (_cycle_at(rules, setup, i) for i in range(first, last + 1)) if c is not None]
+    first = _first_index(rules, setup)
+    last = max(first, _index_on_or_after(rules, setup, day))
+    return [_cycle_at(rules, setup, i, first) for i in range(first, last + 1)]
 
 
 def next_cycle(rules: BodyRules, setup: Setup, cycle: Cycle) -> Cycle:
@@ -271,7 +380,7 @@ def proposed_cycle_end(rules: BodyRules, earned_on: dt.date) -> dt.date:
 
 def submission_opens(rules: BodyRules, cycle: Cycle) -> dt.date | None:
     """The day CEU submission opens for a cycle (AAPC: one month before the due date)."""
-    if not rules.requires_submission:
+    if not rules.requires_submission or not rules.submission_opens_months:
         return None
     return cycle.end - relativedelta(months=rules.submission_opens_months)
 
@@ -307,12 +416,44 @@ class Subset:
         return max(ZERO, self.required - self.earned)
 
 
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Calendar months from the month of ``start`` to the month of ``end`` (May to May = 24)."""
+    return (end.year * 12 + end.month) - (start.year * 12 + start.month)
+
+
+def first_cycle_estimate(rules: BodyRules, setup: Setup, cycle: Cycle) -> Decimal | None:
+    """Rungs' estimate of a pro-rated first requirement (AAPC), or None when the body does not
+    pro-rate or ``cycle`` is not the first.
+
+    The full requirement times the calendar months from the month earned to the due month, over
+    the months of a full cycle, rounded up to a whole CEU and never above the full requirement.
+    AAPC publishes no formula (one coder reports 27 instead of 36 after passing mid-year, which
+    this reproduces for 18 months): the figure the user's AAPC tracker shows replaces it.
+    """
+    if not (cycle.first and rules.first_cycle_prorated and rules.first_cycle and rules.first_cycle.prorate):
+        return None
+    full = required_ceus(rules, setup.codes_held_on(cycle.end))
+    months = months_between(cycle.start, cycle.end)
+    cycle_months = 12 * rules.cycle_years
+    estimate = -(-full * months // cycle_months)  # ceiling division
+    return Decimal(min(full, max(estimate, 0)))
+
+
 def cycle_requirement(rules: BodyRules, setup: Setup, cycle: Cycle) -> Decimal:
-    """What a cycle requires: the pro-rated figure the user entered for the first one, else the
-    multi-credential total for the credentials held by the cycle's end."""
-    if cycle.first and rules.first_cycle_prorated and setup.first_cycle_ceus is not None:
-        return Decimal(setup.first_cycle_ceus)
+    """What a cycle requires: for a pro-rated first cycle, the figure the user entered or else
+    Rungs' estimate; otherwise the multi-credential total for the credentials held at the end."""
+    if cycle.first and rules.first_cycle_prorated:
+        if setup.first_cycle_ceus is not None:
+            return Decimal(setup.first_cycle_ceus)
+        estimate = first_cycle_estimate(rules, setup, cycle)
+        if estimate is not None:
+            return estimate
     return Decimal(required_ceus(rules, setup.codes_held_on(cycle.end)))
+
+
+def requirement_is_estimate(rules: BodyRules, setup: Setup, cycle: Cycle) -> bool:
+    """True when :func:`cycle_requirement` is Rungs' estimate (no figure entered by the user)."""
+    return setup.first_cycle_ceus is None and first_cycle_estimate(rules, setup, cycle) is not None
 
 
 # -- what counts ----------------------------------------------------------------------------------
@@ -401,9 +542,9 @@ def tally(
                 f"on {duplicate_of.completed_on.isoformat()}: a course counts once."
             )))
             continue
-        if activity.applies_to and activity.applies_to not in held:
+        if activity.applies_to and not any(code in held for code in activity.applies_to):
             not_counted.append(NotCounted(activity, (
-                f"Assigned to {activity.applies_to}, which you did not hold by the end of this cycle."
+                f"Assigned to {' and '.join(activity.applies_to)}, which you did not hold by the end of this cycle."
             )))
             continue
         counted.append(activity)
@@ -413,7 +554,7 @@ def tally(
             code=code,
             label=rules.credentials[code].subset_label or code,
             required=Decimal(rules.credentials[code].subset_ceus),
-            earned=sum((a.ceus for a in counted if a.applies_to == code), ZERO),
+            earned=sum((a.ceus for a in counted if code in a.applies_to), ZERO),
         )
         for code in held
         if rules.credentials[code].subset_ceus
@@ -421,7 +562,7 @@ def tally(
     by_credential: tuple[tuple[str, Decimal], ...] = ()
     if rules.one_credential_per_activity:
         by_credential = tuple(
-            (code, sum((a.ceus for a in counted if a.applies_to == code), ZERO)) for code in held
+            (code, sum((a.ceus for a in counted if code in a.applies_to), ZERO)) for code in held
         )
     return Tally(
         cycle=cycle,
@@ -434,9 +575,10 @@ def tally(
 
 
 def check_activity(
-    rules: BodyRules, setup: Setup, completed_on: dt.date, applies_to: str, today: dt.date
+    rules: BodyRules, setup: Setup, completed_on: dt.date, applies_to: str | Sequence[str], today: dt.date
 ) -> str | None:
-    """Why an activity cannot be logged, or None when it can."""
+    """Why an activity cannot be logged toward ``applies_to`` (a code, several, or none for
+    general CEUs), or None when it can."""
     if completed_on > today:
         return "The completion date is in the future: log a CEU once you have completed it."
     if completed_on < setup.earned_on:
@@ -444,13 +586,14 @@ def check_activity(
             f"Completed before your first {rules.name} credential was earned "
             f"({setup.earned_on.isoformat()}): CEUs earned before certification do not count."
         )
-    if applies_to:
-        held = {c.code: c for c in setup.credentials}
-        if applies_to not in held:
-            return f"You do not hold {applies_to}."
-        if completed_on < held[applies_to].earned_on:
+    held = {c.code: c for c in setup.credentials}
+    codes = (applies_to,) if isinstance(applies_to, str) else tuple(applies_to)
+    for code in filter(None, codes):
+        if code not in held:
+            return f"You do not hold {code}."
+        if completed_on < held[code].earned_on:
             return (
-                f"Completed before you earned {applies_to} ({held[applies_to].earned_on.isoformat()}): "
+                f"Completed before you earned {code} ({held[code].earned_on.isoformat()}): "
                 "it cannot count toward it."
             )
     return None
@@ -481,6 +624,52 @@ def _months(days: int) -> Decimal:
     return Decimal(max(days, 1)) / AVERAGE_MONTH_DAYS
 
 
+def _nearest_half(value: Decimal) -> Decimal:
+    return (value * 2).to_integral_value(rounding="ROUND_HALF_UP") / 2
+
+
+def pace_reason(needed: Decimal, days_left: int) -> str:
+    """CEUs still needed and the time left, in words: "18 CEUs in 6 months left: about 3 a month"."""
+    days = max(days_left + 1, 1)
+    amount = f"{needed.normalize():f} CEU{'' if needed == 1 else 's'}"
+    if days < 45:
+        return f"{amount} in {days} day{'' if days == 1 else 's'} left"
+    months = _months(days)
+    whole = int(months.to_integral_value(rounding="ROUND_HALF_UP"))
+    pace = max(_nearest_half(needed / months), Decimal("0.5")).normalize()
+    return f"{amount} in {whole} months left: about {pace:f} a month"
+
+
+def pace_status(
+    rules: BodyRules, cycle: Cycle, today: dt.date, needed: Decimal, days_left: int
+) -> tuple[str, str]:
+    """On track, behind pace or at risk, with the reason in words, for a cycle still running.
+
+    On track while the CEUs still needed are within the body's steady pace times the months
+    left; behind pace (calm) above that; at risk (loud) above the at-risk pace. In the first part
+    of a cycle (``quiet_fraction``) pace alone never makes a cycle behind or at risk.
+    """
+    reason = pace_reason(needed, days_left)
+    due = f"{cycle.end:%b %-d, %Y}"
+    rule = rules.status
+    if rule is None:
+        return ON_TRACK, f"{reason}, by {due}."
+    months_left = _months(days_left + 1)
+    pace = needed / months_left
+    elapsed = Decimal((today - cycle.start).days + 1) / Decimal(max(cycle.days, 1))
+    if elapsed < rule.quiet_fraction or pace <= rule.steady_per_month:
+        return ON_TRACK, f"{reason}, by {due}."
+    if pace > rule.at_risk_per_month:
+        return AT_RISK, (
+            f"{reason}, by {due}: more than {rule.at_risk_per_month.normalize():f} a month is hard "
+            "to keep up alongside work. Plan a conference, a boot camp or a bundle of webinars now."
+        )
+    return BEHIND_PACE, (
+        f"{reason}, by {due}: a little more than the {rule.steady_per_month.normalize():f} a month "
+        "most coders keep up. Add a webinar or two a month and you are back on track."
+    )
+
+
 def standing(
     rules: BodyRules, tally_: Tally, today: dt.date, submitted_on: dt.date | None = None
 ) -> Standing:
@@ -488,8 +677,8 @@ def standing(
 
     - complete: CEUs met (subsets too) and, where the body asks for it (AAPC), submitted;
     - met: CEUs met, not yet submitted;
-    - on track / at risk: before the due date, at risk when the CEUs per remaining month still
-      needed are above the CEUs per month earned so far;
+    - on track / behind pace / at risk: before the due date, from the CEUs per month still
+      needed against the body's thresholds (see :func:`pace_status`);
     - overdue (AAPC) or inactive (AHIMA): due date passed, within the body's grace period;
     - lapsed: past the grace period (AAPC cancels the credential; AHIMA revokes it).
     """
@@ -505,10 +694,11 @@ def standing(
         next_step = "Nothing more this cycle. Surplus CEUs do not carry over to the next one."
     elif needed == 0:
         status = MET
+        action = rules.submission_action or f"Submit your CEUs to {rules.name}"
         if opens and today < opens:
-            next_step = f"Submit your CEUs to {rules.name} when submission opens on {opens:%b %-d, %Y}, then record it here."
+            next_step = f"{action} when submission opens on {opens:%b %-d, %Y}, then record it here."
         else:
-            next_step = f"Submit your CEUs to {rules.name} by {cycle.end:%b %-d, %Y}, then record the date here."
+            next_step = f"{action} by {cycle.end:%b %-d, %Y}, then record the date here."
     elif today > cycle.end:
         if lapses_on is not None and today > lapses_on:
             status = LAPSED
@@ -517,18 +707,11 @@ def standing(
             status = lapse.during_grace if lapse else OVERDUE
             next_step = lapse.what_to_do if lapse else "The due date has passed."
     else:
-        pace_needed = (needed / _months(days_left + 1)).quantize(Decimal("0.01"))
+        months_left = _months(days_left + 1)
+        pace_needed = (needed / months_left).quantize(Decimal("0.01"))
         elapsed = (min(today, cycle.end) - cycle.start).days + 1
         pace_so_far = (tally_.earned / _months(elapsed)).quantize(Decimal("0.01"))
-        if pace_needed > pace_so_far:
-            status = AT_RISK
-            next_step = (
-                f"Earn about {pace_needed.normalize():f} CEUs a month to finish by "
-                f"{cycle.end:%b %-d, %Y}; so far you have averaged {pace_so_far.normalize():f}."
-            )
-        else:
-            status = ON_TRACK
-            next_step = f"Keep going: {needed.normalize():f} CEUs to go by {cycle.end:%b %-d, %Y}."
+        status, next_step = pace_status(rules, cycle, today, needed, days_left)
     return Standing(
         tally=tally_,
         status=status,

@@ -23,17 +23,19 @@ from typing import BinaryIO
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
 
 from ..domain import cycles
 from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
-from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
+from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User, ceu_credentials
 from .catalog import current_catalog
 from . import versions
 from .transaction import commit
 from .errors import Invalid, NotFound
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
+OTHER = "other"  # the body of a credential the catalogue lacks
 MAX_CEUS = Decimal("100")
 # What a certificate may be, told by its first bytes (never by its name).
 CERTIFICATE_TYPES = {
@@ -62,9 +64,11 @@ def list_credentials(user: User) -> list[Credential]:
 
 
 def held_codes(user: User) -> list[str]:
-    """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first."""
+    """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first; one replaced
+    by another (RHIT by RHIA) is no longer held."""
     return list(db.session.execute(
-        select(Credential.code).where(Credential.user_id == user.id).order_by(Credential.earned_on, Credential.code)
+        select(Credential.code).where(Credential.user_id == user.id, Credential.replaced_on.is_(None))
+        .order_by(Credential.earned_on, Credential.code)
     ).scalars())
 
 
@@ -88,7 +92,7 @@ def get_activity(user: User, activity_id: int) -> CeuActivity:
 
 def list_activities(user: User, body: str | None = None) -> list[CeuActivity]:
     """The user's CEU activities, newest first (of one body when given)."""
-    query = select(CeuActivity).where(CeuActivity.user_id == user.id)
+    query = select(CeuActivity).where(CeuActivity.user_id == user.id).options(selectinload(CeuActivity.credentials))
     if body:
         query = query.where(CeuActivity.body == body)
     return list(db.session.execute(query.order_by(CeuActivity.completed_on.desc(), CeuActivity.id.desc())).scalars())
@@ -107,6 +111,34 @@ def rules_for(body: str) -> BodyRules:
         raise NotFound(f"certifying body {body}") from None
 
 
+def body_key(credential: Credential) -> str:
+    """The id of the cycle a credential belongs to: its body (aapc, ahima), or its own for a
+    credential outside the catalogue ("other-12")."""
+    return f"{OTHER}-{credential.id}" if credential.body == OTHER else credential.body
+
+
+def other_rules(credential: Credential) -> BodyRules:
+    """The rules of a credential outside the catalogue, from what the user entered."""
+    return cycles.other_body_rules(
+        current_catalog().other_rules, body_key(credential), credential.other_body or "Other", credential.code,
+        credential.name or credential.code, int(from_hundredths(credential.other_ceus_hundredths) or 0),
+        credential.other_cycle_years or 2,
+    )
+
+
+def _body_of_key(user: User, key: str, held: list[Credential] | None = None) -> tuple[BodyRules, list[Credential], Setup]:
+    """A cycle id's rules, credentials and setup: a catalogue body, or one "other" credential."""
+    held = list_credentials(user) if held is None else held
+    if key.startswith(f"{OTHER}-"):
+        credential = next((c for c in held if body_key(c) == key), None)
+        if credential is None:
+            raise NotFound(f"certifying body {key}")
+        return other_rules(credential), [credential], _setup([credential], None)
+    rules = rules_for(key)
+    credentials = [c for c in held if c.body == key]
+    return rules, credentials, _setup(credentials, get_setup(user, key))
+
+
 def hundredths(ceus: Decimal) -> int:
     return int((Decimal(ceus) * 100).to_integral_value())
 
@@ -116,22 +148,28 @@ def from_hundredths(value: int | None) -> Decimal | None:
 
 
 def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
+    other = credentials[0] if len(credentials) == 1 and credentials[0].body == OTHER else None
     return Setup(
-        credentials=tuple(cycles.HeldCredential(c.code, c.earned_on) for c in credentials),
+        credentials=tuple(cycles.HeldCredential(c.code, c.earned_on, c.replaced_on) for c in credentials),
         renewal_month=row.renewal_month if row else None,
-        cycle_end=row.cycle_end if row else None,
+        cycle_end=other.other_cycle_end if other else (row.cycle_end if row else None),
         first_cycle_ceus=from_hundredths(row.first_cycle_hundredths) if row else None,
     )
 
 
-def _activity(row: CeuActivity) -> cycles.Activity:
+def _activity(row: CeuActivity, body: str, links: list[tuple[str, str]]) -> cycles.Activity:
+    """An activity as ``body`` sees it: the codes of that body it is linked to (``links``: (body,
+    code) pairs) and that body's approval (the second reference for the second body)."""
+    codes = tuple(code for linked_body, code in links if linked_body == body)
+    if not codes and body == row.body and row.applies_to:
+        codes = (row.applies_to,)
     return cycles.Activity(
         id=row.id,
         completed_on=row.completed_on,
         ceus=from_hundredths(row.ceus_hundredths),
         title=row.title,
-        reference=row.reference,
-        applies_to=row.applies_to,
+        reference=row.reference if body == row.body else row.second_reference,
+        applies_to=codes,
         next_cycle=row.next_cycle,
     )
 
@@ -144,7 +182,7 @@ class BodyOverview:
 
     rules: BodyRules
     credentials: list[Credential]
-    setup_row: RenewalSetup
+    setup_row: RenewalSetup | None  # None for a credential outside the catalogue
     setup: Setup
     activities: list[CeuActivity]
     current: Standing
@@ -155,6 +193,10 @@ class BodyOverview:
     submissions: dict[dt.date, dt.date]
     tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
 
+    def requirement_is_estimate(self, standing: Standing) -> bool:
+        """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
+        return cycles.requirement_is_estimate(self.rules, self.setup, standing.tally.cycle)
+
     @property
     def attention(self) -> Standing:
         """The cycle that needs the user most: an unfinished past one, else the current one."""
@@ -163,10 +205,11 @@ class BodyOverview:
 
 def _body_overview(
     rules: BodyRules, credentials: list[Credential], row: RenewalSetup, activities: list[CeuActivity],
-    submissions: dict[dt.date, dt.date], today: dt.date,
+    submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
 ) -> BodyOverview:
     setup = _setup(credentials, row)
-    items = [_activity(a) for a in activities]
+    links = links or {}
+    items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
     history = []
     cycles_of = cycles.cycles_of_activities(rules, setup, items)
     for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
@@ -209,14 +252,15 @@ def _body_overview(
 def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
     """Every certifying body the user holds a credential of, with its cycles on ``today``.
 
-    Four queries whatever the amount of data: credentials, setups, activities, submissions.
+    Five queries whatever the amount of data: credentials, setups, CEU links, activities,
+    submissions.
     """
     return renewal_overviews({user.id: today})[user.id]
 
 
 def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]:
     """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
-    same four queries (one when none of them holds a credential)."""
+    same five queries (one when none of them holds a credential)."""
     ids = list(days)
     found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in ids}
     credentials: dict[int, list[Credential]] = {}
@@ -231,12 +275,21 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
     setups: dict[int, dict[str, RenewalSetup]] = {}
     for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
         setups.setdefault(row.user_id, {})[row.body] = row
+    # Which credentials each CEU counts toward: one activity may count for a second body too.
+    links: dict[int, list[tuple[str, str]]] = {}
+    for activity_id, body, code, credential_id in db.session.execute(
+        select(ceu_credentials.c.activity_id, Credential.body, Credential.code, Credential.id)
+        .join(Credential, Credential.id == ceu_credentials.c.credential_id)
+        .where(Credential.user_id.in_(ids))
+    ):
+        links.setdefault(activity_id, []).append((f"{OTHER}-{credential_id}" if body == OTHER else body, code))
     activities: dict[tuple[int, str], list[CeuActivity]] = {}
     for activity in db.session.execute(
         select(CeuActivity).where(CeuActivity.user_id.in_(ids))
         .order_by(CeuActivity.user_id, CeuActivity.completed_on.desc(), CeuActivity.id.desc())
     ).scalars():
-        activities.setdefault((activity.user_id, activity.body), []).append(activity)
+        for body in dict.fromkeys([activity.body] + [b for b, _code in links.get(activity.id, [])]):
+            activities.setdefault((activity.user_id, body), []).append(activity)
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
     for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
         submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
@@ -247,7 +300,14 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
             if held and body_id in setups.get(user_id, {}):
                 found[user_id].append(_body_overview(
                     rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
-                    submissions.get((user_id, body_id), {}), days[user_id],
+                    submissions.get((user_id, body_id), {}), days[user_id], links,
+                ))
+        for credential in held_all:
+            if credential.body == OTHER and credential.other_cycle_end:
+                key = body_key(credential)
+                found[user_id].append(_body_overview(
+                    other_rules(credential), [credential], None, activities.get((user_id, key), []),
+                    submissions.get((user_id, key), {}), days[user_id], links,
                 ))
     return found
 
@@ -308,8 +368,10 @@ def parse_ceus(value, field: str, *, allow_zero: bool = False) -> Decimal:
 
 def apply_setup(
     rules: BodyRules, row: RenewalSetup, *, renewal_month: int | None, cycle_end: dt.date | None,
-    first_cycle_ceus: Decimal | None, earned_on: dt.date, today: dt.date,
+    first_cycle_ceus: Decimal | None, earned_on: dt.date, today: dt.date, keep_first_cycle: bool = False,
 ) -> None:
+    """Set how a body's cycles run on ``row``; ``keep_first_cycle`` leaves an entered first-cycle
+    figure alone when none is given (adding a second credential must not forget it)."""
     if rules.cycle == cycles.RENEWAL_MONTH:
         if renewal_month is None:
             if row.renewal_month is None:
@@ -318,10 +380,10 @@ def apply_setup(
             raise Invalid("renewal_month", "Choose a month from January to December.")
         else:
             row.renewal_month = renewal_month
-        row.first_cycle_hundredths = (
-            hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
-            if first_cycle_ceus is not None else None
-        )
+        if first_cycle_ceus is not None:
+            row.first_cycle_hundredths = hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
+        elif not keep_first_cycle:
+            row.first_cycle_hundredths = None
     else:
         if cycle_end is None:
             cycle_end = row.cycle_end or cycles.proposed_cycle_end(rules, earned_on)
@@ -332,30 +394,171 @@ def apply_setup(
         row.cycle_end = cycle_end
 
 
+@dataclass(frozen=True)
+class OtherCredential:
+    """What the user tells Rungs about a credential its catalogue lacks."""
+
+    body: str  # the certifying body's name, e.g. "ACDIS"
+    name: str  # the credential's full name
+    ceus: object  # CEUs per cycle
+    cycle_years: int | None
+
+
+def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end: dt.date | None, today: dt.date) -> dict:
+    """The columns of a valid credential outside the catalogue, or Invalid naming the field.
+
+    Without ``cycle_end`` the first cycle ends a cycle length after the day earned, less a day
+    (as Rungs proposes for AHIMA); the user corrects it from what the body shows.
+    """
+    if not re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", code):
+        raise Invalid("code", "Enter the credential's letters (up to 12, like CCDS).")
+    body = (other.body or "").strip()
+    if not body or len(body) > 60:
+        raise Invalid("other_body", "Enter the certifying body's name (up to 60 characters).")
+    name = (other.name or "").strip()
+    if not name or len(name) > 120:
+        raise Invalid("name", "Enter the credential's full name (up to 120 characters).")
+    ceus = parse_ceus(other.ceus, "other_ceus")
+    if ceus != ceus.to_integral_value():
+        raise Invalid("other_ceus", "Enter whole CEUs per cycle, as the body states them.")
+    years = other.cycle_years
+    if years is None or not 1 <= years <= 10:
+        raise Invalid("other_cycle_years", "Enter the cycle length: 1 to 10 years.")
+    end = cycle_end or (earned_on - dt.timedelta(days=1)) + relativedelta(years=years)
+    if end <= earned_on:
+        raise Invalid("cycle_end", "The cycle end is not after the date you earned the credential.")
+    if end > today + relativedelta(years=years, days=1) and end > earned_on + relativedelta(years=years, days=1):
+        raise Invalid("cycle_end", f"A cycle lasts {years} years: enter the end date your body shows for the current cycle.")
+    return dict(other_body=body, name=name, other_ceus_hundredths=hundredths(ceus), other_cycle_years=years, other_cycle_end=end)
+
+
 def add_credential(
     user: User, code: str, earned_on: dt.date | None, today: dt.date, *,
     renewal_month: int | None = None, cycle_end: dt.date | None = None, first_cycle_ceus: Decimal | None = None,
+    other: OtherCredential | None = None, source: str = "manual",
 ) -> Credential:
-    """Add a credential the user holds; the first of a body also sets how its cycles run."""
+    """Add a credential the user holds; the first of a body also sets how its cycles run.
+
+    A code the catalogue lacks is added with ``other`` (its body, name, CEUs per cycle, cycle
+    length; ``cycle_end`` is its current cycle end), never refused for being unknown. ``source``
+    records what added it ("manual", "exam", "onboarding", "import": up to 20 characters), so
+    that undoing what added it can offer to remove it. Adding one that replaces another (RHIA
+    over RHIT) retires the other on the day earned.
+    """
+    if not source or len(source) > 20:
+        raise ValueError("source: a short word saying what added the credential")
     code = (code or "").strip().upper()
     rules = current_catalog().body_of(code)
-    if rules is None:
-        raise Invalid("code", f"{code or 'That'} is not a credential Rungs knows: choose one from the list.")
-    earned_on = check_earned_on(earned_on, today)
+    earned_on = check_earned_on(earned_on, today) if rules is not None or other is not None else earned_on
+    if rules is None and other is None:
+        raise Invalid("code", (
+            f"{code or 'That'} is not in Rungs' list: add it as another credential, with its certifying body, "
+            "its CEUs per cycle and the cycle length."
+        ))
     if db.session.execute(select(Credential.id).where(Credential.user_id == user.id, Credential.code == code)).first():
         raise Invalid("code", f"You already hold {code}: edit it instead.")
+    if rules is None:
+        credential = Credential(
+            user_id=user.id, body=OTHER, code=code, earned_on=earned_on, experience_months=0, source=source,
+            **check_other(code, other, earned_on, cycle_end, today),
+        )
+        db.session.add(credential)
+        commit()
+        return credential
     row = get_setup(user, rules.id) or RenewalSetup(user_id=user.id, body=rules.id)
     apply_setup(rules, row, renewal_month=renewal_month, cycle_end=cycle_end,
-                 first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today)
-    credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0)
+                 first_cycle_ceus=first_cycle_ceus, earned_on=earned_on, today=today, keep_first_cycle=True)
+    credential = Credential(user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=0, source=source)
     db.session.add_all([row, credential])
+    _retire_replaced(user, rules, credential)
     commit()
     return credential
 
 
+def _retire_replaced(user: User, rules: BodyRules, credential: Credential) -> None:
+    """Retire what ``credential`` replaces (RHIA replaces RHIT) on the day it was earned."""
+    replaces = rules.credentials[credential.code].replaces
+    if not replaces:
+        return
+    for old in db.session.execute(select(Credential).where(
+        Credential.user_id == user.id, Credential.code.in_(replaces),
+        (Credential.replaced_by.is_(None)) | (Credential.replaced_by == credential.code),
+    )).scalars():
+        old.replaced_by = credential.code
+        old.replaced_on = max(credential.earned_on, old.earned_on)
+
+
 def update_credential(credential: Credential, earned_on: dt.date | None, today: dt.date) -> None:
+    """Correct the day a credential was earned (what it replaced is retired from the new day)."""
     credential.earned_on = check_earned_on(earned_on, today)
+    rules = current_catalog().body_of(credential.code)
+    if rules is not None:
+        _retire_replaced(db.session.get(User, credential.user_id), rules, credential)
     commit()
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a credential can become or replace, and whether the body publishes that rule."""
+
+    code: str  # the credential it becomes (CPC for CPC-A) or that replaces it
+    assumption: str  # "" where the body publishes the rule
+    confidence: str
+    source: str
+
+
+def conversion_of(credential: Credential) -> Change | None:
+    """The full credential an apprentice designation becomes (CPC-A → CPC), or None."""
+    rules = current_catalog().body_of(credential.code) if credential.body != OTHER else None
+    rule = rules.credentials.get(credential.code) if rules else None
+    if rule is None or not rule.becomes:
+        return None
+    return Change(rule.becomes, rule.change_assumption, rule.change_confidence, rule.change_source)
+
+
+def replacement_of(credential: Credential) -> Change | None:
+    """Why a retired credential is no longer counted (RHIT replaced by RHIA), or None."""
+    if not credential.replaced_by:
+        return None
+    rules = current_catalog().body_of(credential.replaced_by)
+    rule = rules.credentials.get(credential.replaced_by) if rules else None
+    if rule is None:
+        return Change(credential.replaced_by, "", "high", "")
+    return Change(rule.code, rule.change_assumption, rule.change_confidence, rule.change_source)
+
+
+def convert_credential(credential: Credential, new_code: str, on: dt.date | None, today: dt.date) -> Credential:
+    """Turn an apprentice designation into the full credential (CPC-A → CPC) on ``on``.
+
+    The same credential row: its earned date, CEUs, certificates and cycle stay; only the code
+    changes (AAPC: the same credential, number and renewal). Invalid when the body's rules do not
+    turn this code into ``new_code`` or the user already holds ``new_code``.
+    """
+    new_code = (new_code or "").strip().upper()
+    change = conversion_of(credential)
+    if change is None:
+        raise Invalid("code", f"{credential.code} does not become another credential: add {new_code or 'the new one'} instead.")
+    if new_code != change.code:
+        raise Invalid("code", f"{credential.code} becomes {change.code}, not {new_code or 'nothing'}.")
+    if db.session.execute(select(Credential.id).where(
+        Credential.user_id == credential.user_id, Credential.code == new_code, Credential.id != credential.id,
+    )).first():
+        raise Invalid("code", f"You already hold {new_code}: delete one of the two first.")
+    on = on or today
+    if on > today:
+        raise Invalid("converted_on", "That date is in the future.")
+    if on < credential.earned_on:
+        raise Invalid("converted_on", f"That is before you earned {credential.code} ({credential.earned_on:%b %-d, %Y}).")
+    db.session.execute(
+        CeuActivity.__table__.update()
+        .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
+        .values(applies_to=new_code)
+    )
+    credential.converted_from, credential.converted_on = credential.code, on
+    credential.code = new_code
+    versions.changed(db.session, credential.user_id)
+    commit()
+    return credential
 
 
 def update_setup(
@@ -398,28 +601,63 @@ def update_apprentice(
     commit()
 
 
+def undo_conversion(credential: Credential) -> Credential:
+    """Put back the apprentice designation a conversion removed (a conversion made by mistake)."""
+    if not credential.converted_from:
+        raise Invalid("code", f"{credential.code} was not converted from another credential.")
+    old = credential.converted_from
+    if db.session.execute(select(Credential.id).where(
+        Credential.user_id == credential.user_id, Credential.code == old, Credential.id != credential.id,
+    )).first():
+        raise Invalid("code", f"You hold {old} as another credential: delete it first.")
+    db.session.execute(
+        CeuActivity.__table__.update()
+        .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
+        .values(applies_to=old)
+    )
+    credential.code, credential.converted_from, credential.converted_on = old, None, None
+    versions.changed(db.session, credential.user_id)
+    commit()
+    return credential
+
+
 def delete_credential(user: User, credential: Credential) -> int:
     """Delete a credential. The last one of a body takes that body's CEU log, certificates and
     submissions with it (the confirmation page says so). Returns the activities removed."""
-    others = db.session.execute(
+    others = 0 if credential.body == OTHER else db.session.execute(
         select(func.count()).select_from(Credential).where(
             Credential.user_id == user.id, Credential.body == credential.body, Credential.id != credential.id
         )
     ).scalar_one()
+    key = body_key(credential)
     removed: list[CeuActivity] = []
     if not others:
-        removed = list_activities(user, credential.body)
-        for activity in removed:
-            db.session.delete(activity)
+        removed = []
+        for activity in list_activities(user, key):
+            elsewhere = [c for c in activity.credentials if body_key(c) != key]
+            if elsewhere:
+                # It counts toward the other body too: it stays there, with that body's approval.
+                activity.body, activity.reference, activity.second_reference = body_key(elsewhere[0]), activity.second_reference, ""
+                keeps_code = elsewhere[0].body != OTHER and rules_for(elsewhere[0].body).one_credential_per_activity
+                activity.applies_to = elsewhere[0].code if keeps_code else ""
+                activity.credentials = elsewhere
+            else:
+                removed.append(activity)
+                db.session.delete(activity)
         versions.changed(db.session, user.id)
-        db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == credential.body))
-        db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == credential.body))
+        db.session.execute(delete(CycleSubmission).where(CycleSubmission.user_id == user.id, CycleSubmission.body == key))
+        db.session.execute(delete(RenewalSetup).where(RenewalSetup.user_id == user.id, RenewalSetup.body == key))
     else:
         db.session.execute(
             CeuActivity.__table__.update()
             .where(CeuActivity.user_id == user.id, CeuActivity.applies_to == credential.code)
             .values(applies_to="")
         )
+    # Deleting RHIA (added by mistake) brings back the RHIT it had retired.
+    for old in db.session.execute(select(Credential).where(
+        Credential.user_id == user.id, Credential.replaced_by == credential.code,
+    )).scalars():
+        old.replaced_by = old.replaced_on = None
     files = [a.certificate_file for a in removed if a.certificate_file]
     db.session.delete(credential)
     commit()
@@ -437,14 +675,18 @@ class ActivityInput:
     provider: str
     reference: str
     ceus: object
-    counts_toward: str  # "aapc" (general), "aapc:CPMA" (subset), "ahima:RHIT"
+    # One or several of "aapc" (general), "aapc:CPMA" (subset), "ahima:RHIT": several credentials
+    # of one body, or of two bodies when the activity carries both bodies' approvals.
+    counts_toward: str | list[str] | tuple[str, ...]
     next_cycle: bool | None = None  # None: not answered
+    second_reference: str = ""  # the second body's approval (AHIMA program id beside the AAPC index)
 
 
-def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
-    """(value, label, body name) for the "counts toward" picker, from the credentials held."""
+def counts_toward_choices(user: User, *, include_replaced: bool = False) -> list[tuple[str, str, str]]:
+    """(value, label, body name) for the "counts toward" picker, from the credentials held (one
+    replaced by another is offered only with ``include_replaced``: its past CEUs stay valid)."""
     choices = []
-    credentials = list_credentials(user)
+    credentials = [c for c in list_credentials(user) if include_replaced or c.replaced_on is None]
     for body_id, rules in bodies().items():
         held = [c for c in credentials if c.body == body_id]
         if not held:
@@ -454,18 +696,50 @@ def counts_toward_choices(user: User) -> list[tuple[str, str, str]]:
         for credential in held:
             rule = rules.credentials[credential.code]
             if rules.one_credential_per_activity:
-                choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code}", rules.name))
+                label = f"{rules.name}: {credential.code}"
+                if credential.replaced_by:
+                    label += f" (replaced by {credential.replaced_by})"
+                choices.append((f"{body_id}:{credential.code}", label, rules.name))
             elif rule.subset_ceus:
                 choices.append((f"{body_id}:{credential.code}", f"{rules.name}: {credential.code} — {rule.subset_label} CEUs", rules.name))
+    for credential in credentials:
+        if credential.body == OTHER:
+            name = credential.other_body or "Other"
+            choices.append((body_key(credential), f"{name}: {credential.code}", name))
     return choices
 
 
-def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_unassigned: bool = False) -> dict:
-    """The columns of a valid activity, or Invalid naming the field.
+def counts_toward_of(activity: CeuActivity) -> list[str]:
+    """The "counts toward" values an activity was logged with (the reverse of the picker)."""
+    linked = activity.credentials
+    values = []
+    for body in dict.fromkeys([activity.body] + [body_key(c) for c in linked]):
+        rules = bodies().get(body)
+        codes = sorted(c.code for c in linked if body_key(c) == body)
+        if body == activity.body and not codes and activity.applies_to:
+            codes = [activity.applies_to]
+        picked = [
+            f"{body}:{code}" for code in codes
+            if rules and code in rules.credentials and (rules.one_credential_per_activity or rules.credentials[code].subset_ceus)
+        ]
+        values += picked or [body]
+    return values
 
-    ``allow_unassigned`` accepts a CEU of a body that assigns each CEU to one credential (AHIMA)
-    with no credential: the state :func:`delete_credential` leaves such CEUs in, which an import
-    of an export must be able to restore. The form always asks for a credential.
+
+def _targets(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value or [])
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_unassigned: bool = False) -> dict:
+    """The columns of a valid activity (and ``credentials``, the rows it counts toward), or
+    Invalid naming the field.
+
+    An activity counts toward one or several credentials of a body, and toward two bodies only
+    when it carries both approvals (``reference`` for the first body, ``second_reference`` for
+    the other). ``allow_unassigned`` accepts a CEU of a body that assigns each CEU to one
+    credential (AHIMA) with no credential: the state :func:`delete_credential` leaves such CEUs
+    in, which an import of an export must be able to restore. The form always asks for one.
     """
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
@@ -478,46 +752,83 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     if len(provider) > 200:
         raise Invalid("provider", "Keep the provider to 200 characters.")
     reference = (data.reference or "").strip()
-    if len(reference) > 60:
-        raise Invalid("reference", "Keep the index number or program id to 60 characters.")
+    second_reference = (data.second_reference or "").strip()
+    for field, value in (("reference", reference), ("second_reference", second_reference)):
+        if len(value) > 60:
+            raise Invalid(field, "Keep the index number or program id to 60 characters.")
     ceus = parse_ceus(data.ceus, "ceus")
-    valid = {value for value, _label, _body in counts_toward_choices(user)}
+    held = list_credentials(user)
+    valid = {value for value, _label, _body in counts_toward_choices(user, include_replaced=True)}
     if allow_unassigned:
-        valid |= {credential.body for credential in list_credentials(user)}
-    if data.counts_toward not in valid:
+        valid |= {credential.body for credential in held}
+    targets = _targets(data.counts_toward)
+    if not targets or any(t not in valid for t in targets):
         raise Invalid("counts_toward", "Choose what this activity counts toward (add the credential first if it is missing).")
-    body, _, applies_to = data.counts_toward.partition(":")
-    rules = rules_for(body)
-    credentials = [c for c in list_credentials(user) if c.body == body]
-    setup = _setup(credentials, get_setup(user, body))
-    problem = cycles.check_activity(rules, setup, data.completed_on, applies_to, today)
-    if problem:
-        raise Invalid("completed_on", problem)
-    next_cycle = False
-    if cycles.in_renewal_month_overlap(rules, setup, data.completed_on):
-        if data.next_cycle is None:
-            cycle = cycles.cycle_containing(rules, setup, data.completed_on)
-            raise Invalid("next_cycle", (
-                f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
-                f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+    by_body: dict[str, list[str]] = {}
+    for target in targets:
+        body, _, code = target.partition(":")
+        by_body.setdefault(body, [])
+        if code:
+            by_body[body].append(code)
+    if len(by_body) > 2:
+        raise Invalid("counts_toward", "An activity counts toward two certifying bodies at most.")
+    body = next(iter(by_body))
+    found = {key: _body_of_key(user, key, held) for key in by_body}
+    if len(by_body) == 2:
+        first, second = (found[key][0] for key in by_body)
+        if not reference:
+            raise Invalid("reference", f"Enter the {first.reference_label}: an activity counts toward two bodies only with both approvals.")
+        if not second_reference:
+            raise Invalid("second_reference", (
+                f"Enter the {second.reference_label} too: an activity counts toward both {first.name} "
+                f"and {second.name} only when it carries both approvals."
             ))
-        next_cycle = bool(data.next_cycle)
+    else:
+        second_reference = ""
+    next_cycle = False
+    links: list[Credential] = []
+    for index, (body_id, codes) in enumerate(by_body.items()):
+        rules, credentials, setup = found[body_id]
+        if rules.one_credential_per_activity and len(codes) > 1:
+            raise Invalid("counts_toward", f"{rules.name} counts a CEU toward one credential only: choose one of {', '.join(codes)}.")
+        problem = cycles.check_activity(rules, setup, data.completed_on, tuple(codes), today)
+        if problem:
+            raise Invalid("completed_on", problem)
+        if cycles.in_renewal_month_overlap(rules, setup, data.completed_on):
+            if data.next_cycle is None:
+                cycle = cycles.cycle_containing(rules, setup, data.completed_on)
+                raise Invalid("next_cycle", (
+                    f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
+                    f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+                ))
+            next_cycle = bool(data.next_cycle)
+        chosen = [c for c in credentials if c.code in codes]
+        if not chosen and not rules.one_credential_per_activity:
+            # General CEUs: linked to the credentials they count for as a whole (CPC, CRC...).
+            chosen = [c for c in credentials if c.replaced_on is None and not rules.credentials[c.code].subset_ceus]
+        if not chosen and index:
+            chosen = credentials[:1]
+        links += chosen
     return dict(
         body=body, completed_on=data.completed_on, title=title, provider=provider, reference=reference,
-        ceus_hundredths=hundredths(ceus), applies_to=applies_to, next_cycle=next_cycle,
+        second_reference=second_reference, ceus_hundredths=hundredths(ceus),
+        applies_to=by_body[body][0] if by_body[body] else "", next_cycle=next_cycle, credentials=links,
     )
 
 
-def in_overlap(user: User, counts_toward: str, day: dt.date | None) -> bool:
+def in_overlap(user: User, counts_toward: str | list[str], day: dt.date | None) -> bool:
     """Whether the form should ask which cycle a CEU on ``day`` counts toward."""
-    body = (counts_toward or "").partition(":")[0]
-    if day is None or body not in bodies():
+    if day is None:
         return False
-    credentials = [c for c in list_credentials(user) if c.body == body]
-    row = get_setup(user, body)
-    if not credentials or row is None:
-        return False
-    return cycles.in_renewal_month_overlap(rules_for(body), _setup(credentials, row), day)
+    for target in _targets(counts_toward):
+        body = target.partition(":")[0]
+        if body not in bodies():
+            continue
+        credentials = [c for c in list_credentials(user) if c.body == body]
+        row = get_setup(user, body)
+        if credentials and row is not None and cycles.in_renewal_month_overlap(rules_for(body), _setup(credentials, row), day):
+            return True
+    return False
 
 
 def add_activity(
@@ -683,9 +994,48 @@ def check_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt
         raise Invalid("submitted_on", "That date is before this cycle started.")
 
 
-def record_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date) -> None:
-    """Record the day the user submitted a cycle's CEUs (a cycle is complete once submitted)."""
+class NeedsConfirmation(Invalid):
+    """A submission that may be a slip (before the window opens, CEUs still needed): recorded only
+    once the user confirms ("Record anyway"); ``message`` says what is missing."""
+
+
+def submission_warnings(rules: BodyRules, standing: Standing, submitted_on: dt.date) -> list[str]:
+    """What looks wrong about recording a submission on ``submitted_on``, in words (none: fine)."""
+    warnings = []
+    tally = standing.tally
+    if standing.submission_opens and submitted_on < standing.submission_opens:
+        warnings.append(
+            f"{rules.name} opens submission for this cycle on {standing.submission_opens:%b %-d, %Y}, "
+            f"after {submitted_on:%b %-d, %Y}."
+        )
+    if tally.needed > 0:
+        warnings.append(
+            f"{tally.needed.normalize():f} of {tally.required.normalize():f} CEUs are still needed for this cycle."
+        )
+    return warnings
+
+
+def record_submission(
+    user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date, *,
+    confirm: bool = False, fee_paid: bool = False,
+) -> None:
+    """Record the day the user submitted a cycle's CEUs (a cycle is complete once submitted).
+
+    Before the body's submission window opens, or with CEUs still needed, it raises
+    :class:`NeedsConfirmation` saying what is missing unless ``confirm``. A body whose cycle is
+    complete only once its fee is paid too (AHIMA) needs ``fee_paid``.
+    """
     check_submission(user, body, cycle_end, submitted_on, today)
+    rules = rules_for(body)
+    if rules.submission_needs_fee and not fee_paid:
+        raise Invalid("fee_paid", (
+            f"{rules.name} completes a cycle once your CEUs are reported and the recertification fee is paid: "
+            "record it once you have done both."
+        ))
+    standing = find_cycle(body_overview(user, body, today), cycle_end)
+    warnings = submission_warnings(rules, standing, submitted_on)
+    if warnings and not confirm:
+        raise NeedsConfirmation("confirm", " ".join(warnings) + " Record anyway?")
     row = db.session.execute(select(CycleSubmission).where(
         CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
     )).scalar_one_or_none() or CycleSubmission(user_id=user.id, body=body, cycle_end=cycle_end)
@@ -714,16 +1064,16 @@ def _rows(overview: BodyOverview, standing: Standing) -> list[dict]:
     by_id = {a.id: a for a in overview.activities}
     rows = []
     reasons = {n.activity.id: n.reason for n in standing.tally.not_counted}
-    ids = [a.id for a in standing.tally.counted] + [n.activity.id for n in standing.tally.not_counted]
-    for activity_id in sorted(ids, key=lambda i: (by_id[i].completed_on, i)):
+    seen = {a.id: a for a in standing.tally.counted} | {n.activity.id: n.activity for n in standing.tally.not_counted}
+    for activity_id in sorted(seen, key=lambda i: (by_id[i].completed_on, i)):
         activity = by_id[activity_id]
         rows.append({
             "completed_on": activity.completed_on.isoformat(),
             "title": activity.title,
             "provider": activity.provider,
-            "reference": activity.reference,
+            "reference": seen[activity_id].reference,  # this body's approval
             "ceus": f"{from_hundredths(activity.ceus_hundredths):f}",
-            "counts_toward": activity.applies_to or "general",
+            "counts_toward": " ".join(seen[activity_id].applies_to) or "general",
             "counted": "no" if activity_id in reasons else "yes",
             "not_counted_reason": reasons.get(activity_id, ""),
             "certificate_file": download_name(activity) if activity.certificate_file else "",

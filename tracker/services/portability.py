@@ -131,6 +131,12 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
             "added_at": c.created_at.astimezone(dt.timezone.utc).isoformat(),
             "experience_months": c.experience_months, "course_done_on": _day(c.course_done_on),
             "practicode_done_on": _day(c.practicode_done_on),
+            "converted_from": c.converted_from, "converted_on": _day(c.converted_on),
+            "replaced_by": c.replaced_by, "replaced_on": _day(c.replaced_on),
+            **({"other": {
+                "body": c.other_body, "name": c.name, "ceus": _ceus(c.other_ceus_hundredths),
+                "cycle_years": c.other_cycle_years, "cycle_end": _day(c.other_cycle_end),
+            }} if c.body == credential_service.OTHER else {}),
         }
         for c in db.session.execute(
             select(Credential).where(Credential.user_id == user.id).order_by(Credential.body, Credential.earned_on, Credential.code)
@@ -144,10 +150,15 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
         for r in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id == user.id).order_by(RenewalSetup.body)).scalars()
     ]
     activities = []
+    others = {credential_service.body_key(c): c.code for c in credential_service.list_credentials(user) if c.body == credential_service.OTHER}
     for a in _activities_in_order(user):
+        # One target as text (as files before several credentials per CEU), several as a list. A
+        # credential outside the catalogue is named by its code ("other:CCDS"), not its id.
+        targets = [_named_target(t, others) for t in credential_service.counts_toward_of(a)]
         activities.append({
             "completed_on": _day(a.completed_on), "title": a.title, "provider": a.provider, "reference": a.reference,
-            "ceus": _ceus(a.ceus_hundredths), "counts_toward": f"{a.body}:{a.applies_to}" if a.applies_to else a.body,
+            "second_reference": a.second_reference,
+            "ceus": _ceus(a.ceus_hundredths), "counts_toward": targets[0] if len(targets) == 1 else targets,
             "next_cycle": a.next_cycle,
             "certificate": {"file": files[a.id], "name": a.certificate_name or "certificate"} if a.id in files else None,
         })
@@ -221,6 +232,16 @@ def export_certificates(user: User) -> bytes:
 
 class Placed(Invalid):
     """An Invalid whose field is already its full place in the file."""
+
+
+def _own_target(target: str, others: dict[str, str]) -> str:
+    """"other:CCDS" in a file: this account's credential CCDS outside the catalogue."""
+    body, _, code = target.partition(":")
+    return others.get(code, target) if body == credential_service.OTHER else target
+
+
+def _named_target(target: str, others: dict[str, str]) -> str:
+    return f"{credential_service.OTHER}:{others[target]}" if target in others else target
 
 
 class _Doc:
@@ -535,13 +556,19 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
     held: dict[str, list[Credential]] = {}
     for index, item in enumerate(top.items("credentials")):
         path = f"credentials[{index}]"
-        doc = _Doc(item, path, {"code", "earned_on", "added_at", "experience_months", "course_done_on", "practicode_done_on"})
+        doc = _Doc(item, path, {
+            "code", "earned_on", "added_at", "experience_months", "course_done_on", "practicode_done_on",
+            "converted_from", "converted_on", "replaced_by", "replaced_on", "other",
+        })
         code = doc.text("code", limit=12).strip().upper()
         rules = catalog.body_of(code)
-        if rules is None:
-            raise Invalid(doc.at("code"), f"{code!r} is not a credential Rungs knows.")
         if any(c.code == code for group in held.values() for c in group):
             raise Invalid(doc.at("code"), f"{code} is listed twice.")
+        if rules is None and "other" in doc.value:
+            held.setdefault(credential_service.OTHER, []).append(_restore_other(user, doc, code, today))
+            continue
+        if rules is None:
+            raise Invalid(doc.at("code"), f"{code!r} is not a credential Rungs knows.")
         try:
             earned_on = credential_service.check_earned_on(doc.day("earned_on"), today)
             months = doc.number("experience_months", low=-10**6, high=10**6)
@@ -553,6 +580,16 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
             user_id=user.id, body=rules.id, code=code, earned_on=earned_on, experience_months=months,
             course_done_on=course, practicode_done_on=practicode, created_at=doc.instant("added_at"),
         )
+        # Conversions (CPC-A → CPC) and replacements (RHIT by RHIA), in files from this version on.
+        for key in ("converted_from", "replaced_by"):
+            other = doc.text(key, optional=True, limit=12).strip().upper() or None
+            if other is not None and catalog.body_of(other) is not rules:
+                raise Invalid(doc.at(key), f"{other!r} is not a {rules.name} credential.")
+            setattr(credential, key, other)
+        credential.converted_on = doc.day("converted_on", optional=True) if credential.converted_from else None
+        credential.replaced_on = doc.day("replaced_on", optional=True) if credential.replaced_by else None
+        if credential.replaced_by and credential.replaced_on is None:
+            raise Invalid(doc.at("replaced_on"), "is missing: the day it was replaced.")
         db.session.add(credential)
         held.setdefault(rules.id, []).append(credential)
     seen: set[str] = set()
@@ -579,26 +616,59 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
         except Invalid as error:
             raise _under(path, error) from None
         db.session.add(row)
-    missing = sorted(set(held) - seen)
+    missing = sorted(set(held) - seen - {credential_service.OTHER})
     if missing:
         raise Invalid("renewal_setups", f"has no entry for {missing[0]}, whose credentials are in the file.")
+
+
+def _restore_other(user: User, doc: _Doc, code: str, today: dt.date) -> Credential:
+    """A credential outside the catalogue, with the rule the user had entered."""
+    at = doc.at("other")
+    other = _Doc(doc.value["other"], at, {"body", "name", "ceus", "cycle_years", "cycle_end"})
+    ceus = other.raw("ceus")
+    if not isinstance(ceus, str):
+        raise Invalid(other.at("ceus"), "must be text, like \"30\".")
+    try:
+        earned_on = credential_service.check_earned_on(doc.day("earned_on"), today)
+        values = credential_service.check_other(code, credential_service.OtherCredential(
+            body=other.text("body", limit=60), name=other.text("name", limit=120), ceus=ceus,
+            cycle_years=other.number("cycle_years", low=-10**6, high=10**6),
+        ), earned_on, other.day("cycle_end"), today)
+    except Invalid as error:
+        raise _under(doc.path, error) from None
+    credential = Credential(
+        user_id=user.id, body=credential_service.OTHER, code=code, earned_on=earned_on, experience_months=0,
+        created_at=doc.instant("added_at"), **values,
+    )
+    db.session.add(credential)
+    return credential
 
 
 def _restore_activities(user: User, top: _Doc, certificates: _Certificates, today: dt.date) -> list[tuple[CeuActivity, bytes, str]]:
     pending: list[tuple[CeuActivity, bytes, str]] = []
     total = 0
+    db.session.flush()  # credentials outside the catalogue get the ids their CEUs refer to
+    others = {c.code: credential_service.body_key(c) for c in credential_service.list_credentials(user) if c.body == credential_service.OTHER}
     for index, item in enumerate(top.items("ceu_activities")):
         path = f"ceu_activities[{index}]"
         doc = _Doc(item, path, {
-            "completed_on", "title", "provider", "reference", "ceus", "counts_toward", "next_cycle", "certificate",
+            "completed_on", "title", "provider", "reference", "second_reference", "ceus", "counts_toward",
+            "next_cycle", "certificate",
         })
         ceus = doc.raw("ceus")
         if not isinstance(ceus, str):
             raise Invalid(doc.at("ceus"), "must be text, like \"1.5\".")
+        targets = doc.raw("counts_toward")
+        if isinstance(targets, list):
+            if not 0 < len(targets) <= 20 or any(not isinstance(t, str) or len(t) > 40 for t in targets):
+                raise Invalid(doc.at("counts_toward"), "must be text like \"aapc:CPMA\", or a list of 1 to 20 of them.")
+        else:
+            targets = doc.text("counts_toward", limit=40)
+        targets = [_own_target(t, others) for t in ([targets] if isinstance(targets, str) else targets)]
         data = credential_service.ActivityInput(
             completed_on=doc.day("completed_on"), title=doc.text("title"), provider=doc.text("provider", optional=True),
-            reference=doc.text("reference", optional=True), ceus=ceus, counts_toward=doc.text("counts_toward", limit=40),
-            next_cycle=doc.flag("next_cycle"),
+            reference=doc.text("reference", optional=True), ceus=ceus, counts_toward=targets,
+            next_cycle=doc.flag("next_cycle"), second_reference=doc.text("second_reference", optional=True, limit=60),
         )
         try:
             values = credential_service.checked_activity(user, data, today, allow_unassigned=True)

@@ -34,7 +34,11 @@ def _code_choices():
     choices = [options([("", "Choose a credential")])[0]]
     for rules in service.bodies().values():
         choices += options(((code, f"{code} — {rule.name}") for code, rule in rules.credentials.items()), rules.name)
+    choices += options([(OTHER_CHOICE, "Another credential (not in this list)")])
     return choices
+
+
+OTHER_CHOICE = "OTHER"
 
 
 def _cycle_end(value: str | None) -> dt.date | None:
@@ -56,6 +60,8 @@ def index():
         "credentials/index.html",
         overviews=overviews,
         credentials=service.list_credentials(current_user),
+        conversions={c.id: service.conversion_of(c) for c in service.list_credentials(current_user)},
+        replacements={c.id: service.replacement_of(c) for c in service.list_credentials(current_user)},
         events=service.code_set_dates_between(today, today + dt.timedelta(days=365)),
         today=today,
         confirm=ConfirmForm(),
@@ -68,7 +74,6 @@ def body(body: str):
     overview = or_404(service.body_overview, current_user, body, today)
     standing = or_404(service.find_cycle, overview, _cycle_end(request.args.get("cycle")))
     form = SubmissionForm()
-    form.submitted_on.data = form.submitted_on.data or min(today, standing.tally.cycle.end)
     return render_template(
         "credentials/body.html", overview=overview, standing=standing, today=today,
         submission_form=form, confirm=ConfirmForm(),
@@ -84,18 +89,27 @@ def new():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
     if form.validate_on_submit():
+        other = None
+        code = form.code.data
+        if code == OTHER_CHOICE:
+            code = form.other_code.data or ""
+            other = service.OtherCredential(
+                body=form.other_body.data, name=form.name.data, ceus=form.other_ceus.data or "",
+                cycle_years=form.other_cycle_years.data,
+            )
         try:
             credential = service.add_credential(
-                current_user, form.code.data, form.earned_on.data, user_today(),
+                current_user, code, form.earned_on.data, user_today(),
                 renewal_month=form.renewal_month.data or None,
                 cycle_end=form.cycle_end.data,
                 first_cycle_ceus=form.first_cycle_ceus.data,
+                other=other,
             )
         except Invalid as error:
-            show_error(form, error)
+            show_error(form, error, fallback="other_code" if other else None)
         else:
             flash(f"{credential.code} added. Rungs now tracks its CEU cycle.", "success")
-            return redirect(url_for("credentials.body", body=credential.body))
+            return redirect(url_for("credentials.body", body=service.body_key(credential)))
     return render_template("credentials/new.html", form=form, bodies=service.bodies()), 422 if form.errors else 200
 
 
@@ -110,16 +124,50 @@ def edit(credential_id: int):
             show_error(form, error)
         else:
             flash(f"{credential.code} updated.", "success")
-            return redirect(url_for("credentials.body", body=credential.body))
+            return redirect(url_for("credentials.body", body=service.body_key(credential)))
     return render_template("credentials/edit.html", form=form, credential=credential), 422 if form.errors else 200
+
+
+@bp.post("/<int:credential_id>/convert")
+def convert(credential_id: int):
+    """The button on an apprentice designation: CPC-A becomes CPC (the same credential)."""
+    credential = or_404(service.get_credential, current_user, credential_id)
+    change = service.conversion_of(credential)
+    if change is None or not ConfirmForm().validate_on_submit():
+        abort(400 if change else 404)
+    old = credential.code
+    try:
+        service.convert_credential(credential, change.code, user_today(), user_today())
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{old} is now {credential.code}: the same credential, with its CEUs and its cycle.", "success")
+    return redirect(url_for("credentials.index"))
+
+
+@bp.post("/<int:credential_id>/unconvert")
+def unconvert(credential_id: int):
+    """Undo a conversion made by mistake: CPC goes back to CPC-A."""
+    credential = or_404(service.get_credential, current_user, credential_id)
+    if not credential.converted_from or not ConfirmForm().validate_on_submit():
+        abort(404 if not credential.converted_from else 400)
+    new = credential.code
+    try:
+        service.undo_conversion(credential)
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{new} is {credential.code} again.", "success")
+    return redirect(url_for("credentials.index"))
 
 
 @bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
 def delete(credential_id: int):
     credential = or_404(service.get_credential, current_user, credential_id)
     form = ConfirmForm()
-    others = [c for c in service.list_credentials(current_user) if c.body == credential.body and c.id != credential.id]
-    activities = [] if others else service.list_activities(current_user, credential.body)
+    key = service.body_key(credential)
+    others = [c for c in service.list_credentials(current_user) if service.body_key(c) == key and c.id != credential.id]
+    activities = [] if others else service.list_activities(current_user, key)
     if form.validate_on_submit():
         removed = service.delete_credential(current_user, credential)
         flash(f"{credential.code} deleted" + (f", with {removed} CEU activities." if removed else "."), "success")
@@ -154,6 +202,8 @@ def setup(body: str):
 @bp.route("/<int:credential_id>/apprentice", methods=["GET", "POST"])
 def apprentice(credential_id: int):
     credential = or_404(service.get_credential, current_user, credential_id)
+    if credential.body == service.OTHER:
+        abort(404)
     rules = service.rules_for(credential.body)
     if not rules.apprentice or credential.code not in rules.apprentice.designations:
         abort(404)
@@ -167,7 +217,7 @@ def apprentice(credential_id: int):
             show_error(form, error)
         else:
             flash(f"{credential.code} progress saved.", "success")
-            return redirect(url_for("credentials.body", body=credential.body) + "#apprentice")
+            return redirect(url_for("credentials.body", body=service.body_key(credential)) + "#apprentice")
     return render_template("credentials/apprentice.html", form=form, credential=credential, rules=rules), 422 if form.errors else 200
 
 
@@ -182,7 +232,10 @@ def submitted(body: str, cycle_end: str):
     form = SubmissionForm()
     if form.validate_on_submit():
         try:
-            service.record_submission(current_user, body, end, form.submitted_on.data, today)
+            service.record_submission(
+                current_user, body, end, form.submitted_on.data, today,
+                confirm=form.confirm.data, fee_paid=form.fee_paid.data,
+            )
         except Invalid as error:
             show_error(form, error)
         else:
@@ -231,10 +284,12 @@ def export_zip(body: str, cycle_end: str):
 
 def _ceu_form(activity=None) -> CeuForm:
     form = CeuForm(obj=activity) if activity is not None and request.method == "GET" else CeuForm()
-    form.counts_toward.choices = options((v, label) for v, label, _ in service.counts_toward_choices(current_user))
+    # Editing a CEU of a credential since replaced (RHIT) keeps offering it.
+    choices = service.counts_toward_choices(current_user, include_replaced=activity is not None)
+    form.counts_toward.choices = options((v, label) for v, label, _ in choices)
     if activity is not None and request.method == "GET":
         form.ceus.data = f"{service.from_hundredths(activity.ceus_hundredths):f}"
-        form.counts_toward.data = activity.body + (f":{activity.applies_to}" if activity.applies_to else "")
+        form.counts_toward.data = service.counts_toward_of(activity)
         form.next_cycle.data = "next" if activity.next_cycle else "ending"
     return form
 
@@ -245,6 +300,7 @@ def _activity_input(form: CeuForm) -> service.ActivityInput:
         title=form.title.data,
         provider=form.provider.data or "",
         reference=form.reference.data or "",
+        second_reference=form.second_reference.data or "",
         ceus=form.ceus.data,
         counts_toward=form.counts_toward.data,
         next_cycle={"ending": False, "next": True}.get(form.next_cycle.data),
@@ -266,8 +322,8 @@ def new_ceu():
     form = _ceu_form()
     if request.method == "GET":
         form.completed_on.data = user_today()
-        if request.args.get("counts_toward"):
-            form.counts_toward.data = request.args["counts_toward"]
+        # As the single choice it replaces did: the first line ticked unless the link says which.
+        form.counts_toward.data = request.args.getlist("counts_toward") or [c.value for c in form.counts_toward.choices[:1]]
     if form.validate_on_submit():
         try:
             activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form))
@@ -305,8 +361,10 @@ def _render_ceu_form(form: CeuForm, activity):
     ask_cycle = bool(form.next_cycle.errors) or service.in_overlap(
         current_user, form.counts_toward.data, form.completed_on.data
     )
+    two_bodies = len({body for _value, _label, body in service.counts_toward_choices(current_user)}) > 1
     return render_template(
-        "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, confirm=ConfirmForm()
+        "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, two_bodies=two_bodies,
+        confirm=ConfirmForm(),
     ), 422 if form.errors else 200
 
 
