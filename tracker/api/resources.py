@@ -10,6 +10,7 @@ from flask_smorest import Blueprint, abort
 from ..domain.reminders import KINDS
 from ..extensions import csrf
 from ..models import CeuActivity, Credential, Plan
+from ..services import career as career_service
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
@@ -306,15 +307,30 @@ def patch_milestone(data, plan_id, milestone_id):
     milestone = _milestone(plan_id, milestone_id)
 
     def change():
+        outcome = career_service.StepOutcome()
         if "status" in data:
-            plan_service.set_progress(milestone, data["status"], data.get("started_on"), data.get("completed_on"), today())
+            outcome = career_service.set_progress(
+                user(), milestone, data["status"], data.get("started_on"), data.get("completed_on"), today()
+            )
         if "duration_amount" in data:
             plan_service.set_duration(milestone, data["duration_amount"], data["duration_unit"])
         if "notes" in data:
             plan_service.set_notes(milestone, data["notes"])
+        return outcome
 
-    call(change, fields={"amount": "duration_amount", "unit": "duration_unit"})
-    return _milestone_body(_milestone_view(milestone.plan, milestone.id))
+    outcome = call(change, fields={"amount": "duration_amount", "unit": "duration_unit"})
+    body = _milestone_body(_milestone_view(milestone.plan, milestone.id))
+    if "status" in data:
+        body["credential_added"] = _step_credential(outcome.added)
+        body["credential_removable"] = _step_credential(outcome.removable)
+        body["credential_note"] = outcome.message
+    return body
+
+
+def _step_credential(credential: Credential | None):
+    if credential is None:
+        return None
+    return {"id": credential.id, "code": credential.code, "earned_on": credential.earned_on}
 
 
 @plans.route(f"/<{ID}:plan_id>/milestones/<{ID}:milestone_id>", methods=["DELETE"])

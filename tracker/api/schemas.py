@@ -113,6 +113,12 @@ class TemplateSchema(Schema):
 
 # -- plans and milestones -------------------------------------------------------------------------
 
+class StepCredentialSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    earned_on = fields.Date(required=True)
+
+
 class MilestoneSchema(Schema):
     id = fields.Integer(required=True)
     position = fields.Integer(required=True)
@@ -129,6 +135,12 @@ class MilestoneSchema(Schema):
     projected_start = fields.Date(required=True)
     projected_due = fields.Date(required=True, metadata={"description": "Due date after the slips so far (done: the completion date)."})
     days_late = fields.Integer(required=True, metadata={"description": "Projected minus target due, in days: > 0 late."})
+    credential_added = fields.Nested(StepCredentialSchema, allow_none=True, metadata={
+        "description": "PATCH only: the credential this change added (an exam step marked done: CPC-A, CCA...)."})
+    credential_removable = fields.Nested(StepCredentialSchema, allow_none=True, metadata={
+        "description": "PATCH only: the step is no longer done, and this credential its pass added can be "
+                       "removed (DELETE /credentials/{id}) if the exam was not passed."})
+    credential_note = fields.String(metadata={"description": "PATCH only: what happened to your credentials, in words."})
 
 
 class PlanSchema(Schema):
