@@ -45,7 +45,7 @@ def test_only_certified_and_both_are_working_coders():
 def test_a_cpc_passed_without_the_experience_aapc_asks_gives_cpc_a():
     result = credential_for_pass("CPC", "CPC-A", 0, APPRENTICE_MONTHS)
     assert (result.code, result.apprentice) == ("CPC-A", True)
-    assert "2 years of coding experience" in result.reason and "none yet" in result.reason
+    assert "after 2 years of coding experience; you have none yet" in result.reason
 
 
 def test_a_cpc_passed_one_month_short_still_gives_cpc_a():

@@ -83,8 +83,8 @@ def credential_for_pass(
     if apprentice_credential and months_required is not None and experience_months < months_required:
         return ExamCredential(
             apprentice_credential, True,
-            f"{apprentice_credential} until you have {months_required // 12} years of coding experience "
-            f"(you have {_months(experience_months)}).",
+            f"The apprentice designation comes off after {months_required // 12} years of coding experience; "
+            f"you have {_months(experience_months)}.",
         )
     return ExamCredential(credential, False, f"{credential} as passed.")
 

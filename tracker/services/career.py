@@ -130,7 +130,7 @@ def _award(user: User, milestone: Milestone, passed_on: dt.date, today: dt.date)
     if choice.apprentice:
         credential.experience_months = min(months, 600)
     if renewal_month is not None and rules.cycle == "renewal_month":
-        reason = (reason + f" Renewal month set to {passed_on:%B}: change it if your {rules.name} account shows another.").strip()
+        reason = (reason + f" Renewal month set to {passed_on:%B}; change it if your {rules.name} account shows another.").strip()
     commit()
     return StepOutcome(added=credential, reason=reason)
 
