@@ -191,3 +191,4 @@ def test_other_steps_add_no_credential(app, user_browser):
         first = db.session.execute(select(Milestone.id).where(Milestone.plan_id == plan_id, Milestone.position == 1)).scalar_one()
     user_browser.post(f"/plans/{plan_id}/milestones/{first}/progress", {"action": "done", "on": "2026-01-10"})
     assert credentials(app) == []
+

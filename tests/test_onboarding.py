@@ -7,6 +7,7 @@ from tracker.extensions import db
 from tracker.models import LadderProfile, User
 
 from support import Browser, create_plan, register, text_of
+from test_api import Client, token_for
 
 
 def stage_of(app) -> str | None:
@@ -178,3 +179,11 @@ def test_onboarding_needs_sign_in(app, clock):
     for path in ("/start/", "/start/credentials", "/start/ladder"):
         response = stranger.get(path)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_api_reads_and_changes_the_career_stage(app, user_browser):
+    api = Client(app.test_client(), token_for(app))
+    assert api.get("/me").json["career_stage"] is None
+    response = api.patch("/me", {"career_stage": "certified"})
+    assert response.status_code == 200 and response.json["career_stage"] == "certified"
+    assert api.patch("/me", {"career_stage": "retired"}).status_code == 422

@@ -15,6 +15,7 @@ from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import reminders as reminder_service
+from ..services import stages
 from ..services.accounts import update_profile
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid, NotFound
@@ -62,6 +63,7 @@ def _me_view():
         "time_zone": person.time_zone,
         "rung": {"key": rung.key, "title": rung.title} if rung else None,
         "coding_started_on": profile.coding_started_on if profile else None,
+        "career_stage": stages.stage_of(person),
         "reminder_preferences": {
             "paused": prefs.paused,
             "send_hour": prefs.send_hour,
@@ -86,7 +88,7 @@ def get_me():
 @_errors(me, 400, 422)
 @me.response(200, s.MeSchema)
 def patch_me(data):
-    """Change your time zone, rung or reminder preferences (only the fields sent)."""
+    """Change your time zone, career stage, rung or reminder preferences (only the fields sent)."""
     call(_update_me, data)
     return _me_view()
 
@@ -95,6 +97,8 @@ def _update_me(data):
     person = user()
     if "time_zone" in data:
         update_profile(person, person.email, data["time_zone"])
+    if "career_stage" in data:
+        stages.set_stage(person, data["career_stage"])
     if "rung" in data or "coding_started_on" in data:
         profile = ladder_service.profile_of(person)
         ladder_service.save_profile(

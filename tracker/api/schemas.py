@@ -6,6 +6,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..catalog.pathways import PACES
+from ..domain.career import STAGES as CAREER_STAGES
 from ..domain.durations import Unit
 from ..domain.plans import StepState
 
@@ -75,6 +76,8 @@ class MeSchema(Schema):
     time_zone = fields.String(required=True)
     rung = fields.Nested(RungSchema, allow_none=True, required=True, metadata={"description": "Null: not yet in the field (on the pathway)."})
     coding_started_on = fields.Date(allow_none=True, required=True)
+    career_stage = fields.String(allow_none=True, required=True, metadata={
+        "description": "Where you are: starting (out), certified, or both; null: not said yet. The dashboard leads with it."})
     reminder_preferences = fields.Nested(ReminderPreferencesSchema, required=True)
     created_at = fields.DateTime(required=True)
 
@@ -83,6 +86,8 @@ class MePatch(Strict):
     time_zone = Text(max_length=64, metadata={"description": "An IANA zone name, e.g. America/Chicago."})
     rung = Text(allow_none=True, max_length=40, metadata={"description": "A rung key from GET /api/v1/ladder, or null."})
     coding_started_on = Day(allow_none=True)
+    career_stage = fields.String(validate=validate.OneOf(CAREER_STAGES), metadata={
+        "description": "starting, certified or both."})
     reminder_preferences = fields.Nested(ReminderPreferencesPatch)
 
 
