@@ -86,7 +86,7 @@ def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView |
     gaps = gaps_of(user)
     held = credential_service.held_codes(user)
     placed = False
-    if rung_key is None and _working(user, held):
+    if rung_key is None and career.is_working(stages.stage_of(user)):
         # Someone who holds credentials and works as a coder is not "on the pathway": place them.
         started_on = profile.coding_started_on if profile else None
         years = experience_years(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps], today)
@@ -105,11 +105,6 @@ def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView |
         if active_view is not None:
             plan_finish = active_view.schedule.projected_finish
     return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish, placed)
-
-
-def _working(user: User, held: list[str]) -> bool:
-    """A working coder: said so at onboarding, or (never asked) holds a credential added by hand."""
-    return career.is_working(stages.stage_of(user))
 
 
 def check_profile(rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> tuple[str | None, str]:
