@@ -118,6 +118,9 @@ def test_the_gap_in_an_existing_pathway_plan_does_not_add_the_credential_the_pla
     plan_id = create_plan(user_browser)  # the CPC pathway, ending with the CPC exam
     response = user_browser.post("/ladder/plan", {"plan": str(plan_id)})
     assert response.status_code == 422
-    assert "Nothing is missing for Junior Medical Coder" in text_of(response)
+    # CPC is missing, and the plan earns it: said so, never "nothing is missing"
+    assert "CPC is still missing for Junior Medical Coder" in text_of(response)
+    assert "already earns it" in text_of(response)
+    assert "Nothing is missing" not in text_of(response)
     with app.app_context():
         assert len(db.session.get(Plan, plan_id).milestones) == 6

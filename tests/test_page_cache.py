@@ -131,7 +131,7 @@ def test_two_users_never_see_each_others_dashboard(app, clock):
     create_plan(first, title="First's own plan")
     assert "First's own plan" in text_of(first.get("/"))
     page = text_of(second.get("/"))
-    assert "First's own plan" not in page and "No plan yet" in page
+    assert "First's own plan" not in page and "Where are you in your coding career?" in page
 
 
 def active_title(page_text: str) -> str:

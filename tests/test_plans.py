@@ -367,7 +367,8 @@ def test_today_follows_the_users_time_zone(app, browser, clock):
     assert 'value="2026-11-24"' in browser.get(f"/plans/{plan_id}/milestones/{step}").text
 
 
-def test_the_dashboard_invites_a_new_user_to_make_a_plan(user_browser):
+def test_the_dashboard_invites_someone_starting_out_to_make_a_plan(user_browser):
+    user_browser.post("/start/", {"career_stage": "starting"})
     page = text_of(user_browser.get("/"))
     assert "No plan yet" in page
     assert "Create my plan" in page

@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import CeuActivity, Plan, User
+from tracker.models import CeuActivity, Credential, Milestone, Plan, User
+from tracker.services import career as career_service
 from tracker.services import credentials as credential_service
 from tracker.services import ladder as ladder_service
 from tracker.services import plans as plan_service
 from tracker.services import portability
 from tracker.services import reminders as reminder_service
+from tracker.services import stages
 from tracker.services.errors import Invalid
 
 from support import Browser, register, text_of
@@ -263,6 +265,9 @@ BAD_DOCUMENTS = {
     "plans not a list": (set_in(["plans"], {"a": 1}), "plans"),
     "duplicate credential": (lambda d: d["credentials"].append(dict(d["credentials"][0])), "credentials[4].code"),
     "setup missing": (set_in(["renewal_setups"], []), "renewal_setups"),
+    "unknown career stage": (set_in(["profile", "career_stage"], "retired"), "profile.career_stage"),
+    "added by a plan the file lacks": (set_in(["credentials", 0, "added_by_step"], {"plan": 7, "milestone": 0}), "credentials[0].added_by_step.plan"),
+    "added by a step the plan lacks": (set_in(["credentials", 0, "added_by_step"], {"plan": 0, "milestone": 99}), "credentials[0].added_by_step.milestone"),
 }
 
 
@@ -487,4 +492,25 @@ def test_an_export_from_before_shared_ceus_still_imports(app, rich, empty):
         counts = portability.import_account(user("fresh@example.com"), json.dumps(old).encode(), archive, TODAY)
         assert counts["ceu_activities"] == 4
         again, _ = export("fresh@example.com")
+    assert normalised(again) == normalised(document)
+
+
+def test_a_credential_an_exam_step_added_and_the_career_stage_survive_the_round_trip(app, clock):
+    for email in ("coder@example.com", "fresh@example.com"):
+        register(Browser(app.test_client()), email=email)
+    with app.app_context():
+        me = user()
+        stages.set_stage(me, "both")
+        plan = plan_service.create_plan(me, "cpc", dt.date(2026, 1, 5), "full_time", TODAY)
+        exam = next(m for m in plan.milestones if m.step_key == "pass-exam")
+        career_service.mark_done(me, exam, dt.date(2026, 9, 14), TODAY)
+        document, archive = export()
+        assert document["profile"]["career_stage"] == "both"
+        assert document["credentials"][0]["added_by_step"] == {"plan": 0, "milestone": 2}
+        portability.import_account(user("fresh@example.com"), json.dumps(document).encode(), archive, TODAY)
+        again, _ = export("fresh@example.com")
+        fresh = user("fresh@example.com")
+        assert fresh.career_stage == "both"
+        credential = db.session.execute(select(Credential).where(Credential.user_id == fresh.id)).scalar_one()
+        assert db.session.get(Milestone, credential.from_milestone_id).step_key == "pass-exam"
     assert normalised(again) == normalised(document)

@@ -49,11 +49,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     versions.register()  # each user's data version follows every write (for cached pages)
 
-    from .views import auth, calendar, credentials, errors, ladder, main, plans, reminders, settings
+    from .views import auth, calendar, credentials, errors, ladder, main, onboarding, plans, reminders, settings
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(onboarding.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(credentials.bp)
     app.register_blueprint(ladder.bp)

@@ -40,9 +40,15 @@ def local_datetime(instant: dt.datetime | None) -> str:
     return f"{long_date(local.date())}, {local:%H:%M} {local.tzname()}"
 
 
+def month_name(month: int | None) -> str:
+    """7 → 'July'."""
+    return dt.date(2000, month, 1).strftime("%B") if month else ""
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(money)
     app.add_template_filter(days)
+    app.add_template_filter(month_name)

@@ -325,6 +325,23 @@ class GapForm(FlaskForm):
     ends_on = DateField("to", validators=[InputRequired("Enter the last day of the gap.")])
 
 
+# -- where you are in your career ------------------------------------------------------------------
+
+class CareerStageForm(FlaskForm):
+    career_stage = RadioField("Where are you in your coding career?", validators=[InputRequired("Choose the one that fits you best.")])
+
+
+class PlaceForm(FlaskForm):
+    rung = SelectField("Your role now", validate_choice=False)
+    years = DecimalField(
+        "Years of coding experience", places=1,
+        validators=[InputRequired("Enter your years of coding experience (0 if you are just starting)."),
+                    NumberRange(min=0, max=60, message="Enter 0 to 60 years.")],
+        description="Paid coding work, externships included. 1.5 is a year and a half.",
+        render_kw={"inputmode": "decimal"},
+    )
+
+
 class GapPlanForm(FlaskForm):
     plan = SelectField("Add the milestones to", validate_choice=False)
 

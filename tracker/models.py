@@ -50,6 +50,9 @@ class UTCDateTime(TypeDecorator):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("career_stage IS NULL OR career_stage IN ('starting', 'certified', 'both')", name="career_stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -64,6 +67,10 @@ class User(UserMixin, db.Model):
     # the highest id) never meets the old account's cached pages.
     data_version: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbits(30), server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the person said they are: "starting" (aiming for a first credential and job),
+    # "certified" (a working coder with credentials) or "both"; None until they say (the dashboard
+    # then asks). The dashboard leads with what matters at that stage (tracker/domain/career.py).
+    career_stage: Mapped[str | None] = mapped_column(String(12))
 
     plans: Mapped[list[Plan]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -221,6 +228,11 @@ class Credential(db.Model):
     # What added it: "manual" (the user), "exam" (a passed exam step), "onboarding", "import".
     source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The plan's exam step whose pass added this credential (None: added by hand, or the plan is
+    # gone): undoing that step may offer to remove it.
+    from_milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestones.id", ondelete="SET NULL"), index=True
+    )
 
 
 # Which credentials a CEU counts toward: several of one body (as AAPC's tracker allows), or of two

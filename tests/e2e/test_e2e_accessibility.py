@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from e2e.ui import (
     PASSWORD,
     Person,
+    STARTING_OUT,
     accessibility_problems,
+    choose_stage,
     create_plan,
     expect_flash,
     plan_steps,
@@ -54,6 +56,12 @@ def test_every_page_passes_axe_core(page, live_server):
     check("finish sign-up with errors")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(base + "/start/")
+    check("where are you in your career")
+    page.get_by_role("button", name="Continue").click()  # nothing chosen
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("where are you, with an error")
+    choose_stage(page, STARTING_OUT)
     expect(page).to_have_url(base + "/plans/new")
     person = Person(page, base, "walker@example.com", PASSWORD, "America/New_York")
     check("new plan")

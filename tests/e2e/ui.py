@@ -64,9 +64,17 @@ class Person:
 OUTBOXES: dict[str, Path] = {}
 
 
-def sign_up(page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York") -> Person:
+STARTING_OUT, ALREADY_CERTIFIED, BOTH = "Starting out", "Already certified", "Both"
+
+
+def sign_up(
+    page: Page, base: str, *, email: str, password: str = PASSWORD, zone: str = "America/New_York",
+    stage: str = STARTING_OUT,
+) -> Person:
     """Create an account as a person does: enter the email, open the link Rungs emails, choose the
-    password and time zone. Ends signed in, on the new-plan page."""
+    password and time zone, then say where you are in your career (``stage``). Ends signed in, on
+    the new-plan page (starting out) or the first onboarding step for a certified coder (adding
+    credentials)."""
     page.goto(f"{base}/register")
     fill_form(page, {"Email": email})
     page.get_by_role("button", name="Email me the link").click()
@@ -74,8 +82,16 @@ def sign_up(page: Page, base: str, *, email: str, password: str = PASSWORD, zone
     page.goto(sign_up_link(base, email))
     fill_form(page, {"Password": password, "Time zone": zone})
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{base}/plans/new")
+    expect(page).to_have_url(f"{base}/start/")
+    choose_stage(page, stage)
+    expect(page).to_have_url(f"{base}/plans/new" if stage == STARTING_OUT else f"{base}/start/credentials")
     return Person(page, base, email, password, zone)
+
+
+def choose_stage(page: Page, stage: str) -> None:
+    """Answer "Where are you in your coding career?" (onboarding, the empty dashboard, Settings)."""
+    page.get_by_role("radio", name=re.compile("^" + re.escape(stage))).check()
+    page.get_by_role("button", name="Continue").click()
 
 
 def sign_up_link(base: str, email: str) -> str:

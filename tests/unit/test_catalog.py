@@ -511,3 +511,39 @@ def test_status_thresholds_must_rise_from_steady_to_at_risk(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path / "plans")
     assert "status.at_risk_per_month: must be more than steady_per_month" in str(caught.value)
+
+
+EXAM_STEP = """
+[[steps]]
+key = "exam"
+title = "Pass the exam"
+description = "Pass it."
+duration = { min = 1, max = 2, planned = 1, unit = "days" }
+pace = { full_time = 1.0, part_time = 1.0 }
+exam = { name = "CPC", body = "AAPC", credential = "%s"%s }
+"""
+
+
+def with_credentials(tmp_path: Path, exam_credential: str, apprentice: str = "") -> Path:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(PLANS / "aapc.toml", plans / "aapc.toml")
+    extra = f', apprentice_credential = "{apprentice}"' if apprentice else ""
+    write(plans, "track.toml", VALID + EXAM_STEP % (exam_credential, extra))
+    return plans
+
+
+def test_an_exam_step_names_the_credential_a_pass_adds(tmp_path):
+    catalog = load_catalog(with_credentials(tmp_path, "CPC", "CPC-A"))
+    exam = catalog.template("track").steps[-1].exam
+    assert (exam.credential, exam.apprentice_credential) == ("CPC", "CPC-A")
+
+
+def test_an_exam_credential_no_credentials_file_lists_is_an_error(tmp_path):
+    with pytest.raises(CatalogError, match=r"steps\[2\]\.exam\.credential: 'CPX' is not listed"):
+        load_catalog(with_credentials(tmp_path, "CPX"))
+
+
+def test_an_apprentice_credential_must_be_an_apprentice_designation(tmp_path):
+    with pytest.raises(CatalogError, match="'CRC' is not an apprentice designation of AAPC"):
+        load_catalog(with_credentials(tmp_path, "CPC", "CRC"))

@@ -10,10 +10,12 @@ from flask_smorest import Blueprint, abort
 from ..domain.reminders import KINDS
 from ..extensions import csrf
 from ..models import CeuActivity, Credential, Plan
+from ..services import career as career_service
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import reminders as reminder_service
+from ..services import stages
 from ..services.accounts import update_profile
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid, NotFound
@@ -61,6 +63,7 @@ def _me_view():
         "time_zone": person.time_zone,
         "rung": {"key": rung.key, "title": rung.title} if rung else None,
         "coding_started_on": profile.coding_started_on if profile else None,
+        "career_stage": stages.stage_of(person),
         "reminder_preferences": {
             "paused": prefs.paused,
             "send_hour": prefs.send_hour,
@@ -85,7 +88,7 @@ def get_me():
 @_errors(me, 400, 422)
 @me.response(200, s.MeSchema)
 def patch_me(data):
-    """Change your time zone, rung or reminder preferences (only the fields sent)."""
+    """Change your time zone, career stage, rung or reminder preferences (only the fields sent)."""
     call(_update_me, data)
     return _me_view()
 
@@ -94,6 +97,8 @@ def _update_me(data):
     person = user()
     if "time_zone" in data:
         update_profile(person, person.email, data["time_zone"])
+    if "career_stage" in data:
+        stages.set_stage(person, data["career_stage"])
     if "rung" in data or "coding_started_on" in data:
         profile = ladder_service.profile_of(person)
         ladder_service.save_profile(
@@ -306,15 +311,30 @@ def patch_milestone(data, plan_id, milestone_id):
     milestone = _milestone(plan_id, milestone_id)
 
     def change():
+        outcome = career_service.StepOutcome()
         if "status" in data:
-            plan_service.set_progress(milestone, data["status"], data.get("started_on"), data.get("completed_on"), today())
+            outcome = career_service.set_progress(
+                user(), milestone, data["status"], data.get("started_on"), data.get("completed_on"), today()
+            )
         if "duration_amount" in data:
             plan_service.set_duration(milestone, data["duration_amount"], data["duration_unit"])
         if "notes" in data:
             plan_service.set_notes(milestone, data["notes"])
+        return outcome
 
-    call(change, fields={"amount": "duration_amount", "unit": "duration_unit"})
-    return _milestone_body(_milestone_view(milestone.plan, milestone.id))
+    outcome = call(change, fields={"amount": "duration_amount", "unit": "duration_unit"})
+    body = _milestone_body(_milestone_view(milestone.plan, milestone.id))
+    if "status" in data:
+        body["credential_added"] = _step_credential(outcome.added)
+        body["credential_removable"] = _step_credential(outcome.removable)
+        body["credential_note"] = outcome.message
+    return body
+
+
+def _step_credential(credential: Credential | None):
+    if credential is None:
+        return None
+    return {"id": credential.id, "code": credential.code, "earned_on": credential.earned_on}
 
 
 @plans.route(f"/<{ID}:plan_id>/milestones/<{ID}:milestone_id>", methods=["DELETE"])

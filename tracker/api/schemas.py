@@ -6,6 +6,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..catalog.pathways import PACES
+from ..domain.career import STAGES as CAREER_STAGES
 from ..domain.durations import Unit
 from ..domain.plans import StepState
 
@@ -75,6 +76,8 @@ class MeSchema(Schema):
     time_zone = fields.String(required=True)
     rung = fields.Nested(RungSchema, allow_none=True, required=True, metadata={"description": "Null: not yet in the field (on the pathway)."})
     coding_started_on = fields.Date(allow_none=True, required=True)
+    career_stage = fields.String(allow_none=True, required=True, metadata={
+        "description": "Where you are: starting (out), certified, or both; null: not said yet. The dashboard leads with it."})
     reminder_preferences = fields.Nested(ReminderPreferencesSchema, required=True)
     created_at = fields.DateTime(required=True)
 
@@ -83,6 +86,8 @@ class MePatch(Strict):
     time_zone = Text(max_length=64, metadata={"description": "An IANA zone name, e.g. America/Chicago."})
     rung = Text(allow_none=True, max_length=40, metadata={"description": "A rung key from GET /api/v1/ladder, or null."})
     coding_started_on = Day(allow_none=True)
+    career_stage = fields.String(validate=validate.OneOf(CAREER_STAGES), metadata={
+        "description": "starting, certified or both."})
     reminder_preferences = fields.Nested(ReminderPreferencesPatch)
 
 
@@ -113,6 +118,12 @@ class TemplateSchema(Schema):
 
 # -- plans and milestones -------------------------------------------------------------------------
 
+class StepCredentialSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    earned_on = fields.Date(required=True)
+
+
 class MilestoneSchema(Schema):
     id = fields.Integer(required=True)
     position = fields.Integer(required=True)
@@ -129,6 +140,12 @@ class MilestoneSchema(Schema):
     projected_start = fields.Date(required=True)
     projected_due = fields.Date(required=True, metadata={"description": "Due date after the slips so far (done: the completion date)."})
     days_late = fields.Integer(required=True, metadata={"description": "Projected minus target due, in days: > 0 late."})
+    credential_added = fields.Nested(StepCredentialSchema, allow_none=True, metadata={
+        "description": "PATCH only: the credential this change added (an exam step marked done: CPC-A, CCA...)."})
+    credential_removable = fields.Nested(StepCredentialSchema, allow_none=True, metadata={
+        "description": "PATCH only: the step is no longer done, and this credential its pass added can be "
+                       "removed (DELETE /credentials/{id}) if the exam was not passed."})
+    credential_note = fields.String(metadata={"description": "PATCH only: what happened to your credentials, in words."})
 
 
 class PlanSchema(Schema):

@@ -124,6 +124,9 @@ def _scan(directory: Path) -> tuple[Catalog | None, list[CatalogError]]:
     if not found[PATHWAY]:
         return None, [CatalogError(f"{name}/", "", f'no pathway template (no *.toml file with kind = "{PATHWAY}")')]
 
+    errors = _check_exam_credentials(found)
+    if errors:
+        return None, errors
     templates = sorted(
         (t for t in found[PATHWAY].values() if isinstance(t, PlanTemplate)),
         key=lambda t: (t.order, t.title),
@@ -132,6 +135,34 @@ def _scan(directory: Path) -> tuple[Catalog | None, list[CatalogError]]:
     documents = {kind: MappingProxyType(items) for kind, items in found.items()}
     documents[PATHWAY] = ordered
     return Catalog(templates=ordered, documents=MappingProxyType(documents)), []
+
+
+def _check_exam_credentials(found: dict[str, dict[str, object]]) -> list[CatalogError]:
+    """An exam step's credential must be one a kind = "credentials" file lists, and its apprentice
+    credential one of that body's apprentice designations (passing the exam adds it)."""
+    bodies = [b for b in found[CREDENTIALS].values() if isinstance(b, BodyRules)]
+    errors = []
+    for template in found[PATHWAY].values():
+        if not isinstance(template, PlanTemplate):
+            continue
+        for index, step in enumerate(template.steps):
+            exam = step.exam
+            if exam is None or exam.credential is None:
+                continue
+            display = template.file
+            body = next((b for b in bodies if exam.credential in b.credentials), None)
+            if body is None:
+                errors.append(CatalogError(display, f"steps[{index}].exam.credential",
+                                           f"{exam.credential!r} is not listed in any credentials file"))
+                continue
+            if exam.apprentice_credential is not None and (
+                exam.apprentice_credential not in body.credentials
+                or body.apprentice is None
+                or exam.apprentice_credential not in body.apprentice.designations
+            ):
+                errors.append(CatalogError(display, f"steps[{index}].exam.apprentice_credential",
+                                           f"{exam.apprentice_credential!r} is not an apprentice designation of {body.name}"))
+    return errors
 
 
 def _parse_file(path: Path, display: str) -> tuple[str, object]:

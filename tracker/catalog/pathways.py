@@ -19,6 +19,8 @@ PACES = ("full_time", "part_time")
 PACE_LABELS: Mapping[str, str] = MappingProxyType({"full_time": "Full time", "part_time": "Part time"})
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
+# A credential code as the certifying bodies write it (CPC, CPC-A, CCS-P).
+CODE_PATTERN = r"[A-Z][A-Z0-9-]{0,11}"
 # Listing position of a template that does not set `order`: after the shipped ones (10, 20, ...).
 DEFAULT_ORDER = 100
 # A pace factor above 4 is far more likely a typo than a plan (part time is about 2x).
@@ -66,6 +68,11 @@ class ExamInfo:
     body: str
     facts: tuple[str, ...]
     retake_note: str | None
+    # The credential a pass adds to the person's credentials (a code of a kind = "credentials"
+    # file), and the apprentice designation given instead to someone without the experience the
+    # certifying body asks (CPC-A for a CPC passed without it); None: the step adds none.
+    credential: str | None = None
+    apprentice_credential: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,12 +239,19 @@ def _cost_hint(reader: Reader) -> CostHint:
 
 
 def _exam(reader: Reader) -> ExamInfo:
-    reader.reject_unknown(("name", "body", "facts", "retake_note"))
+    reader.reject_unknown(("name", "body", "facts", "retake_note", "credential", "apprentice_credential"))
+    credential = reader.text("credential", None, pattern=CODE_PATTERN)
+    apprentice = reader.text("apprentice_credential", None, pattern=CODE_PATTERN)
+    reader.check(
+        apprentice is None or credential is not None, "apprentice_credential", "needs credential (the full credential) too"
+    )
     return ExamInfo(
         name=reader.text("name"),
         body=reader.text("body"),
         facts=reader.texts("facts", ()),
         retake_note=reader.text("retake_note", None),
+        credential=credential,
+        apprentice_credential=apprentice,
     )
 
 

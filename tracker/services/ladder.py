@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare
+from ..domain import career
+from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare, experience_years
 from ..domain.plans import target_dates
 from ..extensions import db
 from ..models import ExperienceGap, FocusTick, LadderProfile, Plan, User
 from . import credentials as credential_service
 from . import plans as plan_service
+from . import stages
 from .catalog import current_catalog
 from .transaction import commit
 from .errors import Invalid, NotFound
@@ -59,10 +61,12 @@ class Standing:
     held: list[str]
     comparison: Comparison
     plan_finish: dt.date | None  # someone on the pathway: when the active plan projects to end
+    # A working coder who has not chosen a rung: Rungs placed them by credentials and experience.
+    placed: bool = False
 
     @property
     def in_field(self) -> bool:
-        return self.profile is not None and self.profile.rung_key is not None
+        return self.placed or (self.profile is not None and self.profile.rung_key is not None)
 
 
 _ACTIVE_PLAN = object()
@@ -80,8 +84,14 @@ def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView |
     if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
         rung_key = None  # the rung was removed from the data: treat as not placed
     gaps = gaps_of(user)
-    ticks = ticks_of(user, rung_key)
     held = credential_service.held_codes(user)
+    placed = False
+    if rung_key is None and career.is_working(stages.stage_of(user)):
+        # Someone who holds credentials and works as a coder is not "on the pathway": place them.
+        started_on = profile.coding_started_on if profile else None
+        years = experience_years(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps], today)
+        rung_key, placed = career.placed_rung(ladder, years, held).key, True
+    ticks = ticks_of(user, rung_key)
     comparison = compare(
         ladder, rung_key, profile.coding_started_on if profile else None,
         [Gap(g.starts_on, g.ends_on) for g in gaps], held,
@@ -94,7 +104,7 @@ def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView |
             active_view = plan_service.plan_view(plan, today) if plan is not None else None
         if active_view is not None:
             plan_finish = active_view.schedule.projected_finish
-    return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish)
+    return Standing(ladder, profile, gaps, ticks, held, comparison, plan_finish, placed)
 
 
 def check_profile(rung_key: str | None, started_on: dt.date | None, specialties: str, today: dt.date) -> tuple[str | None, str]:
@@ -224,20 +234,30 @@ def _credential_duration(code: str) -> tuple[int, str, str]:
 
 def gap_milestones(state: Standing, start: dt.date, planned: frozenset[str] = frozenset()) -> list[GapMilestone]:
     """What is missing for the next rung, as milestones placed end to end from ``start``: first
-    reaching the years (due the day they are reached), then each unmet credential (except those
-    the target plan already earns, ``planned``), then each focus area not yet checked off."""
+    reaching the years (due the day they are reached; counted from ``start`` when Rungs does not
+    know when coding work began), then each unmet credential (except those the target plan
+    already earns, ``planned``), then each focus area not yet checked off."""
     comparison = state.comparison
     upcoming = comparison.next
     if upcoming is None:
         return []
     items: list[GapMilestone] = []
-    if comparison.reaches_next_on and comparison.reaches_next_on > start and upcoming.min_years:
-        items.append(GapMilestone(
-            f"Reach {upcoming.min_years:g} years of coding experience",
-            f"{upcoming.title} starts at {upcoming.years_label}; you reach {upcoming.min_years:g} years on "
-            f"{comparison.reaches_next_on:%B %-d, %Y}.",
-            (comparison.reaches_next_on - start).days, "days",
-        ))
+    if upcoming.min_years and comparison.experience < upcoming.min_years:
+        if comparison.reaches_next_on is None:
+            items.append(GapMilestone(
+                f"Reach {upcoming.min_years:g} years of coding experience",
+                f"{upcoming.title} starts at {upcoming.years_label}. Rungs does not know when you started "
+                f"coding work, so this counts {upcoming.min_years:g} years from the plan's start: enter your "
+                "start date on the ladder page for the real date.",
+                round(upcoming.min_years * 12), "months",
+            ))
+        elif comparison.reaches_next_on > start:
+            items.append(GapMilestone(
+                f"Reach {upcoming.min_years:g} years of coding experience",
+                f"{upcoming.title} starts at {upcoming.years_label}; you reach {upcoming.min_years:g} years on "
+                f"{comparison.reaches_next_on:%B %-d, %Y}.",
+                (comparison.reaches_next_on - start).days, "days",
+            ))
     for group, met in comparison.credentials:
         if met or planned & set(group.any_of):
             continue
@@ -254,6 +274,19 @@ def gap_milestones(state: Standing, start: dt.date, planned: frozenset[str] = fr
     return items
 
 
+def nothing_to_add(state: Standing, plan_title: str | None, planned: frozenset[str], start: dt.date) -> str:
+    """Why turning the gap into a plan adds no milestone, in words that are true: the target plan
+    already earns a missing credential, or the next rung asks for nothing more."""
+    upcoming = state.comparison.next
+    covered = sorted({code for group, met in state.comparison.credentials if not met for code in planned & set(group.any_of)})
+    if covered and plan_title:
+        return (f"{' and '.join(covered)} is still missing for {upcoming.title}, and “{plan_title}” already "
+                "earns it: follow that plan. There is nothing else to add.")
+    # Experience reached only by the plan's end (not yet today) is said with its date.
+    when = "" if state.comparison.experience >= upcoming.min_years else f" by {start:%B %-d, %Y}"
+    return f"You have everything {upcoming.title} asks for{when}: there are no milestones to add."
+
+
 def turn_gap_into_plan(user: User, plan_id: int | None, today: dt.date) -> tuple[Plan, int]:
     """Add what is missing for the next rung to a plan: a new one (``plan_id`` None) or an
     existing one of the user's (appended at its end). Returns the plan and the milestones added."""
@@ -263,7 +296,7 @@ def turn_gap_into_plan(user: User, plan_id: int | None, today: dt.date) -> tuple
     if plan_id is None:
         items = gap_milestones(state, today)
         if not items:
-            raise Invalid("plan", f"Nothing is missing for {state.comparison.next.title}: no milestones to add.")
+            raise Invalid("plan", nothing_to_add(state, None, frozenset(), today))
         plan = plan_service.create_custom_plan(user, f"Next rung: {state.comparison.next.title}", today)
     else:
         plan = plan_service.get_plan(user, plan_id)
@@ -273,6 +306,6 @@ def turn_gap_into_plan(user: User, plan_id: int | None, today: dt.date) -> tuple
         planned = frozenset([template.credential]) if template is not None and template.credential else frozenset()
         items = gap_milestones(state, start, planned)
         if not items:
-            raise Invalid("plan", f"Nothing is missing for {state.comparison.next.title}: no milestones to add.")
+            raise Invalid("plan", nothing_to_add(state, plan.title, planned, start))
     plan_service.append_milestones(plan, [(i.title, i.description, i.amount, i.unit) for i in items])
     return plan, len(items)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.exc import DataError, IntegrityError
 
+from ..domain import career
 from ..domain import reminders as reminder_rules
 from ..domain.zones import is_valid_zone
 from ..extensions import db
@@ -100,9 +101,12 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
     """Everything of the user's as a JSON-ready dict (see the module docstring)."""
     files = {activity.id: name for activity, name, _path in _certificates(user)}
     plans = []
-    for plan in plan_service.list_plans(user):
+    # A credential a plan's exam step added names that step by its place in this file.
+    steps: dict[int, dict[str, int]] = {}
+    for plan_index, plan in enumerate(plan_service.list_plans(user)):
         milestones = []
-        for m in plan.milestones:
+        for milestone_index, m in enumerate(plan.milestones):
+            steps[m.id] = {"plan": plan_index, "milestone": milestone_index}
             milestones.append({
                 "step_key": m.step_key,
                 "title": m.title,
@@ -137,6 +141,7 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
                 "body": c.other_body, "name": c.name, "ceus": _ceus(c.other_ceus_hundredths),
                 "cycle_years": c.other_cycle_years, "cycle_end": _day(c.other_cycle_end),
             }} if c.body == credential_service.OTHER else {}),
+            "added_by_step": steps.get(c.from_milestone_id),
         }
         for c in db.session.execute(
             select(Credential).where(Credential.user_id == user.id).order_by(Credential.body, Credential.earned_on, Credential.code)
@@ -178,7 +183,7 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now.astimezone(dt.timezone.utc).isoformat(),
-        "profile": {"email": user.email, "time_zone": user.time_zone},
+        "profile": {"email": user.email, "time_zone": user.time_zone, "career_stage": user.career_stage},
         "plans": plans,
         "credentials": credentials,
         "renewal_setups": setups,
@@ -455,14 +460,18 @@ def _restore(user: User, document: dict, certificates: _Certificates, today: dt.
         "format", "version", "exported_at", "profile", "plans", "credentials", "renewal_setups",
         "ceu_activities", "cycle_submissions", "ladder", "reminder_preferences",
     })
-    profile = _Doc(top.raw("profile"), "profile", {"email", "time_zone"})
+    profile = _Doc(top.raw("profile"), "profile", {"email", "time_zone", "career_stage"})
     zone = profile.text("time_zone", limit=64)
     if not is_valid_zone(zone):
         raise Invalid("profile.time_zone", f"{zone!r} is not a time zone Rungs knows.")
     user.time_zone = zone
+    stage = profile.value.get("career_stage")  # absent from files made before it existed
+    if stage is not None and stage not in career.STAGES:
+        raise Invalid("profile.career_stage", f"must be one of {', '.join(career.STAGES)} (or null).")
+    user.career_stage = stage
 
-    _restore_plans(user, top, today)
-    _restore_credentials(user, top, today)
+    plans = _restore_plans(user, top, today)
+    _restore_credentials(user, top, today, plans)
     pending = _restore_activities(user, top, certificates, today)
     _restore_submissions(user, top, today)
     _restore_ladder(user, top, today)
@@ -471,8 +480,9 @@ def _restore(user: User, document: dict, certificates: _Certificates, today: dt.
     return pending
 
 
-def _restore_plans(user: User, top: _Doc, today: dt.date) -> None:
+def _restore_plans(user: User, top: _Doc, today: dt.date) -> list[Plan]:
     entries = top.items("plans")
+    restored = []
     for index, entry in enumerate(entries):
         path = f"plans[{index}]"
         doc = _Doc(entry, path, {"template", "title", "start_date", "pace", "milestones"})
@@ -489,9 +499,11 @@ def _restore_plans(user: User, top: _Doc, today: dt.date) -> None:
         plan = Plan(user_id=user.id, template_id=template_id, title=title, start_date=doc.day("start_date"),
                     pace=pace, active_rank=len(entries) - index)
         db.session.add(plan)
+        restored.append(plan)
         steps = {step.key for step in template.steps} if template else set()
         for position, item in enumerate(doc.items("milestones"), start=1):
             _restore_milestone(plan, item, f"{path}.milestones[{position - 1}]", position, steps, today)
+    return restored
 
 
 def _restore_milestone(plan: Plan, entry: Any, path: str, position: int, steps: set[str], today: dt.date) -> None:
@@ -551,14 +563,30 @@ def _restore_milestone(plan: Plan, entry: Any, path: str, position: int, steps: 
         milestone.exam_attempts.append(ExamAttempt(taken_on=taken_on, passed=passed, retake_on=retake_on, notes=notes))
 
 
-def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
+def _added_by_step(doc: _Doc, plans: list[Plan]):
+    """The milestone a credential's ``added_by_step`` names ({"plan": i, "milestone": j}), or None."""
+    value = doc.value.get("added_by_step")  # absent from files made before it existed
+    if value is None:
+        return None
+    step = _Doc(value, doc.at("added_by_step"), {"plan", "milestone"})
+    plan_index = step.number("plan", low=0, high=max(len(plans) - 1, 0))
+    if not plans:
+        raise Invalid(step.at("plan"), "names a plan, but the file has none.")
+    milestones = plans[plan_index].milestones
+    milestone_index = step.number("milestone", low=0, high=max(len(milestones) - 1, 0))
+    if not milestones:
+        raise Invalid(step.at("milestone"), "names a step of a plan that has none.")
+    return milestones[milestone_index]
+
+
+def _restore_credentials(user: User, top: _Doc, today: dt.date, plans: list[Plan]) -> None:
     catalog = current_catalog()
     held: dict[str, list[Credential]] = {}
     for index, item in enumerate(top.items("credentials")):
         path = f"credentials[{index}]"
         doc = _Doc(item, path, {
             "code", "earned_on", "added_at", "experience_months", "course_done_on", "practicode_done_on",
-            "converted_from", "converted_on", "replaced_by", "replaced_on", "other",
+            "converted_from", "converted_on", "replaced_by", "replaced_on", "other", "added_by_step",
         })
         code = doc.text("code", limit=12).strip().upper()
         rules = catalog.body_of(code)
@@ -590,6 +618,10 @@ def _restore_credentials(user: User, top: _Doc, today: dt.date) -> None:
         credential.replaced_on = doc.day("replaced_on", optional=True) if credential.replaced_by else None
         if credential.replaced_by and credential.replaced_on is None:
             raise Invalid(doc.at("replaced_on"), "is missing: the day it was replaced.")
+        step = _added_by_step(doc, plans)
+        if step is not None:
+            db.session.flush()  # the step's id, to point at it
+            credential.from_milestone_id = step.id
         db.session.add(credential)
         held.setdefault(rules.id, []).append(credential)
     seen: set[str] = set()

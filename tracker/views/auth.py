@@ -98,8 +98,8 @@ def finish_sign_up(token: str):
         else:
             session.pop("sign_up_sent_to", None)
             login_user(user)
-            flash("Welcome to Rungs. Start with a plan for your first coding job.", "success")
-            return redirect(url_for("plans.new"))
+            flash("Welcome to Rungs. First, where are you in your coding career?", "success")
+            return redirect(url_for("onboarding.stage"))
     return render_template("auth/finish_sign_up.html", form=form, email=email), 422 if form.errors else 200
 
 

@@ -89,28 +89,35 @@ def new():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
     if form.validate_on_submit():
-        other = None
-        code = form.code.data
-        if code == OTHER_CHOICE:
-            code = form.other_code.data or ""
-            other = service.OtherCredential(
-                body=form.other_body.data, name=form.name.data, ceus=form.other_ceus.data or "",
-                cycle_years=form.other_cycle_years.data,
-            )
-        try:
-            credential = service.add_credential(
-                current_user, code, form.earned_on.data, user_today(),
-                renewal_month=form.renewal_month.data or None,
-                cycle_end=form.cycle_end.data,
-                first_cycle_ceus=form.first_cycle_ceus.data,
-                other=other,
-            )
-        except Invalid as error:
-            show_error(form, error, fallback="other_code" if other else None)
-        else:
+        credential = add_from_form(form, source="manual")
+        if credential is not None:
             flash(f"{credential.code} added. Rungs now tracks its CEU cycle.", "success")
             return redirect(url_for("credentials.body", body=service.body_key(credential)))
     return render_template("credentials/new.html", form=form, bodies=service.bodies()), 422 if form.errors else 200
+
+
+def add_from_form(form: CredentialForm, source: str):
+    """Add the credential a validated CredentialForm describes (the catalogue's, or another
+    body's); None with the error put on the form when the service refuses it."""
+    other = None
+    code = form.code.data
+    if code == OTHER_CHOICE:
+        code = form.other_code.data or ""
+        other = service.OtherCredential(
+            body=form.other_body.data, name=form.name.data, ceus=form.other_ceus.data or "",
+            cycle_years=form.other_cycle_years.data,
+        )
+    try:
+        return service.add_credential(
+            current_user, code, form.earned_on.data, user_today(),
+            renewal_month=form.renewal_month.data or None,
+            cycle_end=form.cycle_end.data,
+            first_cycle_ceus=form.first_cycle_ceus.data,
+            other=other, source=source,
+        )
+    except Invalid as error:
+        show_error(form, error, fallback="other_code" if other else None)
+        return None
 
 
 @bp.route("/<int:credential_id>/edit", methods=["GET", "POST"])

@@ -25,7 +25,8 @@ def require_login():
 def _forms(state, profile_form=None, gap_form=None, plan_form=None):
     submitted = profile_form is not None
     profile_form = profile_form or LadderProfileForm()
-    profile_form.rung.choices = options([(NOT_IN_FIELD, "Not yet in the field (on the pathway)")] + [(r.key, r.title) for r in state.ladder.rungs])
+    unplaced = "Not chosen: place me by my credentials and experience" if state.placed else "Not yet in the field (on the pathway)"
+    profile_form.rung.choices = options([(NOT_IN_FIELD, unplaced)] + [(r.key, r.title) for r in state.ladder.rungs])
     # Only the submitted profile form keeps what was typed; after another form's error the
     # profile form shows what is saved (not blanks that "Save" would write over the profile).
     if not submitted and state.profile is not None:
@@ -40,7 +41,7 @@ def _forms(state, profile_form=None, gap_form=None, plan_form=None):
 def _page(state, status=200, **forms):
     profile_form, gap_form, plan_form = _forms(state, **forms)
     comparison = state.comparison
-    picture = build_picture(state.ladder, state.profile.rung_key if state.profile else None,
+    picture = build_picture(state.ladder, comparison.current.key if comparison.current else None,
                             comparison.next.key if comparison.next else None, comparison.experience)
     return render_template(
         "ladder/index.html", state=state, c=comparison, picture=picture, profile_form=profile_form,

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..domain import career
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..page_cache import cached_fragment
@@ -14,7 +15,9 @@ from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import reminders as reminder_service
+from ..services import stages
 from . import user_today
+from .onboarding import stage_form
 
 bp = Blueprint("main", __name__)
 
@@ -33,8 +36,11 @@ def _dashboard_body(user, today: dt.date) -> str:
     plans = plan_service.list_plans(user)  # the active plan first
     plan, others = (plans[0], plans[1:]) if plans else (None, [])
     view = plan_service.plan_view(plan, today) if plan else None
+    stage = stages.stage_of(user)
     return render_template(
         "main/_dashboard_body.html", view=view, others=others, confirm=ConfirmForm(),
+        stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
+        stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
         renewals=credential_service.renewal_overview(user, today),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
         ladder=ladder_service.standing(user, today, active_view=view),

@@ -18,6 +18,7 @@ from ..forms import (
     ProgressForm,
     options,
 )
+from ..services import career as career_service
 from ..services import plans as service
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid
@@ -175,8 +176,9 @@ def progress(plan_id: int, milestone_id: int):
                     service.mark_started(milestone, form.on.data, user_today())
                     flash(f"“{milestone.title}” started on {form.on.data:%b %-d, %Y}.", "success")
                 else:
-                    service.mark_done(milestone, form.on.data, user_today())
+                    outcome = career_service.mark_done(current_user, milestone, form.on.data, user_today())
                     flash(f"“{milestone.title}” done on {form.on.data:%b %-d, %Y}. Later steps moved to match.", "success")
+                    _flash_outcome(outcome)
             except Invalid as error:
                 show_error(form, error, fallback="on")
             else:
@@ -189,9 +191,39 @@ def undo(plan_id: int, milestone_id: int):
     """Step back one state (done → in progress → not started)."""
     milestone = _milestone(plan_id, milestone_id)
     if ConfirmForm().validate_on_submit():
-        service.undo_progress(milestone)
+        outcome = career_service.undo_progress(current_user, milestone)
         flash(f"“{milestone.title}” stepped back.", "info")
+        if outcome.removable is not None:
+            return redirect(url_for("plans.remove_credential", plan_id=plan_id, milestone_id=milestone.id))
+        _flash_outcome(outcome)
     return _after_progress(milestone.plan, milestone)
+
+
+def _flash_outcome(outcome: career_service.StepOutcome) -> None:
+    """Say what a step's change did to the credentials (added CPC-A; kept CPC-A, and why)."""
+    if outcome.message:
+        flash(outcome.message, "error" if outcome.problem else "success" if outcome.added else "info")
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/remove-credential", methods=["GET", "POST"])
+def remove_credential(plan_id: int, milestone_id: int):
+    """After undoing an exam step: remove the credential its pass added, once confirmed."""
+    milestone = _milestone(plan_id, milestone_id)
+    offer = career_service.removal_offer(current_user, milestone)
+    if offer.removable is None:
+        if offer.kept:
+            flash(offer.kept, "info")
+        return _back(milestone.plan, milestone)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            code = career_service.remove_step_credential(current_user, milestone)
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{code} removed from your credentials.", "info")
+        return _back(milestone.plan, milestone)
+    return render_template("plans/remove_credential.html", milestone=milestone, credential=offer.removable, form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/duration", methods=["POST"])
@@ -300,8 +332,8 @@ def exam_attempt(plan_id: int, milestone_id: int):
     form = ExamAttemptForm()
     if form.validate_on_submit():
         try:
-            service.record_exam_attempt(
-                milestone, form.taken_on.data, form.result.data == "passed", form.retake_on.data, user_today()
+            _attempt, outcome = career_service.record_exam_attempt(
+                current_user, milestone, form.taken_on.data, form.result.data == "passed", form.retake_on.data, user_today()
             )
         except Invalid as error:
             show_error(form, error, fallback="taken_on")
@@ -310,6 +342,9 @@ def exam_attempt(plan_id: int, milestone_id: int):
                 flash("Congratulations! The exam step is done.", "success")
             else:
                 flash("Attempt recorded. The plan now allows for the retake.", "info")
+            if outcome.removable is not None:
+                return redirect(url_for("plans.remove_credential", plan_id=plan_id, milestone_id=milestone.id))
+            _flash_outcome(outcome)
             return _back(milestone.plan, milestone, "#exam")
     return _milestone_page(milestone.plan, milestone, 422, exam_form=form)
 

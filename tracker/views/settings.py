@@ -8,13 +8,16 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..forms import ChangePasswordForm, ConfirmForm, DeleteAccountForm, ImportForm, ProfileForm, TokenForm
+from ..domain import career
+from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
 from ..services import calendar as calendar_service
 from ..services import portability
+from ..services import stages
 from ..services.errors import Invalid
 from . import or_404, show_error, user_today
 from .calendar import ics_response
+from .onboarding import stage_form
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -28,7 +31,7 @@ def require_login():
     return None
 
 
-def render_settings(*, form=None, password_form=None, import_form=None, delete_form=None, status: int = 200):
+def render_settings(*, form=None, password_form=None, import_form=None, delete_form=None, career_form=None, status: int = 200):
     """The settings page with each section's form (a failed one carries its errors)."""
     token = session.pop(NEW_FEED_TOKEN, None)
     feed = calendar_service.feed_of(current_user)
@@ -42,6 +45,8 @@ def render_settings(*, form=None, password_form=None, import_form=None, delete_f
         feed_url=feed_url,
         import_form=import_form or ImportForm(formdata=None),
         delete_form=delete_form or DeleteAccountForm(formdata=None),
+        career_form=career_form or _career_form(),
+        stage_hints=career.STAGE_HINTS,
         account_empty=portability.account_is_empty(current_user),
         has_certificates=portability.has_certificates(current_user),
     )
@@ -61,6 +66,27 @@ def profile():
             flash("Your profile is saved.", "success")
             return redirect(url_for("settings.profile"))
     return render_settings(form=form, status=422 if form.errors else 200)
+
+
+def _career_form() -> CareerStageForm:
+    form = stage_form()
+    form.career_stage.data = stages.stage_of(current_user)
+    return form
+
+
+@bp.route("/career", methods=["POST"])
+def career_stage():
+    """Change where you are (starting out, certified, both): the dashboard's order follows."""
+    form = stage_form(CareerStageForm())
+    if form.validate_on_submit():
+        try:
+            stages.set_stage(current_user, form.career_stage.data)
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash("Saved. Your dashboard now leads with what matters at this stage.", "success")
+            return redirect(url_for("settings.profile") + "#career")
+    return render_settings(career_form=form, status=422)
 
 
 @bp.route("/password", methods=["POST"])

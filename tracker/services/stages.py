@@ -1,0 +1,31 @@
+"""Where a user is in their career: the stage they chose at onboarding, or what their data shows."""
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from ..domain import career
+from ..extensions import db
+from ..models import Credential, Plan, User
+from .errors import Invalid
+from .transaction import commit
+
+
+def stage_of(user: User) -> str | None:
+    """The stage the user chose; for an account that was never asked, what its data shows (a
+    credential added by hand makes a working coder; one a plan's exam step added does not); None
+    for an empty account, which the dashboard then asks."""
+    if user.career_stage in career.STAGES:
+        return user.career_stage
+    has_plans = db.session.scalar(select(exists().where(Plan.user_id == user.id)))
+    has_credentials = db.session.scalar(select(exists().where(
+        Credential.user_id == user.id, Credential.from_milestone_id.is_(None)
+    )))
+    return career.effective_stage(None, bool(has_plans), bool(has_credentials))
+
+
+def set_stage(user: User, stage: str) -> None:
+    """Record where the user is: starting out, already certified, or both."""
+    if stage not in career.STAGES:
+        raise Invalid("career_stage", "Choose starting out, already certified, or both.")
+    user.career_stage = stage
+    commit()
