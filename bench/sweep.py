@@ -2,7 +2,7 @@
 for several (users, due) sizes, to show the time follows the due rows, not the number of users.
 
     .venv/bin/python bench/sweep.py [--sizes 10000:10000,100000:10000,100000:1000]
-                                    [--databases sqlite,postgresql] [--no-smtp]
+                                    [--databases sqlite,postgresql] [--no-smtp] [--connections 4]
 
 For each database and size: a fresh database (a SQLite file, or a throwaway PostgreSQL database on
 BENCH_POSTGRES_SERVER, default postgresql+psycopg://postgres@127.0.0.1:5432), migrated, then
@@ -15,7 +15,8 @@ it for two users). Then the sweep runs, twice:
 1. ``null``: to an in-process mailer that drops each message after it is built (rendering, the
    re-check, claims, leases and database writes included; no network): the database-bound figure.
 2. ``smtp``: the same rows made pending again, sent through tracker.mail.SMTPMailer to a local
-   aiosmtpd in its own process (one connection); it must accept exactly ``due`` distinct messages.
+   aiosmtpd in its own process over ``--connections`` connections (MAIL_CONNECTIONS, default 1);
+   it must accept exactly ``due`` distinct messages.
 
 One line per database: seconds per size for each mailer, messages/s, and the check that every due
 reminder was sent once.
@@ -161,7 +162,7 @@ def timed_sweep(app, mailer) -> tuple[float, object]:
     return seconds, result
 
 
-def run_size(kind: str, users: int, due: int, smtp: bool) -> dict:
+def run_size(kind: str, users: int, due: int, smtp: bool, connections: int = 1) -> dict:
     from tracker import create_app
 
     folder = common.temp_dir("rungs-bench-sweep-")
@@ -183,7 +184,11 @@ def run_size(kind: str, users: int, due: int, smtp: bool) -> dict:
 
         make_pending_again(app)
         sink = common.SmtpSink(folder)
-        seconds, result = timed_sweep(app, SMTPMailer("127.0.0.1", sink.port, timeout=10))
+        if connections == 1:
+            seconds, result = timed_sweep(app, SMTPMailer("127.0.0.1", sink.port, timeout=10))
+        else:  # the sweep's own pool: MAIL_CONNECTIONS connections made from the configuration
+            app.config.update({**sink.config, "MAIL_CONNECTIONS": connections})
+            seconds, result = timed_sweep(app, None)
         received, distinct = sink.stop()
         sent = count_sent(app)
         figures.update(smtp_s=seconds, smtp_ok=(result.sent == received == distinct == sent == due))
@@ -202,6 +207,7 @@ def main() -> None:
                         help="users:due pairs, comma-separated")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-smtp", action="store_true", help="skip the run through a real SMTP server")
+    parser.add_argument("--connections", type=int, default=1, help="SMTP connections (MAIL_CONNECTIONS) for the smtp run")
     args = parser.parse_args()
     sizes = [tuple(int(x) for x in pair.split(":")) for pair in args.sizes.split(",")]
     logging.disable(logging.WARNING)  # the sweep's own log lines are not the benchmark's output
@@ -209,7 +215,7 @@ def main() -> None:
         parts = []
         problems = []
         for users, due in sizes:
-            f = run_size(kind, users, due, not args.no_smtp)
+            f = run_size(kind, users, due, not args.no_smtp, args.connections)
             part = (f"{users // 1000}k users/{due // 1000 if due >= 1000 else due}{'k' if due >= 1000 else ''} due: "
                     f"null {f['null_s']:.2f}s ({due / f['null_s']:.0f} msg/s)")
             if "smtp_s" in f:
@@ -217,7 +223,7 @@ def main() -> None:
             parts.append(part)
             problems += [f[k] for k in ("null_problem", "smtp_problem") if k in f]
         print(f"sweep [{kind}; null = in-process mailer that drops built messages, smtp = aiosmtpd on loopback, "
-              f"one connection]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
+              f"{args.connections} connection{'s' if args.connections > 1 else ''}]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
               + (f" | each due reminder sent once: {'yes' if not problems else 'NO: ' + ' / '.join(problems)}"))
 
 

