@@ -91,6 +91,14 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def check_limits(config: dict) -> None:
+    """Refuse settings that cannot work, with the variable's name."""
+    if int(config.get("MAIL_CONNECTIONS") or 0) < 1:
+        raise ConfigError(f"MAIL_CONNECTIONS must be 1 or more (got {config.get('MAIL_CONNECTIONS')!r})")
+    if int(config.get("REMINDER_LEASE_SECONDS") or 0) < 1:
+        raise ConfigError(f"REMINDER_LEASE_SECONDS must be 1 or more (got {config.get('REMINDER_LEASE_SECONDS')!r})")
+
+
 def ensure_secret_key(config: dict, instance_path: str) -> None:
     """Refuse to run in production without SECRET_KEY; elsewhere keep a generated one on disk.
 

@@ -6,13 +6,17 @@
   updated. It runs in the same transaction as any write that changes a user's plans, credentials,
   CEUs or time zone (a before-commit hook, :func:`register`), and daily for every user (the sweep).
 - **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed in
-  batches with a conditional UPDATE ... RETURNING (a row is owned only if it was still pending),
-  committed, then sent through one SMTP connection. Before sending, each row is checked against
-  what the user still wants (done milestone, CEUs met, unsubscribed: cancelled), from data loaded
-  for the whole batch at once; rows sent are recorded in commits of up to SENT_COMMIT_ROWS rows or
-  SENT_COMMIT_SECONDS. 4xx replies and connection errors
-  retry with exponential backoff and jitter; 5xx replies, or the attempt limit, dead-letter the
-  row (status failed, shown in the reminder centre). A row that fails never stalls the others.
+  batches (:func:`claim`: a conditional UPDATE ... RETURNING, over an id list locked with SKIP
+  LOCKED on PostgreSQL) under a random claim token and a lease from the moment of the claim,
+  committed, then sent over MAIL_CONNECTIONS connections (:mod:`.delivery`, one thread each; every
+  database write stays in the sweeping thread). Before sending, each row is checked against what
+  the user wants at that moment (:func:`why_not_send`: done, CEUs met, unsubscribed, deadline
+  passed, superseded: cancelled with the reason), from data loaded for the whole batch at once.
+  Outcomes are recorded in commits of up to SENT_COMMIT_ROWS rows or SENT_COMMIT_SECONDS, each a
+  conditional UPDATE on the claim token (a sweeper whose lease ran out writes nothing), and the
+  lease is renewed every third of it while any row of the batch is unrecorded. A recipient's 4xx
+  retries with backoff and a 5xx (or the attempt limit) dead-letters that row alone; a server
+  fault spends no attempt and waits at most a few minutes. A row that fails never stalls the others.
 """
 from __future__ import annotations
 
@@ -574,6 +578,9 @@ def why_not_send(row: Reminder, wanted: dict, today: dt.date, sent_before: dict[
             return deadline
         if any(other[:3] == key[:3] for other in wanted):
             return "Superseded: a later reminder of the same date goes instead."
+        planned_day = row.occurrence - dt.timedelta(days=row.offset_days)
+        if (today - planned_day).days > rules.CATCH_UP_DAYS:
+            return f"Too late: its day was {planned_day:%b %-d, %Y}, more than {rules.CATCH_UP_DAYS} days ago."
         return "No longer needed when it was due: done, CEUs met, changed or turned off."
     if deadline:
         return deadline
