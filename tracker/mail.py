@@ -11,9 +11,11 @@ from __future__ import annotations
 import binascii
 import datetime as dt
 import itertools
+import random
 import re
 import smtplib
 import ssl
+import sys
 import uuid
 from email import policy as email_policy
 from email.headerregistry import HeaderRegistry
@@ -64,6 +66,16 @@ class _Policy(email_policy.EmailPolicy):
             return (name, parsed)
         return super().header_store_parse(name, value)
 
+    def _fold(self, name, value, refold_binary=False):
+        # A parsed header (the MIME ones above) that fits on one line is written as its text:
+        # the same bytes the standard refolding of its parse tree writes, without the refolding
+        # (a quarter of the time it took to write a message out).
+        if hasattr(value, "name"):
+            text = str(value)
+            if len(name) + len(text) + 2 <= self.max_line_length and text.isascii() and text.isprintable():
+                return f"{name}: {text}{self.linesep}"
+        return super()._fold(name, value, refold_binary)
+
 
 _MIME_HEADERS: dict[tuple[str, str], object] = {}
 
@@ -108,7 +120,10 @@ def build_message(
         message["MIME-Version"] = "1.0"
         return message
     message["MIME-Version"] = "1.0"
-    message["Content-Type"] = "multipart/alternative"
+    # The boundary the generator would choose (its format), chosen here: the generator otherwise
+    # compiles a regular expression per message to check it and re-parses the header to set it.
+    # 63 random bits never occur in the text by chance.
+    message["Content-Type"] = f'multipart/alternative; boundary="{"=" * 15}{random.randrange(sys.maxsize):019d}=="'
     plain, rich = EmailMessage(policy=POLICY), EmailMessage(policy=POLICY)
     _set_text(plain, text, "plain")
     _set_text(rich, html, "html")
