@@ -90,8 +90,10 @@ class Delivery:
     def __enter__(self) -> Delivery:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        # After an error in the sweep nothing it queued is sent: those rows stay 'sending' and
+        # go again after their lease, instead of going now with nobody to record them.
+        self.close(abort=exc_type is not None)
 
     @property
     def unavailable(self) -> bool:
@@ -131,7 +133,13 @@ class Delivery:
         self.outstanding -= len(found)
         return found
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Stop the connections once the queued messages are sent (or, with ``abort``, dropped)."""
+        while abort:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
         for _ in self._threads:
             self._jobs.put(None)
         for thread in self._threads:

@@ -57,7 +57,7 @@ from ..models import (
     WorkerStatus,
     utcnow,
 )
-from .delivery import LEASE_LOST_TEXT, Delivered, Delivery
+from .delivery import LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
 from .errors import Invalid
 from .transaction import commit
 
@@ -651,6 +651,9 @@ class _Batch:
         if reason:
             self._change(row.id, status="cancelled", last_error=reason)
             self.result.cancelled += 1
+            return
+        if self.delivery.unavailable:  # no connection left: not worth rendering
+            self._failed(row, Outcome.NOT_TRIED, NOT_TRIED_TEXT)
             return
         try:
             message = render(row, user, wanted[_key(row)], prefs_row, today)
