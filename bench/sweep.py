@@ -3,6 +3,7 @@ for several (users, due) sizes, to show the time follows the due rows, not the n
 
     .venv/bin/python bench/sweep.py [--sizes 10000:10000,100000:10000,100000:1000]
                                     [--databases sqlite,postgresql] [--no-smtp] [--connections 4]
+                                    [--sink-processes 2]
 
 For each database and size: a fresh database (a SQLite file, or a throwaway PostgreSQL database on
 BENCH_POSTGRES_SERVER, default postgresql+psycopg://postgres@127.0.0.1:5432), migrated, then
@@ -162,7 +163,7 @@ def timed_sweep(app, mailer) -> tuple[float, object]:
     return seconds, result
 
 
-def run_size(kind: str, users: int, due: int, smtp: bool, connections: int = 1) -> dict:
+def run_size(kind: str, users: int, due: int, smtp: bool, connections: int = 1, sink_processes: int = 1) -> dict:
     from tracker import create_app
 
     folder = common.temp_dir("rungs-bench-sweep-")
@@ -183,7 +184,7 @@ def run_size(kind: str, users: int, due: int, smtp: bool, connections: int = 1) 
         from tracker.mail import SMTPMailer
 
         make_pending_again(app)
-        sink = common.SmtpSink(folder)
+        sink = common.SmtpSink(folder, sink_processes)
         if connections == 1:
             seconds, result = timed_sweep(app, SMTPMailer("127.0.0.1", sink.port, timeout=10))
         else:  # the sweep's own pool: MAIL_CONNECTIONS connections made from the configuration
@@ -208,6 +209,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-smtp", action="store_true", help="skip the run through a real SMTP server")
     parser.add_argument("--connections", type=int, default=1, help="SMTP connections (MAIL_CONNECTIONS) for the smtp run")
+    parser.add_argument("--sink-processes", type=int, default=1, help="aiosmtpd processes sharing the sink's port")
     args = parser.parse_args()
     sizes = [tuple(int(x) for x in pair.split(":")) for pair in args.sizes.split(",")]
     logging.disable(logging.WARNING)  # the sweep's own log lines are not the benchmark's output
@@ -215,7 +217,7 @@ def main() -> None:
         parts = []
         problems = []
         for users, due in sizes:
-            f = run_size(kind, users, due, not args.no_smtp, args.connections)
+            f = run_size(kind, users, due, not args.no_smtp, args.connections, args.sink_processes)
             part = (f"{users // 1000}k users/{due // 1000 if due >= 1000 else due}{'k' if due >= 1000 else ''} due: "
                     f"null {f['null_s']:.2f}s ({due / f['null_s']:.0f} msg/s)")
             if "smtp_s" in f:
@@ -223,7 +225,8 @@ def main() -> None:
             parts.append(part)
             problems += [f[k] for k in ("null_problem", "smtp_problem") if k in f]
         print(f"sweep [{kind}; null = in-process mailer that drops built messages, smtp = aiosmtpd on loopback, "
-              f"{args.connections} connection{'s' if args.connections > 1 else ''}]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
+              f"{args.connections} connection{'s' if args.connections > 1 else ''}"
+              f"{f', sink in {args.sink_processes} processes' if args.sink_processes > 1 else ''}]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
               + (f" | each due reminder sent once: {'yes' if not problems else 'NO: ' + ' / '.join(problems)}"))
 
 

@@ -286,3 +286,44 @@ def test_four_connections_share_a_sweep_and_one_failing_connection_stays_alone(a
         smtp.recorder.drop_at.clear()
         assert service.sweep(EIGHT_NY + rules.MAX_OUTAGE_BACKOFF).sent == 1
         assert len(set(smtp.recorder.message_ids)) == len(smtp.recorder.messages) == 40
+
+
+# -- leases --------------------------------------------------------------------------------------------
+
+class TakenOverWhileSending:
+    """Real SMTP; while the first message is on its way, another sweeper (its own app context and
+    session) finds the lease run out and claims the row itself, as a sweeper would after a stall."""
+
+    def __init__(self, app, mailer, later: dt.datetime):
+        self.app, self.mailer, self.later = app, mailer, later
+        self.taken: list[int] = []
+
+    def __enter__(self):
+        self.mailer.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.mailer.__exit__(*exc)
+
+    def send(self, message):
+        if not self.taken:
+            with self.app.app_context():
+                service.reclaim(self.later)
+                self.taken = service.claim(self.later)
+        self.mailer.send(message)
+
+
+def test_a_sweeper_whose_lease_ran_out_records_nothing(app, clock, smtp):
+    from tracker.mail import mailer_from_config
+
+    with app.app_context():
+        (user,) = users_due_tomorrow(1)
+        later = EIGHT_NY + service.LEASE + dt.timedelta(minutes=1)
+        mailer = TakenOverWhileSending(app, mailer_from_config(app.config), later)
+        result = service.sweep(EIGHT_NY, mailer)
+        assert mailer.taken == [row_of(user).id]
+        assert (result.sent, result.lost) == (1, 1)
+        row = db.session.get(Reminder, row_of(user).id)
+        db.session.refresh(row)
+        # Still the other sweeper's: 'sending' under its token, not 'sent' by the first one.
+        assert row.status == "sending" and row.claim_token and row.sent_at is None
