@@ -595,6 +595,7 @@ def why_not_send(row: Reminder, wanted: dict, today: dt.date, sent_before: dict[
 SENT_COMMIT_ROWS = 100  # outcomes recorded per commit...
 SENT_COMMIT_SECONDS = 1.0  # ...or after this long, whichever comes first
 RESULT_POLL_SECONDS = 0.05
+AHEAD_PER_CONNECTION = 2  # messages rendered and waiting, per connection
 
 
 class _Batch:
@@ -663,6 +664,11 @@ class _Batch:
             return
         self.inflight[row.id] = row
         self.delivery.submit(row.id, message)
+        # Render only a few messages ahead of the connections: while this thread renders it holds
+        # the GIL, and a connection waiting for it to read a reply would wait up to the
+        # interpreter's switch interval (5 ms) each time; waiting here hands it over at once.
+        while self.delivery.outstanding >= AHEAD_PER_CONNECTION * self.delivery.connections:
+            self._collect(self.delivery.results(timeout=RESULT_POLL_SECONDS))
 
     def _collect(self, delivered: list[Delivered]) -> None:
         for item in delivered:
