@@ -11,6 +11,7 @@ client sending over several connections.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import socket
 import sys
@@ -36,6 +37,7 @@ class Counter:
 
 def main() -> None:
     port = int(sys.argv[1])
+    logging.disable(logging.CRITICAL)  # aiosmtpd logs every command: not what is measured
     ids_file = sys.argv[2] if len(sys.argv) > 2 else None
     counter = Counter()
     # Bind to 127.0.0.1 (aiosmtpd's Controller defaults to ::1); the port is chosen free by the caller.
