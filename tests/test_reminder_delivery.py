@@ -161,6 +161,18 @@ def test_a_refused_connection_spends_no_attempt(app, clock):
         assert all(r.status == "pending" and r.attempts == 0 for r in rows)
 
 
+def test_a_tls_failure_spends_no_attempt(app, clock, smtp):
+    app.config["MAIL_USE_TLS"] = True  # this server offers no STARTTLS
+    with app.app_context():
+        users_due_tomorrow(2)
+        result = service.sweep(EIGHT_NY)
+        assert (result.sent, result.failed, result.unavailable) == (0, 0, 2)
+        rows = [r for r in all_rows() if r.kind == rules.MILESTONE_DUE]
+        assert all(r.status == "pending" and r.attempts == 0 for r in rows)
+        assert any("STARTTLS" in r.last_error for r in rows)
+        assert smtp.recorder.messages == []
+
+
 def test_a_server_slower_than_the_timeout_spends_no_attempt(app, clock, smtp):
     app.config["MAIL_TIMEOUT"] = 0.3
     smtp.recorder.delay = 1.0

@@ -178,10 +178,14 @@ class SMTPMailer:
             )
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            if self.use_tls:
+        try:
+            if self.use_tls and not self.use_ssl:
                 connection.starttls(context=ssl.create_default_context())
-        if self.username:
-            connection.login(self.username, self.password or "")
+            if self.username:
+                connection.login(self.username, self.password or "")
+        except BaseException:
+            connection.close()  # a failed STARTTLS or sign-in must not leave the socket open
+            raise
         return connection
 
     def __enter__(self) -> SMTPMailer:
