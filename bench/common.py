@@ -189,27 +189,36 @@ def redact(url: str) -> str:
 
 
 class SmtpSink:
-    """bench/smtp_sink.py in its own process on a free loopback port."""
+    """bench/smtp_sink.py on a free loopback port, in ``processes`` processes sharing the port
+    (SO_REUSEPORT: the kernel spreads connections among them)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, processes: int = 1):
         self.port = free_port()
-        self.log = folder / "smtp-sink.log"
-        self.process = start([sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(self.port)],
-                             dict(os.environ), self.log)
+        self.logs = [folder / f"smtp-sink-{n}.log" for n in range(processes)]
+        self.ids = [folder / f"smtp-sink-{n}.ids" for n in range(processes)]
+        self.processes = [
+            start([sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(self.port), str(ids)], dict(os.environ), log)
+            for log, ids in zip(self.logs, self.ids)
+        ]
         deadline = time.monotonic() + 30
-        while "ready" not in self.log.read_text():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the SMTP sink did not start: {self.log.read_text()}")
-            time.sleep(0.05)
+        for process, log in zip(self.processes, self.logs):
+            while "ready" not in log.read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the SMTP sink did not start: {log.read_text()}")
+                time.sleep(0.05)
 
     @property
     def config(self) -> dict:
         return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 10}
 
     def stop(self) -> tuple[int, int]:
-        """Stop the server; (messages received, distinct Message-IDs)."""
-        self.process.stop()
-        match = re.search(r"received=(\d+) distinct_message_ids=(\d+)", self.log.read_text())
-        if match is None:
-            raise RuntimeError(f"the SMTP sink did not report: {self.log.read_text()}")
-        return int(match.group(1)), int(match.group(2))
+        """Stop the server; (messages received, distinct Message-IDs over every process)."""
+        received, distinct = 0, set()
+        for process, log, ids in zip(self.processes, self.logs, self.ids):
+            process.stop()
+            match = re.search(r"received=(\d+) distinct_message_ids=(\d+)", log.read_text())
+            if match is None:
+                raise RuntimeError(f"the SMTP sink did not report: {log.read_text()}")
+            received += int(match.group(1))
+            distinct.update(ids.read_bytes().splitlines())
+        return received, len(distinct)

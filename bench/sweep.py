@@ -2,7 +2,8 @@
 for several (users, due) sizes, to show the time follows the due rows, not the number of users.
 
     .venv/bin/python bench/sweep.py [--sizes 10000:10000,100000:10000,100000:1000]
-                                    [--databases sqlite,postgresql] [--no-smtp]
+                                    [--databases sqlite,postgresql] [--no-smtp] [--connections 4]
+                                    [--sink-processes 2]
 
 For each database and size: a fresh database (a SQLite file, or a throwaway PostgreSQL database on
 BENCH_POSTGRES_SERVER, default postgresql+psycopg://postgres@127.0.0.1:5432), migrated, then
@@ -15,7 +16,8 @@ it for two users). Then the sweep runs, twice:
 1. ``null``: to an in-process mailer that drops each message after it is built (rendering, the
    re-check, claims, leases and database writes included; no network): the database-bound figure.
 2. ``smtp``: the same rows made pending again, sent through tracker.mail.SMTPMailer to a local
-   aiosmtpd in its own process (one connection); it must accept exactly ``due`` distinct messages.
+   aiosmtpd in its own process over ``--connections`` connections (MAIL_CONNECTIONS, default 1);
+   it must accept exactly ``due`` distinct messages.
 
 One line per database: seconds per size for each mailer, messages/s, and the check that every due
 reminder was sent once.
@@ -161,7 +163,7 @@ def timed_sweep(app, mailer) -> tuple[float, object]:
     return seconds, result
 
 
-def run_size(kind: str, users: int, due: int, smtp: bool) -> dict:
+def run_size(kind: str, users: int, due: int, smtp: bool, connections: int = 1, sink_processes: int = 1) -> dict:
     from tracker import create_app
 
     folder = common.temp_dir("rungs-bench-sweep-")
@@ -182,8 +184,12 @@ def run_size(kind: str, users: int, due: int, smtp: bool) -> dict:
         from tracker.mail import SMTPMailer
 
         make_pending_again(app)
-        sink = common.SmtpSink(folder)
-        seconds, result = timed_sweep(app, SMTPMailer("127.0.0.1", sink.port, timeout=10))
+        sink = common.SmtpSink(folder, sink_processes)
+        if connections == 1:
+            seconds, result = timed_sweep(app, SMTPMailer("127.0.0.1", sink.port, timeout=10))
+        else:  # the sweep's own pool: MAIL_CONNECTIONS connections made from the configuration
+            app.config.update({**sink.config, "MAIL_CONNECTIONS": connections})
+            seconds, result = timed_sweep(app, None)
         received, distinct = sink.stop()
         sent = count_sent(app)
         figures.update(smtp_s=seconds, smtp_ok=(result.sent == received == distinct == sent == due))
@@ -202,6 +208,8 @@ def main() -> None:
                         help="users:due pairs, comma-separated")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-smtp", action="store_true", help="skip the run through a real SMTP server")
+    parser.add_argument("--connections", type=int, default=1, help="SMTP connections (MAIL_CONNECTIONS) for the smtp run")
+    parser.add_argument("--sink-processes", type=int, default=1, help="aiosmtpd processes sharing the sink's port")
     args = parser.parse_args()
     sizes = [tuple(int(x) for x in pair.split(":")) for pair in args.sizes.split(",")]
     logging.disable(logging.WARNING)  # the sweep's own log lines are not the benchmark's output
@@ -209,7 +217,7 @@ def main() -> None:
         parts = []
         problems = []
         for users, due in sizes:
-            f = run_size(kind, users, due, not args.no_smtp)
+            f = run_size(kind, users, due, not args.no_smtp, args.connections, args.sink_processes)
             part = (f"{users // 1000}k users/{due // 1000 if due >= 1000 else due}{'k' if due >= 1000 else ''} due: "
                     f"null {f['null_s']:.2f}s ({due / f['null_s']:.0f} msg/s)")
             if "smtp_s" in f:
@@ -217,7 +225,8 @@ def main() -> None:
             parts.append(part)
             problems += [f[k] for k in ("null_problem", "smtp_problem") if k in f]
         print(f"sweep [{kind}; null = in-process mailer that drops built messages, smtp = aiosmtpd on loopback, "
-              f"one connection]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
+              f"{args.connections} connection{'s' if args.connections > 1 else ''}"
+              f"{f', sink in {args.sink_processes} processes' if args.sink_processes > 1 else ''}]: " + "; ".join(parts) + " | target <= 5 s for 10k due"
               + (f" | each due reminder sent once: {'yes' if not problems else 'NO: ' + ' / '.join(problems)}"))
 
 

@@ -59,3 +59,13 @@ def test_a_garbled_mail_port_is_a_clear_error(clean_env):
     clean_env.setenv("MAIL_PORT", "twenty-five")
     with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):
         create_app()
+
+
+def test_mail_connections_default_to_one_and_zero_is_refused(clean_env, tmp_path):
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"}
+    assert create_app(config).config["MAIL_CONNECTIONS"] == 1
+    clean_env.setenv("MAIL_CONNECTIONS", "4")
+    assert create_app(config).config["MAIL_CONNECTIONS"] == 4
+    clean_env.setenv("MAIL_CONNECTIONS", "0")
+    with pytest.raises(ConfigError, match="MAIL_CONNECTIONS"):
+        create_app(config)

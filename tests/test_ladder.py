@@ -124,3 +124,14 @@ def test_the_gap_in_an_existing_pathway_plan_does_not_add_the_credential_the_pla
     assert "Nothing is missing" not in text_of(response)
     with app.app_context():
         assert len(db.session.get(Plan, plan_id).milestones) == 6
+
+
+def test_saving_an_empty_profile_without_one_writes_nothing(app, user_browser):
+    from tracker.models import User
+
+    with app.app_context():
+        before = db.session.execute(select(User.data_version)).scalar_one()
+    assert place(user_browser, rung="", started="").status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(LadderProfile)).scalars().all() == []
+        assert db.session.execute(select(User.data_version)).scalar_one() == before

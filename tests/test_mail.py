@@ -180,3 +180,37 @@ def test_long_lines_go_quoted_printable_and_read_back_as_written(text, html):
         assert part["Content-Transfer-Encoding"] == "quoted-printable"
         assert part.get_content_charset() == "utf-8"
         assert part.get_content() == "\n".join(original.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("long_lines", [False, True])
+def test_the_smtp_mailer_puts_the_bytes_send_message_would_on_the_wire(long_lines):
+    """SMTPMailer takes a shorter path than smtplib's send_message (see tracker.mail._send): the
+    envelope and the DATA bytes must be the same; unusual headers still go through send_message."""
+    import smtplib
+
+    from smtp_server import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    try:
+        link = "https://rungs.example/reminders/unsubscribe/" + "t" * 120 if long_lines else "https://rungs.example/"
+        made = [
+            build_message(sender="Rungs <no-reply@rungs.test>", to="Ann Coder <ann@example.com>", subject="Due soon — café",
+                          text=f"Plain é\n.leading dot\n{link}", html=f"<p>Rich</p>\n<a href='{link}'>x</a>",
+                          message_id="<fixed@rungs.test>", headers={"List-Unsubscribe": f"<{link}>"}),
+            build_message(sender="no-reply@rungs.test", to="bob@example.com", subject="Plain only", text="Hi\n.\n..",
+                          message_id="<fixed2@rungs.test>"),
+        ]
+        made[1]["Cc"] = "carol@example.com"  # unusual: the standard path
+        with SMTPMailer("127.0.0.1", server.port, timeout=5) as mailer:
+            for message in made:
+                mailer.send(message)
+        connection = smtplib.SMTP("127.0.0.1", server.port, timeout=5)
+        for message in made:
+            connection.send_message(message)
+        connection.quit()
+        ours, theirs = server.recorder.envelopes[:2], server.recorder.envelopes[2:]
+        assert ours == theirs
+        assert ours[1][1] == ["bob@example.com", "carol@example.com"]
+    finally:
+        server.stop()

@@ -43,6 +43,10 @@ def pg_app(tmp_path, postgres_url):
     app = create_app({**app_config(tmp_path, tmp_path / "unused.sqlite3"), "SQLALCHEMY_DATABASE_URI": postgres_url})
     with app.app_context():
         flask_migrate.upgrade()
+        # One database for the module: each test starts from empty tables.
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()
@@ -71,3 +75,100 @@ def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
             assert "sending" not in dict(statuses)
     finally:
         smtp.stop()
+
+
+SCALE = 50  # simulated seconds per real second in the lease test
+
+
+def test_two_workers_on_a_slow_server_send_250_rows_once_with_leases_shorter_than_a_batch(pg_app, clock):
+    """A server taking 2 s a message, a 30 s lease, 250 due rows, two workers started 10 s apart,
+    each sweeping again as soon as it is done, with its own clock (the second one 1 s ahead).
+    Simulated time runs SCALE times faster than the test (2 s a message is 40 ms here). A batch of
+    200 takes 400 s: without renewal the second worker takes over rows the first is still sending."""
+    import threading
+    import time
+
+    from tracker.services import reminders
+
+    smtp = SMTPServer()
+    smtp.recorder.delay = 2 / SCALE
+    smtp.start()
+    pg_app.config.update({**smtp.config, "REMINDER_LEASE_SECONDS": 30})
+    start = dt.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 08:00 in New York
+    try:
+        with pg_app.app_context():
+            seed_due_rows(25, 10, dt.date(2026, 11, 24))
+        real_start = time.monotonic()
+        errors: list[BaseException] = []
+
+        def worker(skew: dt.timedelta, delay: float) -> None:
+            def clock() -> dt.datetime:
+                return start + skew + dt.timedelta(seconds=(time.monotonic() - real_start) * SCALE)
+
+            time.sleep(delay / SCALE)
+            try:
+                with pg_app.app_context():
+                    while time.monotonic() - real_start < 30:
+                        reminders.sweep(clock(), clock=clock)
+                        left = db.session.execute(
+                            select(func.count()).select_from(Reminder).where(Reminder.status.in_(("pending", "sending")),
+                                                                            Reminder.due_at <= start)
+                        ).scalar_one()
+                        db.session.commit()
+                        if left == 0:
+                            return
+                        time.sleep(1 / SCALE)
+            except Exception as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker, args=(dt.timedelta(0), 0)),
+                   threading.Thread(target=worker, args=(dt.timedelta(seconds=1), 10))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        ids = smtp.recorder.message_ids
+        assert len(set(ids)) == 250
+        assert len(ids) == 250  # none twice
+        with pg_app.app_context():
+            statuses = dict(db.session.execute(select(Reminder.status, func.count()).where(
+                Reminder.due_at <= start).group_by(Reminder.status)).all())
+            assert statuses == {"sent": 250}
+    finally:
+        smtp.stop()
+
+
+@pytest.mark.parametrize("planner", [
+    "", "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_material = off",
+    # A nested-loop semi-join that re-runs a LIMIT ... FOR UPDATE SKIP LOCKED subquery for every
+    # outer row: each re-run skips the rows this UPDATE already changed and hands out 200 more
+    # (an UPDATE ... WHERE id IN (that subquery) claimed all 500 due rows under this plan).
+    "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_material = off; "
+    "SET LOCAL enable_hashagg = off; SET LOCAL enable_sort = off",
+])
+def test_a_claim_on_postgresql_takes_exactly_the_batch_size_whatever_the_plan(pg_app, clock, planner):
+    from tracker.services import reminders
+
+    now = dt.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    with pg_app.app_context():
+        seed_due_rows(50, 10, dt.date(2026, 11, 24))
+        db.session.execute(text("ANALYZE reminders"))
+        db.session.commit()
+        # Another sweeper holds the first 50 due rows: a claim skips them and still takes 200.
+        other = db.engine.connect()
+        held = other.execute(text(
+            "SELECT id FROM reminders WHERE status = 'pending' ORDER BY due_at, id LIMIT 50 FOR UPDATE")).scalars().all()
+        try:
+            for statement in filter(None, planner.split("; ")):
+                db.session.execute(text(statement))
+            owned = reminders.claim(now, 200)
+            assert len(owned) == 200 and not set(owned) & set(held)
+            sending = db.session.execute(
+                select(func.count()).select_from(Reminder).where(Reminder.status == "sending")).scalar_one()
+            assert sending == 200
+            tokens = db.session.execute(select(Reminder.claim_token).where(Reminder.status == "sending").distinct()).all()
+            assert len(tokens) == 1 and tokens[0][0]
+        finally:
+            other.rollback()
+            other.close()

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import ensure_secret_key, from_environment
+from .config import check_limits, ensure_secret_key, from_environment
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app.config, app.instance_path)
+    check_limits(app.config)
 
     from . import database, extensions
 

@@ -55,6 +55,8 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Rungs <no-reply@localhost>"),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
+        # SMTP connections a reminder sweep sends over at once (each a thread).
+        "MAIL_CONNECTIONS": _int("MAIL_CONNECTIONS", 1),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         "SIGN_UP_LINK_MAX_AGE": _int("SIGN_UP_LINK_MAX_AGE", 24 * 3600),
@@ -70,6 +72,8 @@ def from_environment(instance_path: str) -> dict:
         # Absolute links in emails (reminders, password resets sent by the worker).
         "RUNGS_BASE_URL": os.environ.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000",
         "REMINDER_SWEEP_SECONDS": _int("REMINDER_SWEEP_SECONDS", 60),
+        # How long a claimed reminder is a sweeper's alone; a long sweep renews it.
+        "REMINDER_LEASE_SECONDS": _int("REMINDER_LEASE_SECONDS", 300),
         "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 1024),
         # Sign-in throttling: failed attempts per account and per address, in shared storage.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
@@ -85,6 +89,14 @@ def from_environment(instance_path: str) -> dict:
         "CERTIFICATE_MAX_BYTES": _int("CERTIFICATE_MAX_BYTES", 10 * 1024 * 1024),
         "CERTIFICATE_QUOTA_BYTES": _int("CERTIFICATE_QUOTA_BYTES", 200 * 1024 * 1024),
     }
+
+
+def check_limits(config: dict) -> None:
+    """Refuse settings that cannot work, with the variable's name."""
+    if int(config.get("MAIL_CONNECTIONS") or 0) < 1:
+        raise ConfigError(f"MAIL_CONNECTIONS must be 1 or more (got {config.get('MAIL_CONNECTIONS')!r})")
+    if int(config.get("REMINDER_LEASE_SECONDS") or 0) < 1:
+        raise ConfigError(f"REMINDER_LEASE_SECONDS must be 1 or more (got {config.get('REMINDER_LEASE_SECONDS')!r})")
 
 
 def ensure_secret_key(config: dict, instance_path: str) -> None:

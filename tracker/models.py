@@ -400,6 +400,9 @@ class Reminder(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The random token of the claim holding the row while 'sending': outcomes are recorded only
+    # under it (see services/reminders.py).
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(200))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -13,8 +13,8 @@ down is sent once, late, and earlier ones it supersedes are not).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import random
-import smtplib
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -148,20 +148,40 @@ def digest_days(prefs: Preferences, today: dt.date, weeks: int = 2) -> list[dt.d
 
 # -- sending ------------------------------------------------------------------------------------
 
-RETRY, DEAD = "retry", "dead"
+class Outcome(enum.Enum):
+    """What became of one message handed to the mail server (the transport decides which; this
+    module never sees a transport's own errors)."""
+
+    SENT = "sent"
+    RECIPIENT_REFUSED = "recipient_refused"  # a 5xx for this recipient (RCPT TO or DATA): dead
+    RECIPIENT_DEFERRED = "recipient_deferred"  # a 4xx for this recipient: retry, counts an attempt
+    SERVER_UNAVAILABLE = "server_unavailable"  # refused, timed out, 421, TLS, disconnected: no attempt
+    NOT_TRIED = "not_tried"  # the connection it waited for was gone, or the lease was lost
+
+
+RETRY, DEAD, WAIT = "retry", "dead", "wait"
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = dt.timedelta(minutes=2)
 MAX_BACKOFF = dt.timedelta(hours=6)
+# An outage is nobody's attempt: rows wait a little longer each time, never more than this.
+OUTAGE_BACKOFF = dt.timedelta(minutes=1)
+MAX_OUTAGE_BACKOFF = dt.timedelta(minutes=5)
 
 
-def classify_error(error: BaseException) -> str:
-    """What a failed send means: RETRY for 4xx replies and connection trouble, DEAD for 5xx."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return DEAD if codes and all(500 <= c < 600 for c in codes) else RETRY
-    if isinstance(error, smtplib.SMTPResponseException):
-        return DEAD if 500 <= error.smtp_code < 600 else RETRY
+def next_step(outcome: Outcome, attempts: int) -> str:
+    """After an outcome other than SENT on attempt number ``attempts`` (counted already for
+    recipient outcomes): DEAD for a refused recipient or the attempt limit, RETRY for a deferred
+    one, WAIT (retry without spending an attempt) for a server fault or a message never tried."""
+    if outcome in (Outcome.SERVER_UNAVAILABLE, Outcome.NOT_TRIED):
+        return WAIT
+    if outcome == Outcome.RECIPIENT_REFUSED or attempts >= MAX_ATTEMPTS:
+        return DEAD
     return RETRY
+
+
+def counts_attempt(outcome: Outcome) -> bool:
+    """Whether an outcome spends one of the message's attempts (only the recipient's own ones)."""
+    return outcome in (Outcome.RECIPIENT_REFUSED, Outcome.RECIPIENT_DEFERRED)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> dt.timedelta:
@@ -172,11 +192,29 @@ def backoff(attempts: int, rng: random.Random | None = None) -> dt.timedelta:
     return ceiling * (0.5 + rng.random() / 2)
 
 
-def next_step(error: BaseException, attempts: int) -> str:
-    """RETRY or DEAD for a row that failed on attempt number ``attempts``."""
-    if classify_error(error) == DEAD or attempts >= MAX_ATTEMPTS:
-        return DEAD
-    return RETRY
+def outage_backoff(waiting: dt.timedelta, rng: random.Random | None = None) -> dt.timedelta:
+    """Wait after a server fault, for a message already ``waiting`` past its send time: a quarter
+    of that wait, between 1 and 5 minutes, with jitter. It needs no counter, so an outage of any
+    length spends no attempt, and the message goes within about 5 minutes of the server's return."""
+    rng = rng or random.Random()
+    ceiling = min(max(waiting / 4, OUTAGE_BACKOFF), MAX_OUTAGE_BACKOFF)
+    return ceiling * (0.5 + rng.random() / 2)
+
+
+def moot_reason(offset: int, due: dt.date, today: dt.date) -> str | None:
+    """Why an occurrence that is still wanted must not be sent now (``today`` is the user's local
+    date at sending), or None. A reminder *before* a deadline (offset > 0) whose deadline has passed
+    is moot: "due tomorrow" for yesterday helps nobody (the overdue reminder, if on, says it)."""
+    if offset > 0 and today > due:
+        return f"Deadline passed: it was due {due:%b %-d, %Y}, before this reminder could be sent."
+    return None
+
+
+def days_left(due: dt.date, today: dt.date) -> int:
+    """Days from ``today`` (the local date the email is sent) to ``due``: negative once past. The
+    text says this, not the lead time the reminder was planned with, so a reminder sent late still
+    says the truth ("in 3 days", not "in 7 days")."""
+    return (due - today).days
 
 
 def describe_offset(offset: int) -> str:

@@ -133,7 +133,12 @@ def save_profile(user: User, rung_key: str | None, started_on: dt.date | None, s
     problem = check_gaps(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps_of(user)], today)
     if problem:
         raise Invalid("coding_started_on", f"Your gaps no longer fit that start date: {problem}")
-    profile = profile_of(user) or LadderProfile(user_id=user.id)
+    profile = profile_of(user)
+    if profile is None and not rung_key and started_on is None and not specialties:
+        # Nothing to keep: saving "no rung, no start date" without a profile writes nothing (no
+        # empty row, no new data version for the page cache).
+        return LadderProfile(user_id=user.id, rung_key=None, coding_started_on=None, specialties="")
+    profile = profile or LadderProfile(user_id=user.id)
     profile.rung_key = rung_key
     profile.coding_started_on = started_on
     profile.specialties = specialties

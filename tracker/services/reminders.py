@@ -6,13 +6,17 @@
   updated. It runs in the same transaction as any write that changes a user's plans, credentials,
   CEUs or time zone (a before-commit hook, :func:`register`), and daily for every user (the sweep).
 - **Sweeping** (:func:`sweep`): leases that expired go back to pending; due rows are claimed in
-  batches with a conditional UPDATE ... RETURNING (a row is owned only if it was still pending),
-  committed, then sent through one SMTP connection. Before sending, each row is checked against
-  what the user still wants (done milestone, CEUs met, unsubscribed: cancelled), from data loaded
-  for the whole batch at once; rows sent are recorded in commits of up to SENT_COMMIT_ROWS rows or
-  SENT_COMMIT_SECONDS. 4xx replies and connection errors
-  retry with exponential backoff and jitter; 5xx replies, or the attempt limit, dead-letter the
-  row (status failed, shown in the reminder centre). A row that fails never stalls the others.
+  batches (:func:`claim`: a conditional UPDATE ... RETURNING, over an id list locked with SKIP
+  LOCKED on PostgreSQL) under a random claim token and a lease from the moment of the claim,
+  committed, then sent over MAIL_CONNECTIONS connections (:mod:`.delivery`, one thread each; every
+  database write stays in the sweeping thread). Before sending, each row is checked against what
+  the user wants at that moment (:func:`why_not_send`: done, CEUs met, unsubscribed, deadline
+  passed, superseded: cancelled with the reason), from data loaded for the whole batch at once.
+  Outcomes are recorded in commits of up to SENT_COMMIT_ROWS rows or SENT_COMMIT_SECONDS, each a
+  conditional UPDATE on the claim token (a sweeper whose lease ran out writes nothing), and the
+  lease is renewed every third of it while any row of the batch is unrecorded. A recipient's 4xx
+  retries with backoff and a 5xx (or the attempt limit) dead-letters that row alone; a server
+  fault spends no attempt and waits at most a few minutes. A row that fails never stalls the others.
 """
 from __future__ import annotations
 
@@ -20,20 +24,22 @@ import datetime as dt
 import functools
 import json
 import logging
+import secrets
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain import reminders as rules
-from ..domain.reminders import Occurrence, Preferences, Subject
+from ..domain.reminders import Occurrence, Outcome, Preferences, Subject
 from ..domain.zones import local_today
 from ..extensions import db
 from ..mail import Mailer, build_message, mailer_from_config
@@ -51,6 +57,7 @@ from ..models import (
     WorkerStatus,
     utcnow,
 )
+from .delivery import LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
 from .errors import Invalid
 from .transaction import commit
 
@@ -361,6 +368,8 @@ class SweepResult:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    unavailable: int = 0  # of the retried: the server's fault, no attempt spent
+    lost: int = 0  # sent after the lease ran out (not recorded by this sweeper)
 
     def line(self) -> str:
         return " ".join(f"{k}={v}" for k, v in self.__dict__.items())
@@ -389,23 +398,49 @@ def refresh(now: dt.datetime, limit: int = REFRESH_BATCH) -> tuple[int, int]:
     return len(users), planned
 
 
-def claim(now: dt.datetime, limit: int = CLAIM_BATCH) -> list[int]:
-    """Own up to ``limit`` due rows with one conditional UPDATE ... RETURNING: a row is owned only
-    if it was still pending when the UPDATE reached it (on PostgreSQL the candidate rows are also
-    locked with SKIP LOCKED, so concurrent sweepers take different batches instead of waiting)."""
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.config.get("REMINDER_LEASE_SECONDS") or LEASE.total_seconds())
+
+
+def new_claim_token() -> str:
+    """A random token naming one claim: only the sweeper holding it may record those rows."""
+    return secrets.token_hex(16)
+
+
+def claim(
+    now: dt.datetime, limit: int = CLAIM_BATCH, *, token: str | None = None, lease: dt.timedelta | None = None,
+    due_by: dt.datetime | None = None,
+) -> list[int]:
+    """Own up to ``limit`` rows due by ``due_by`` (default ``now``), leased from ``now`` (the
+    moment of the claim) and marked with ``token``; returns their ids, committed.
+
+    On PostgreSQL the ids are picked first (``SELECT id ... ORDER BY ... LIMIT n FOR UPDATE SKIP
+    LOCKED``, a materialised list, so the limit holds whatever plan the UPDATE gets and concurrent
+    sweepers take different rows without waiting); on SQLite (no row locks: one writer at a time)
+    one conditional UPDATE over a limited subquery. Either way a row is owned only if it was still
+    pending when the UPDATE reached it."""
+    token = token or new_claim_token()
+    lease = lease or _lease()
+    due_by = due_by or now
     candidates = (
         select(Reminder.id)
-        .where(Reminder.status == "pending", Reminder.due_at <= now,
-               or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now))
+        .where(Reminder.status == "pending", Reminder.due_at <= due_by,
+               or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= due_by))
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        ids = list(db.session.execute(candidates.with_for_update(skip_locked=True)).scalars())
+        if not ids:
+            db.session.commit()
+            return []
+        chosen = Reminder.id.in_(ids)
+    else:
+        chosen = Reminder.id.in_(candidates.scalar_subquery())
     owned = db.session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(candidates.scalar_subquery()), Reminder.status == "pending")
-        .values(status="sending", lease_until=now + LEASE, attempts=Reminder.attempts + 1, updated_at=now)
+        .where(chosen, Reminder.status == "pending")
+        .values(status="sending", lease_until=now + lease, claim_token=token, updated_at=now)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
     ).scalars().all()
@@ -413,66 +448,72 @@ def claim(now: dt.datetime, limit: int = CLAIM_BATCH) -> list[int]:
     return list(owned)
 
 
+def renew(token: str, until: dt.datetime) -> set[int]:
+    """Extend the lease of the rows this claim still holds to ``until``; their ids (committed).
+    A row missing from the answer was taken back (the lease had run out): not ours to send."""
+    held = set(db.session.execute(
+        update(Reminder)
+        .where(Reminder.claim_token == token, Reminder.status == "sending")
+        .values(lease_until=until)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
+    ).scalars())
+    db.session.commit()
+    return held
+
+
 def reclaim(now: dt.datetime) -> int:
-    """Rows left 'sending' past their lease (a worker died) are in doubt: back to pending."""
+    """Rows left 'sending' past their lease (a worker died) are in doubt: back to pending. No
+    attempt is spent: a worker stopped by a restart is not the reminder's fault."""
     result = db.session.execute(
         update(Reminder)
         .where(Reminder.status == "sending", Reminder.lease_until < now)
-        .values(status="pending", lease_until=None, last_error="The worker stopped while sending; retried.", updated_at=now)
+        .values(status="pending", lease_until=None, claim_token=None,
+                last_error="The worker stopped while sending; retried.", updated_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount or 0
 
 
-def sweep(now: dt.datetime | None = None, mailer: Mailer | None = None, *, refresh_limit: int = REFRESH_BATCH) -> SweepResult:
-    """One sweep at ``now``: refresh plans, reclaim expired leases, claim due rows, send them."""
+def sweep(
+    now: dt.datetime | None = None, mailer: Mailer | None = None, *, refresh_limit: int = REFRESH_BATCH,
+    clock: Callable[[], dt.datetime] | None = None, connections: int | None = None,
+) -> SweepResult:
+    """One sweep at ``now``: refresh plans, reclaim expired leases, claim due rows, send them.
+
+    ``now`` decides what is due; ``clock`` (default: ``now`` plus the time the sweep has taken)
+    dates the leases, so a lease runs from its claim however long the sweep. ``mailer``, when
+    given, is the one connection used; otherwise MAIL_CONNECTIONS connections (default 1) are made
+    from the configuration."""
     now = now or _now()
+    if clock is None:
+        started = time.monotonic()
+
+        def clock() -> dt.datetime:
+            return now + dt.timedelta(seconds=time.monotonic() - started)
+
     result = SweepResult()
     result.refreshed, result.planned = refresh(now, refresh_limit)
-    result.reclaimed = reclaim(now)
-    connection = _Connection(mailer or mailer_from_config(current_app.config))
-    try:
-        while result.claimed < MAX_PER_SWEEP:
-            owned = claim(now)
+    config = current_app.config
+    if mailer is not None:
+        make_mailer, connections = (lambda: mailer), 1
+    else:
+        make_mailer = functools.partial(mailer_from_config, config)
+        connections = connections or config.get("MAIL_CONNECTIONS") or 1
+    lease = _lease()
+    with Delivery(make_mailer, connections) as delivery:
+        while result.claimed < MAX_PER_SWEEP and not delivery.unavailable:
+            result.reclaimed += reclaim(clock())
+            token = new_claim_token()
+            owned = claim(clock(), CLAIM_BATCH, token=token, lease=lease, due_by=now)
             if not owned:
                 break
             result.claimed += len(owned)
-            _send_all(owned, now, connection, result)
-    finally:
-        connection.close()
+            _Batch(owned, token, now, clock, lease, delivery, result).run()
     _record(now, result)
     log.info("reminder sweep at %s: %s", now.isoformat(), result.line())
     return result
-
-
-class _Connection:
-    """One SMTP connection for a whole sweep, opened at the first message; after a connection
-    error the rest of the sweep fails fast instead of waiting on a dead server for every row."""
-
-    def __init__(self, mailer: Mailer):
-        self.mailer = mailer
-        self.opened = False
-        self.error: OSError | None = None
-
-    def send(self, message) -> None:
-        if self.error is not None:
-            raise self.error
-        try:
-            if not self.opened:
-                self.mailer.__enter__()
-                self.opened = True
-            self.mailer.send(message)
-        except OSError as error:  # refused, reset, timed out: the rest would fail the same way
-            self.error = error
-            raise
-
-    def close(self) -> None:
-        if self.opened:
-            try:
-                self.mailer.__exit__(None, None, None)
-            except Exception:
-                log.exception("closing the mail connection failed")
 
 
 def _recheck(user_ids: list[int], now: dt.datetime) -> dict[int, tuple[User, dict, ReminderPreference] | Exception]:
@@ -516,70 +557,192 @@ def _load_for_recheck(user_ids: list[int], now: dt.datetime) -> dict[int, tuple]
     return {i: (u, prefs.get(i), plans[i], overviews[i]) for i, u in users.items()}
 
 
-SENT_COMMIT_ROWS = 100  # sent rows recorded per commit...
+def _sent_before(user_ids: list[int]) -> dict[tuple, dt.datetime]:
+    """When each occurrence (user, kind, subject, date) of these users was last sent, whatever
+    its lead time: a late reminder of a date already reminded of since is superseded."""
+    found = db.session.execute(
+        select(Reminder.user_id, Reminder.kind, Reminder.subject_key, Reminder.occurrence, func.max(Reminder.sent_at))
+        .where(Reminder.user_id.in_(user_ids), Reminder.status == "sent")
+        .group_by(Reminder.user_id, Reminder.kind, Reminder.subject_key, Reminder.occurrence)
+    ).all()
+    return {tuple(r[:4]): r[4] for r in found}
+
+
+def why_not_send(row: Reminder, wanted: dict, today: dt.date, sent_before: dict[tuple, dt.datetime]) -> str | None:
+    """Why a due row must be cancelled rather than sent (the reason kept on the row), or None.
+    ``today`` is the user's local date at sending."""
+    key = _key(row)
+    deadline = rules.moot_reason(row.offset_days, row.occurrence, today)
+    if key not in wanted:
+        if deadline:
+            return deadline
+        if any(other[:3] == key[:3] for other in wanted):
+            return "Superseded: a later reminder of the same date goes instead."
+        planned_day = row.occurrence - dt.timedelta(days=row.offset_days)
+        if (today - planned_day).days > rules.CATCH_UP_DAYS:
+            return f"Too late: its day was {planned_day:%b %-d, %Y}, more than {rules.CATCH_UP_DAYS} days ago."
+        return "No longer needed when it was due: done, CEUs met, changed or turned off."
+    if deadline:
+        return deadline
+    last = sent_before.get((row.user_id, *key[:3]))
+    if row.offset_days > 0 and last is not None and last >= row.due_at:
+        # Lead times changed after a send: the date was already reminded of, later than this one
+        # was planned for; sending it now would be a second email with the wrong lead.
+        return f"Superseded: a reminder of the same date was already sent on {last:%b %-d, %Y}."
+    return None
+
+
+SENT_COMMIT_ROWS = 100  # outcomes recorded per commit...
 SENT_COMMIT_SECONDS = 1.0  # ...or after this long, whichever comes first
+RESULT_POLL_SECONDS = 0.05
+AHEAD_PER_CONNECTION = 2  # messages rendered and waiting, per connection
 
 
-def _send_all(owned: list[int], now: dt.datetime, connection: _Connection, result: SweepResult) -> None:
-    """Re-check and send a claimed batch. Rows sent are recorded in commits of up to
-    SENT_COMMIT_ROWS rows (or SENT_COMMIT_SECONDS): a worker killed between a 250 reply and that
-    commit leaves those rows 'sending', and they go again, once, with the same Message-ID, after
-    the lease (at least once, as with one commit per row, only for more rows at a time)."""
-    by_user: dict[int, list[Reminder]] = defaultdict(list)
-    for row in db.session.execute(select(Reminder).where(Reminder.id.in_(owned)).order_by(Reminder.due_at)).scalars():
-        by_user[row.user_id].append(row)
-    checks = _recheck(list(by_user), now)
-    session = db.session()
-    # Commits inside the batch must not expire what was loaded for it (every row and user would
-    # be read again, one query each); the rows are ours (claimed) until they are recorded.
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    unrecorded, last_commit = 0, time.monotonic()
-    try:
-        for user_id, rows in by_user.items():
-            check = checks[user_id]
-            if isinstance(check, Exception):
+class _Batch:
+    """One claimed batch: re-check and render each row (this thread), hand it to the delivery
+    pool, record outcomes as they come back, renew the lease while any row is unrecorded.
+
+    Every write is conditional on the claim (``status='sending' AND claim_token=mine``): a row
+    whose lease ran out and went to another sweeper is never recorded by this one. Outcomes are
+    recorded in commits of up to SENT_COMMIT_ROWS rows (or SENT_COMMIT_SECONDS): a worker killed
+    between a 250 reply and that commit leaves those rows 'sending', and they go again, once,
+    with the same Message-ID, after the lease (at least once)."""
+
+    def __init__(self, owned, token, now, clock, lease, delivery: Delivery, result: SweepResult):
+        self.owned, self.token, self.now, self.clock, self.lease = owned, token, now, clock, lease
+        self.delivery, self.result = delivery, result
+        self.inflight: dict[int, Reminder] = {}
+        self.sent: list[int] = []
+        self.changes: list[dict] = []
+        self.last_commit = time.monotonic()
+        self.renew_at = clock() + lease / 3
+
+    def run(self) -> None:
+        by_user: dict[int, list[Reminder]] = defaultdict(list)
+        for row in db.session.execute(
+            select(Reminder).where(Reminder.id.in_(self.owned)).order_by(Reminder.due_at)
+        ).scalars():
+            by_user[row.user_id].append(row)
+        checks = _recheck(list(by_user), self.now)
+        sent_before = _sent_before(list(by_user))
+        session = db.session()
+        # Commits inside the batch must not expire what was loaded for it (every row and user would
+        # be read again, one query each); the rows are ours (claimed) until they are recorded.
+        expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            for user_id, rows in by_user.items():
+                check = checks[user_id]
                 for row in rows:
-                    _failed_attempt(row, check, now, result)
-                continue
-            user, wanted, prefs_row = check
-            for row in rows:
-                if _key(row) not in wanted:
-                    row.status, row.lease_until = "cancelled", None
-                    row.last_error = "No longer needed when it was due: done, changed or turned off."
-                    result.cancelled += 1
-                else:
-                    try:
-                        connection.send(render(row, user, wanted[_key(row)], prefs_row))
-                    except Exception as error:  # this row waits or dead-letters; the sweep goes on
-                        _failed_attempt(row, error, now, result)  # (commits what came before too)
-                        unrecorded, last_commit = 0, time.monotonic()
-                        continue
-                    row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, ""
-                    result.sent += 1
-                unrecorded += 1
-                if unrecorded >= SENT_COMMIT_ROWS or time.monotonic() - last_commit >= SENT_COMMIT_SECONDS:
-                    db.session.commit()
-                    unrecorded, last_commit = 0, time.monotonic()
+                    self._prepare(row, check, sent_before)
+                    self._collect(self.delivery.results())
+            while self.delivery.outstanding:
+                self._collect(self.delivery.results(timeout=RESULT_POLL_SECONDS))
+            self._flush()
+        finally:
+            session.expire_on_commit = expire_on_commit
+        db.session.expire_all()
+
+    def _prepare(self, row: Reminder, check, sent_before) -> None:
+        if isinstance(check, Exception):
+            self._failed(row, Outcome.RECIPIENT_DEFERRED, f"{type(check).__name__}: {check}"[:1000])
+            return
+        user, wanted, prefs_row = check
+        today = local_today(user.time_zone, self.now)
+        reason = why_not_send(row, wanted, today, sent_before)
+        if reason:
+            self._change(row.id, status="cancelled", last_error=reason)
+            self.result.cancelled += 1
+            return
+        if self.delivery.unavailable:  # no connection left: not worth rendering
+            self._failed(row, Outcome.NOT_TRIED, NOT_TRIED_TEXT)
+            return
+        try:
+            message = render(row, user, wanted[_key(row)], prefs_row, today)
+        except Exception as error:  # this row waits (an attempt spent); the sweep goes on
+            log.exception("rendering reminder %s failed", row.id)
+            self._failed(row, Outcome.RECIPIENT_DEFERRED, f"{type(error).__name__}: {error}"[:1000])
+            return
+        self.inflight[row.id] = row
+        self.delivery.submit(row.id, message)
+        # Render only a few messages ahead of the connections: while this thread renders it holds
+        # the GIL, and a connection waiting for it to read a reply would wait up to the
+        # interpreter's switch interval (5 ms) each time; waiting here hands it over at once.
+        while self.delivery.outstanding >= AHEAD_PER_CONNECTION * self.delivery.connections:
+            self._collect(self.delivery.results(timeout=RESULT_POLL_SECONDS))
+
+    def _collect(self, delivered: list[Delivered]) -> None:
+        for item in delivered:
+            row = self.inflight.pop(item.key)
+            if item.outcome == Outcome.SENT:
+                self.sent.append(row.id)
+                self.result.sent += 1
+            elif item.detail == LEASE_LOST_TEXT:
+                pass  # another sweeper holds it now
+            else:
+                self._failed(row, item.outcome, item.detail)
+        if self.clock() >= self.renew_at:
+            self._flush()
+            held = renew(self.token, self.clock() + self.lease)
+            lost = [i for i in self.inflight if i not in held]
+            if lost:
+                log.warning("lease lost on %s reminder(s) not yet sent; another sweeper has them", len(lost))
+                self.delivery.revoke(lost)
+            self.renew_at = self.clock() + self.lease / 3
+            self.last_commit = time.monotonic()
+        elif (len(self.sent) + len(self.changes) >= SENT_COMMIT_ROWS
+              or time.monotonic() - self.last_commit >= SENT_COMMIT_SECONDS):
+            self._flush()
+
+    def _failed(self, row: Reminder, outcome: Outcome, detail: str) -> None:
+        attempts = row.attempts + (1 if rules.counts_attempt(outcome) else 0)
+        step = rules.next_step(outcome, attempts)
+        if step == rules.DEAD:
+            self._change(row.id, status="failed", attempts=attempts, last_error=detail)
+            self.result.failed += 1
+            log.warning("reminder %s dead-lettered after %s attempt(s): %s", row.id, attempts, detail)
+            return
+        if step == rules.WAIT:
+            wait = rules.outage_backoff(max(self.now - row.due_at, dt.timedelta(0)))
+            self.result.unavailable += 1
+        else:
+            wait = rules.backoff(attempts)
+        self._change(row.id, status="pending", attempts=attempts, next_attempt_at=self.now + wait, last_error=detail)
+        self.result.retried += 1
+        log.info("reminder %s will retry at %s: %s", row.id, (self.now + wait).isoformat(), detail)
+
+    def _change(self, row_id: int, **values) -> None:
+        self.changes.append({"b_id": row_id, **values})
+
+    def _flush(self) -> None:
+        """Record what came back, only on rows this claim still holds; commit."""
+        held = (Reminder.status == "sending") & (Reminder.claim_token == self.token)
+        if self.sent:
+            recorded = set(db.session.execute(
+                update(Reminder).where(Reminder.id.in_(self.sent), held)
+                .values(status="sent", sent_at=self.now, lease_until=None, claim_token=None, last_error="")
+                .returning(Reminder.id).execution_options(synchronize_session=False)
+            ).scalars())
+            if len(recorded) < len(self.sent):
+                self.result.lost += len(self.sent) - len(recorded)
+                log.warning("%s reminder(s) were sent after their lease ran out; not recorded by this sweeper",
+                            len(self.sent) - len(recorded))
+            self.sent = []
+        by_shape: dict[tuple, list[dict]] = defaultdict(list)
+        for change in self.changes:
+            by_shape[tuple(sorted(change))].append(change)
+        for shape, changes in by_shape.items():
+            table = Reminder.__table__
+            names = [n for n in shape if n != "b_id"]
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("b_id"), table.c.status == "sending",
+                                    table.c.claim_token == self.token)
+                .values(lease_until=None, claim_token=None, updated_at=self.now,
+                        **{n: bindparam(f"b_{n}") for n in names}),
+                [{"b_id": c["b_id"], **{f"b_{n}": c[n] for n in names}} for c in changes],
+            )
+        self.changes = []
         db.session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
-    db.session.expire_all()
-
-
-def _failed_attempt(row: Reminder, error: BaseException, now: dt.datetime, result: SweepResult) -> None:
-    detail = f"{type(error).__name__}: {error}"[:1000]
-    if rules.next_step(error, row.attempts) == rules.DEAD:
-        row.status = "failed"
-        result.failed += 1
-        log.warning("reminder %s dead-lettered after %s attempt(s): %s", row.id, row.attempts, detail)
-    else:
-        row.status = "pending"
-        row.next_attempt_at = now + rules.backoff(row.attempts)
-        result.retried += 1
-        log.info("reminder %s will retry at %s: %s", row.id, row.next_attempt_at.isoformat(), detail)
-    row.lease_until = None
-    row.last_error = detail
-    db.session.commit()
+        self.last_commit = time.monotonic()
 
 
 def _record(now: dt.datetime, result: SweepResult) -> None:
@@ -686,9 +849,16 @@ def _template(name: str):
     return current_app.jinja_env.get_template(name)
 
 
-def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: ReminderPreference):
-    """The email for one row: plain text and HTML, fixed Message-ID, one-click unsubscribe."""
+def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: ReminderPreference,
+           sent_on: dt.date | None = None):
+    """The email for one row: plain text and HTML, fixed Message-ID, one-click unsubscribe.
+
+    ``sent_on`` (the user's local date at sending, default the planned day) decides "in N days":
+    N is counted from the day it is sent to the row's own date (its key), so a reminder sent late
+    never claims more days than are left."""
     today = occurrence.send_on
+    sent_on = sent_on or today
+    days = occurrence.offset if row.kind == rules.DIGEST else rules.days_left(occurrence.subject.due, sent_on)
     digest = []
     if row.kind == rules.DIGEST:
         prefs = preferences(prefs_row)
@@ -699,7 +869,7 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
     unsubscribe_url = _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, row.kind)}")
     context = {
         "row": row, "user": user, "occurrence": occurrence, "subject": occurrence.subject,
-        "when": rules.describe_offset(occurrence.offset), "kind_label": rules.KINDS[row.kind],
+        "when": rules.describe_offset(days), "kind_label": rules.KINDS[row.kind],
         "link": _absolute(occurrence.subject.link), "digest": digest,
         "unsubscribe_url": unsubscribe_url,
         "unsubscribe_all_url": _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, 'all')}"),
@@ -756,5 +926,6 @@ def retry_failed(user: User, reminder_id: int, now: dt.datetime) -> None:
 
         raise NotFound(f"failed reminder {reminder_id}")
     row.status, row.attempts, row.next_attempt_at, row.due_at = "pending", 0, None, now
+    row.claim_token = None
     db.session.commit()
 
