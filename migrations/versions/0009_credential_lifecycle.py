@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_credential_lifecycle'
-down_revision = '0006_data_version'
+down_revision = '0007_reminder_leases'
 branch_labels = None
 depends_on = None
 
