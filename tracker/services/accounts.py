@@ -5,13 +5,15 @@ import hashlib
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.limits import MAX_ID
 from ..domain.zones import is_valid_zone
 from ..extensions import db
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
+from . import identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -126,7 +128,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("current_password", "That is not your current password.")
     check_password_rules(new, field="new_password", email=user.email)
     user.password_hash = hash_password(new)
-    end_other_sessions(user)
+    _end_everything_but_this(user)
     db.session.commit()
 
 
@@ -140,6 +142,19 @@ def update_profile(user: User, email: str, time_zone: str) -> None:
     user.email = email
     user.time_zone = time_zone
     commit()
+
+
+def _end_everything_but_this(user: User) -> None:
+    """After a password change or reset: every session and remember cookie made so far stops
+    working (a new session version, which the cookie's proof covers), reset links too (they carry
+    the old hash's fingerprint), and every API token is revoked. The account secret stays, so the
+    unsubscribe links in emails already sent still work."""
+    from ..models import ApiToken, utcnow
+
+    end_other_sessions(user)
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
 
 
 def delete_account(user: User, password: str) -> None:
@@ -168,7 +183,7 @@ def _fingerprint(user: User) -> str:
 
 def make_reset_token(user: User, secret_key: str) -> str:
     return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).dumps(
-        {"user": user.id, "fingerprint": _fingerprint(user)}
+        {"user": user.id, "fingerprint": _fingerprint(user), "proof": identity.proof(user, "reset")}
     )
 
 
@@ -178,16 +193,18 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User | No
         data = URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int) or not 0 < data["user"] <= MAX_ID:
         return None
     user = db.session.get(User, data["user"])
     if user is None or data.get("fingerprint") != _fingerprint(user):
         return None
+    if not identity.proves(user, "reset", data.get("proof")):
+        return None  # a link made for an earlier account with this id, or before a password change
     return user
 
 
 def reset_password(user: User, new: str) -> None:
     check_password_rules(new, field="password", email=user.email)
     user.password_hash = hash_password(new)
-    end_other_sessions(user)
+    _end_everything_but_this(user)
     db.session.commit()
