@@ -43,7 +43,7 @@ def outbox(tmp_path: Path) -> list[email.message.EmailMessage]:
 
 def reset_link(message) -> str:
     body = message.get_body(("plain",)).get_content()
-    return re.search(r"http://localhost(/reset/\S+)", body).group(1)
+    return re.search(r"http://127.0.0.1:5000(/reset/\S+)", body).group(1)
 
 
 def test_registering_signs_the_user_in_and_stores_their_time_zone(app, browser):

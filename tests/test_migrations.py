@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -124,3 +126,30 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path):
         assert db.session.execute(text("SELECT count(*) FROM plans")).scalar_one() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_backup_copies_the_database_only_when_migrations_wait(tmp_path):
+    app = create_app(app_config(tmp_path, tmp_path / "db.sqlite3"))
+    runner = app.test_cli_runner()
+    assert "nothing to back up" in runner.invoke(args=["backup"]).output
+    with app.app_context():
+        flask_migrate.upgrade(revision="0006_data_version")
+        db.session.execute(text(
+            "INSERT INTO users (email, password_hash, time_zone, session_version, data_version, created_at) "
+            "VALUES ('a@example.com', 'x', 'UTC', 1, 0, '2026-01-01')"))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    result = runner.invoke(args=["backup", "--if-behind"])
+    assert result.exit_code == 0 and "Backed up" in result.output, result.output
+    copies = list((Path(app.instance_path) / "backups").glob("rungs-*.sqlite3"))
+    assert len(copies) == 1
+    copy = sqlite3.connect(copies[0])
+    assert copy.execute("SELECT email FROM users").fetchall() == [("a@example.com",)]
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006_data_version",)]
+    copy.close()
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    assert runner.invoke(args=["backup", "--if-behind"]).output == ""  # up to date: no copy
+    assert len(list((Path(app.instance_path) / "backups").glob("rungs-*.sqlite3"))) == 1

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..emails import send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
+from ..links import external_url
 from ..services import accounts
 from ..services.errors import Invalid
 from ..forms import FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -51,9 +52,9 @@ def register():
         try:
             send_sign_up(
                 sign_up.email,
-                finish_link=None if sign_up.existing else url_for("auth.finish_sign_up", token=sign_up.token, _external=True),
-                sign_in_link=url_for("auth.login", _external=True),
-                reset_link=url_for("auth.reset_request", _external=True),
+                finish_link=None if sign_up.existing else external_url("auth.finish_sign_up", token=sign_up.token),
+                sign_in_link=external_url("auth.login"),
+                reset_link=external_url("auth.reset_request"),
             )
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("could not send a sign-up email")
@@ -153,9 +154,9 @@ def reset_request():
             # One email either way: a reset link, or word that this address has no account.
             if user is not None:
                 token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-                send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+                send_password_reset(user, external_url("auth.reset_password", token=token))
             else:
-                send_no_account(accounts.normalize_email(form.email.data), url_for("auth.register", _external=True))
+                send_no_account(accounts.normalize_email(form.email.data), external_url("auth.register"))
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("could not send a password reset email")
         # The same answer whether or not the address has an account.

@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..links import external_url
 from ..forms import ChangePasswordForm, ConfirmForm, DeleteAccountForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
 from ..services import calendar as calendar_service
@@ -32,7 +33,7 @@ def render_settings(*, form=None, password_form=None, import_form=None, delete_f
     """The settings page with each section's form (a failed one carries its errors)."""
     token = session.pop(NEW_FEED_TOKEN, None)
     feed = calendar_service.feed_of(current_user)
-    feed_url = url_for("calendar.feed", token=token, _external=True) if token and feed else None
+    feed_url = external_url("calendar.feed", token=token) if token and feed else None
     page = render_template(
         "settings/profile.html",
         form=form or ProfileForm(obj=current_user, formdata=None),
