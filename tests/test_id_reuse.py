@@ -41,6 +41,8 @@ def capture_everything(app, browser: Browser) -> dict:
         found["api"] = api_tokens.create_token(user, "script")[1]
         found["reset"] = "/reset/" + accounts.make_reset_token(user, app.config["SECRET_KEY"])
         found["unsubscribe"] = "/reminders/unsubscribe/" + reminder_service.unsubscribe_token(user, "all")
+        change = accounts.request_email_change(user, "moved@example.com", PASSWORD, app.config["SECRET_KEY"])
+        found["email_change"] = "/email-change/" + change.token
     assert app.test_client().post(found["unsubscribe"]).status_code == 200  # it worked while the account lived
     return found
 
@@ -52,6 +54,7 @@ def assert_all_dead(app, old: dict) -> None:
         response = client.get("/settings/")
         assert response.status_code == 302 and "/login" in response.location, name
     assert app.test_client().get(old["reset"]).location.endswith("/reset")
+    assert app.test_client().get(old["email_change"]).location.endswith("/login")
     client = app.test_client()
     assert client.post(old["unsubscribe"]).status_code == 404
     assert client.get(old["unsubscribe"]).status_code == 404

@@ -90,6 +90,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
         "PASSWORD_RESET_MAX_AGE": _int(env, "PASSWORD_RESET_MAX_AGE", 3600),
         "SIGN_UP_LINK_MAX_AGE": _int(env, "SIGN_UP_LINK_MAX_AGE", 24 * 3600),
+        "EMAIL_CHANGE_LINK_MAX_AGE": _int(env, "EMAIL_CHANGE_LINK_MAX_AGE", 24 * 3600),
         # Cookies: HttpOnly and SameSite=Lax always; Secure wherever the app is served over HTTPS.
         "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_HTTPONLY": True,

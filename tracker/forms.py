@@ -116,12 +116,17 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    email = _email_field()
     time_zone = SelectField("Time zone", description="Dates and reminders follow this zone.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = zone_choices()
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = _email_field("New email")
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password.")],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class ImportForm(FlaskForm):

@@ -93,7 +93,7 @@ def patch_me(data):
 def _update_me(data):
     person = user()
     if "time_zone" in data:
-        update_profile(person, person.email, data["time_zone"])
+        update_profile(person, data["time_zone"])
     if "rung" in data or "coding_started_on" in data:
         profile = ladder_service.profile_of(person)
         ladder_service.save_profile(

@@ -132,16 +132,77 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, email: str, time_zone: str) -> None:
-    email = normalize_email(email)
+def update_profile(user: User, time_zone: str) -> None:
+    """Change the time zone. (The email changes only through `request_email_change`.)"""
     if not is_valid_zone(time_zone):
         raise Invalid("time_zone", "Choose a time zone from the list.")
-    other = find_user_by_email(email)
-    if other is not None and other.id != user.id:
-        raise Invalid("email", "Another account uses this email.")
-    user.email = email
     user.time_zone = time_zone
     commit()
+
+
+# -- changing the email -----------------------------------------------------------------------
+# Asked for with the password; it happens only when the new address follows a link sent to it
+# (so nobody can move an account to an address they do not read, or to someone else's), and the
+# old address is told both times. The link names the account, its proof, and the address it
+# moves from: once the email has changed (or the account is gone) it no longer works.
+
+_EMAIL_CHANGE_SALT = "rungs.email-change"
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A change asked for: send ``token``'s link to ``new``, and tell ``old``."""
+
+    old: str
+    new: str
+    token: str
+
+
+def request_email_change(user: User, new_email: str, password: str, secret_key: str) -> EmailChange:
+    """Check the password and the new address; the signed link that will make the change."""
+    if not verify_password(user.password_hash, password or ""):
+        raise Invalid("password", "That is not your password: your email stays as it is.")
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise Invalid("new_email", "That is already your email.")
+    other = find_user_by_email(new_email)
+    if other is not None:
+        raise Invalid("new_email", "Another account uses this email.")
+    token = URLSafeTimedSerializer(secret_key, salt=_EMAIL_CHANGE_SALT).dumps(
+        {"u": user.id, "old": user.email, "new": new_email, "p": identity.proof(user, f"email-change:{user.email}")}
+    )
+    return EmailChange(old=user.email, new=new_email, token=token)
+
+
+def read_email_change(token: str, secret_key: str, max_age: int) -> tuple[User, EmailChange] | None:
+    """The account and change a valid, unexpired, unused link names; None otherwise."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_EMAIL_CHANGE_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not 0 < data["u"] <= MAX_ID:
+        return None
+    if not isinstance(data.get("old"), str) or not isinstance(data.get("new"), str):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or user.email != data["old"]:
+        return None  # a deleted account (its id maybe given to another), or the change was made
+    if not identity.proves(user, f"email-change:{data['old']}", data.get("p")):
+        return None
+    return user, EmailChange(old=data["old"], new=data["new"], token=token)
+
+
+def confirm_email_change(user: User, change: EmailChange) -> None:
+    """Move the account to the new address (refused if another account took it meanwhile)."""
+    taken = Invalid("new_email", "Another account uses this email now: your email stays as it is.")
+    if find_user_by_email(change.new) is not None:
+        raise taken
+    user.email = change.new
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise taken from None
 
 
 def _end_everything_but_this(user: User) -> None:

@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..emails import send_no_account, send_password_reset, send_sign_up
+from ..emails import send_email_change_notice, send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
 from ..links import external_url
 from ..services import accounts
 from ..services.errors import Invalid
-from ..forms import FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from ..forms import ConfirmForm, FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from . import show_error
 
 bp = Blueprint("auth", __name__)
@@ -182,6 +182,34 @@ def reset_password(token: str):
             show_error(form, error)
         else:
             logout_user()
-            flash("Your password is changed and other devices are signed out. Sign in with the new one.", "success")
+            flash("Your password is changed, other devices are signed out and your API tokens are revoked. "
+                  "Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/email-change/<token>", methods=["GET", "POST"])
+def email_change(token: str):
+    """From the link sent to the new address: GET asks (mail scanners follow links), POST moves
+    the account; no sign-in needed, the signed link is the authority. The old address is told."""
+    found = accounts.read_email_change(
+        token, current_app.config["SECRET_KEY"], current_app.config["EMAIL_CHANGE_LINK_MAX_AGE"]
+    )
+    if found is None:
+        flash("That email-change link has expired or was already used. Ask for a new one in Settings.", "error")
+        return redirect(url_for("auth.login"))
+    user, change = found
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(user, change)
+        except Invalid as error:
+            form.form_errors.append(error.message)
+        else:
+            try:
+                send_email_change_notice(change.old, change.new, done=True, reset_link=external_url("auth.reset_request"))
+            except (smtplib.SMTPException, OSError):
+                current_app.logger.exception("could not tell the old address of an email change")
+            flash(f"Your email is now {change.new}.", "success")
+            return redirect(url_for("main.dashboard") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("auth/email_change.html", form=form, change=change), 422 if form.form_errors else 200
