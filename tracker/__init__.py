@@ -27,6 +27,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app.config, app.instance_path)
+    if app.config.get("PROXY_COUNT"):
+        # Behind PROXY_COUNT proxies: the client's address (sign-in limits) and scheme come from
+        # their X-Forwarded-* headers. Without the setting those headers are ignored: a client
+        # could write anything in them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import database, extensions
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..emails import send_email_change_notice, send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
 from ..links import external_url
-from ..services import accounts
+from ..services import accounts, devices
 from ..services.errors import Invalid
 from ..forms import ConfirmForm, FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from . import show_error
@@ -100,7 +100,7 @@ def finish_sign_up(token: str):
             session.pop("sign_up_sent_to", None)
             login_user(user)
             flash("Welcome to Rungs. Start with a plan for your first coding job.", "success")
-            return redirect(url_for("plans.new"))
+            return _remember_device(redirect(url_for("plans.new")), user)
     return render_template("auth/finish_sign_up.html", form=form, email=email), 422 if form.errors else 200
 
 
@@ -117,9 +117,24 @@ def _failed(response) -> bool:
 TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
 
 
+def _known_device() -> bool:
+    """This browser signed in to the account being tried before: the per-account limit, which any
+    stranger can spend, never locks it out (the per-address limit still applies)."""
+    return devices.is_known_device(request.cookies.get(devices.COOKIE), request.form.get("email", ""),
+                                   current_app.config["SECRET_KEY"])
+
+
+def _remember_device(response, user):
+    response.set_cookie(
+        devices.COOKIE, devices.device_token(user, current_app.config["SECRET_KEY"]), max_age=devices.MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_failed, error_message=TOO_MANY, scope="login-account")
+               deduct_when=_failed, error_message=TOO_MANY, scope="login-account", exempt_when=_known_device)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed, error_message=TOO_MANY, scope="login-address")
 def login():
@@ -130,7 +145,7 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return _remember_device(redirect(_safe_next(request.args.get("next"))), user)
         form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), 422 if form.errors or form.form_errors else 200
 
