@@ -57,6 +57,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     versions.register()  # each user's data version follows every write (for cached pages)
 
+    from . import urls
+
+    urls.register(app)  # bounded ids in URLs, before any route exists
+
     from .views import auth, calendar, credentials, errors, ladder, main, plans, reminders, settings
 
     app.register_blueprint(main.bp)

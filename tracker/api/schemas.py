@@ -9,8 +9,8 @@ from ..catalog.pathways import PACES
 from ..domain.durations import Unit
 from ..domain.plans import StepState
 
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2199, 12, 31)
+from ..domain import limits
+from ..domain.limits import EARLIEST, LATEST
 UNITS = [unit.value for unit in Unit]
 STATES = [state.value for state in StepState]
 
@@ -19,7 +19,7 @@ class Day(fields.Date):
     """An ISO 8601 date (YYYY-MM-DD) between 1900 and 2199: anything else is a typo."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error="Use a date from 1900 to 2199."))
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error=limits.DATE_MESSAGE))
         super().__init__(**kwargs)
 
 
@@ -33,11 +33,9 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        allowed = "\t\n\r" if self.multiline else ""
-        if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
-            raise ValidationError("Control characters are not allowed.")
-        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-            raise ValidationError("Invalid Unicode.")
+        problem = limits.text_problem(text, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
         return text
 
 

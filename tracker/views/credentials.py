@@ -302,9 +302,10 @@ def edit_ceu(activity_id: int):
 
 
 def _render_ceu_form(form: CeuForm, activity):
-    ask_cycle = bool(form.next_cycle.errors) or service.in_overlap(
+    # A date the form refused (year 9999...) is not looked up in the cycle grid.
+    ask_cycle = bool(form.next_cycle.errors) or (not form.completed_on.errors and service.in_overlap(
         current_user, form.counts_toward.data, form.completed_on.data
-    )
+    ))
     return render_template(
         "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, confirm=ConfirmForm()
     ), 422 if form.errors else 200
