@@ -3,12 +3,14 @@ ends of the calendar, NUL and control characters, in forms, the API and import a
 refused with a message (4xx) and nothing of it is stored."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import String, Text, select
 
 from tracker.extensions import db
 
 from support import Browser, register
 from test_every_route_as_a_stranger import API_BODIES, FORM, PUBLIC, owner_objects
+from test_portability import empty, rich  # noqa: F401 (fixtures)
 
 HUGE_IDS = [2**31, 2**63, 2**64, 10**30]
 DATE_FIELDS = {"on", "taken_on", "start_date", "earned_on", "completed_on", "submitted_on"}
@@ -97,3 +99,88 @@ def test_edge_values_in_every_form_field_are_refused_never_a_500(app, clock):
     assert not problems, problems
     assert stored_control_characters(app) == []
     assert owner.get("/settings/").status_code == 200  # the walk ran signed in throughout
+
+
+# -- import: the same limits --------------------------------------------------------------------
+
+IMPORT_CASES = {
+    "NUL in a title": (["plans", 0, "title"], "Plan\x00", "plans[0].title"),
+    "escape in notes": (["plans", 0, "milestones", 0, "notes"], "ok\x1b[31m", "plans[0].milestones[0].notes"),
+    "year 9999 start": (["plans", 0, "start_date"], "9999-12-31", "plans[0].start_date"),
+    "year 1 start": (["plans", 0, "start_date"], "0001-01-01", "plans[0].start_date"),
+    "year 9999 earned": (["credentials", 0, "earned_on"], "9999-12-31", "credentials[0].earned_on"),
+    "Infinity CEUs": (["ceu_activities", 0, "ceus"], "Infinity", "ceu_activities[0].ceus"),
+    "NaN CEUs": (["ceu_activities", 0, "ceus"], "NaN", "ceu_activities[0].ceus"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMPORT_CASES))
+def test_import_refuses_what_forms_and_the_api_refuse(app, rich, empty, case):
+    from test_portability import TODAY, mutate, row_counts, set_in, user
+
+    from tracker.services import portability
+    from tracker.services.errors import Invalid
+
+    _browser, document, archive = rich
+    path, value, field = IMPORT_CASES[case]
+    with app.app_context():
+        before = row_counts()
+        with pytest.raises(Invalid) as caught:
+            portability.import_account(user("fresh@example.com"), mutate(document, set_in(path, value)), archive, TODAY)
+        assert caught.value.field == field and caught.value.message, (caught.value.field, caught.value.message)
+        assert row_counts() == before
+    assert stored_control_characters(app) == []
+
+
+# -- API: the same limits ---------------------------------------------------------------------------
+
+API_CASES = [
+    ("POST", "/api/v1/plans", {"template": "cpc", "start_date": "9999-12-31", "pace": "full_time"}),
+    ("POST", "/api/v1/plans", {"template": "cpc", "start_date": "0001-01-01", "pace": "full_time"}),
+    ("POST", "/api/v1/plans", {"template": "cpc", "start_date": "2027-01-04", "pace": "full_time", "title": "x\x00"}),
+    ("PATCH", "/api/v1/plans/{plan_id}", {"title": "bell\x07"}),
+    ("PATCH", "/api/v1/plans/{plan_id}/milestones/{milestone_id}", {"notes": "a\x00b"}),
+    ("PATCH", "/api/v1/plans/{plan_id}/milestones/{milestone_id}", {"duration_amount": 2**64}),
+    ("POST", "/api/v1/ceus", {"completed_on": "2026-01-10", "title": "W", "ceus": float("inf"), "credential_id": "{credential_id}"}),
+    ("POST", "/api/v1/ceus", {"completed_on": "2026-01-10", "title": "W", "ceus": 1, "credential_id": 2**64}),
+    ("POST", "/api/v1/ceus", {"completed_on": "9999-12-31", "title": "W", "ceus": 1, "credential_id": "{credential_id}"}),
+    ("POST", "/api/v1/credentials", {"code": "CRC", "earned_on": "9999-12-31", "renewal_month": 5}),
+    ("POST", "/api/v1/credentials", {"code": "CRC", "earned_on": "2024-01-01", "renewal_month": 2**64}),
+    ("PATCH", "/api/v1/me", {"time_zone": "UTC\x00"}),
+    ("PATCH", "/api/v1/me", {"reminder_preferences": {"offsets": {"milestone_due": [2**64]}}}),
+    ("PATCH", "/api/v1/me", {"coding_started_on": "0001-01-01"}),
+]
+
+
+def test_the_api_refuses_edge_values_with_422_never_a_500(app, clock):
+    import json
+
+    owner, ids = signed_in_owner(app)
+    from tracker.services import api_tokens
+    from tracker.services.accounts import find_user_by_email
+
+    with app.app_context():
+        secret = api_tokens.create_token(find_user_by_email("owner@example.com"), "probe")[1]
+    client = app.test_client()
+    problems = []
+    for method, path, body in API_CASES:
+        text = json.dumps(body, allow_nan=True)
+        for name, value in ids.items():
+            text = text.replace(f'"{{{name}}}"', str(value)).replace(f"{{{name}}}", str(value))
+        url = path.format(**ids)
+        response = client.open(url, method=method, data=text, content_type="application/json",
+                               headers={"Authorization": f"Bearer {secret}"})
+        if response.status_code not in (400, 422):
+            problems.append((method, url, body, response.status_code))
+    assert not problems, problems
+    assert stored_control_characters(app) == []
+
+
+def test_focus_area_evidence_with_a_nul_is_refused_and_not_stored(app, user_browser):
+    from test_ladder import place
+
+    place(user_browser)
+    area = "Advanced guidelines across specialties"
+    response = user_browser.post("/ladder/focus", {"done": [area], f"evidence:{area}": "done\x00"}, follow_redirects=True)
+    assert "Control characters (like NUL) are not allowed." in response.text
+    assert stored_control_characters(app) == []
