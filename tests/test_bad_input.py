@@ -184,3 +184,60 @@ def test_focus_area_evidence_with_a_nul_is_refused_and_not_stored(app, user_brow
     response = user_browser.post("/ladder/focus", {"done": [area], f"evidence:{area}": "done\x00"}, follow_redirects=True)
     assert "Control characters (like NUL) are not allowed." in response.text
     assert stored_control_characters(app) == []
+
+
+# -- uploads sent at once ---------------------------------------------------------------------------
+
+def test_certificates_uploaded_at_once_never_exceed_the_quota(app, user_browser, monkeypatch):
+    """Four uploads at the same moment with room for one: one is stored, three are refused (the
+    quota is checked while the account's row is held, so none counts against a stale total)."""
+    import datetime as dt
+    import io
+    import threading
+    import time
+    from pathlib import Path
+
+    from sqlalchemy import func
+
+    from tracker.models import CeuActivity, User
+    from tracker.services import credentials as service
+    from tracker.services.errors import Invalid
+
+    assert user_browser.post("/credentials/new", {"code": "CPC-A", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
+    size = 50_000
+    app.config["CERTIFICATE_QUOTA_BYTES"] = size + size // 2
+    slow_write = service.write_certificate
+
+    def write_slowly(*args, **kwargs):  # a slow disk widens the window between check and commit
+        path = slow_write(*args, **kwargs)
+        time.sleep(0.3)
+        return path
+
+    monkeypatch.setattr(service, "write_certificate", write_slowly)
+    start, outcomes = threading.Barrier(4), []
+
+    def upload(n: int) -> None:
+        with app.app_context():
+            user = db.session.execute(select(User)).scalar_one()
+            data = b"%PDF-1.4\n" + bytes([n]) * (size - 9)
+            start.wait()
+            try:
+                service.add_activity(user, service.ActivityInput(dt.date(2026, 1, 10), f"Webinar {n}", "", "", "1", "aapc"),
+                                     dt.date(2026, 11, 23), (f"c{n}.pdf", io.BytesIO(data)))
+                outcomes.append("stored")
+            except Invalid as error:
+                outcomes.append(error.field)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["certificate", "certificate", "certificate", "stored"], outcomes
+    with app.app_context():
+        total = db.session.execute(select(func.coalesce(func.sum(CeuActivity.certificate_size), 0))).scalar_one()
+    assert total <= app.config["CERTIFICATE_QUOTA_BYTES"]
+    stored = [p for p in Path(app.config["CERTIFICATE_DIR"]).rglob("*.pdf")]
+    assert len(stored) == 1  # refused uploads leave no file behind
