@@ -101,17 +101,57 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_item", render_item)
 
+    # Each migration in its own transaction: a failed one is rolled back whole and the database
+    # stays at the last migration that worked (PostgreSQL has transactional DDL; SQLite too, once
+    # the driver stops committing DDL on its own, below).
+    conf_args.setdefault("transaction_per_migration", True)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_for_migrations(connection)
+            conf_args.setdefault("transactional_ddl", True)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _sqlite_check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                # Settings changed for migrating: never hand this connection to the app.
+                connection.invalidate()
+
+
+def _sqlite_for_migrations(connection):
+    """SQLite: real transactions around DDL, and foreign keys off while tables are rebuilt.
+
+    Python's sqlite3 commits before DDL on its own and begins only before DML; in autocommit mode
+    with an explicit BEGIN, a migration's CREATE, INSERT, DROP and RENAME commit or roll back
+    together. Batch mode rebuilds a table by copy, drop and rename: with foreign keys on, dropping
+    ``users`` would cascade into every table that refers to it, so they are off (a pragma SQLite
+    ignores inside a transaction, hence here) and checked once the migrations are done.
+    """
+    from sqlalchemy import event
+
+    connection.connection.driver_connection.isolation_level = None
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    event.listen(connection, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+
+
+def _sqlite_check_foreign_keys(connection):
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.commit()
+    if problems:
+        raise RuntimeError(f"foreign keys broken after migrating: {problems[:5]}")
 
 
 if context.is_offline_mode():

@@ -83,6 +83,8 @@ def test_every_operation_answers_as_documented(app, live, mode):
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
         def run(case):
+            if mode is GenerationMode.NEGATIVE and only_headers_are_negative(case):
+                return  # an extra made-up header breaks no rule: the (valid) body is rightly accepted
             case.call_and_validate(base_url=live.url, headers=live.headers, checks=CHECKS, timeout=30)
 
         try:
@@ -93,6 +95,16 @@ def test_every_operation_answers_as_documented(app, live, mode):
     assert not failures, "\n\n".join(failures)
     if mode is GenerationMode.NEGATIVE:  # refused requests wrote nothing
         assert snapshot(app) == before
+
+
+def only_headers_are_negative(case) -> bool:
+    """Schemathesis' negative mode may vary only the headers (which the API does not define) and
+    send a body that is valid: such a request is not negative at all."""
+    from schemathesis.core.parameters import ParameterLocation
+
+    components = case.meta.components if case.meta else {}
+    negative = {where for where, info in components.items() if info.mode is GenerationMode.NEGATIVE}
+    return bool(negative) and negative <= {ParameterLocation.HEADER}
 
 
 def snapshot(app) -> dict:

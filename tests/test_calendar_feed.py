@@ -16,7 +16,7 @@ from tracker.services.secrets import digest
 
 from support import Browser, create_plan, register, text_of
 
-FEED_URL = re.compile(r'id="feed-url"[^>]*>(http://localhost/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)</textarea>')
+FEED_URL = re.compile(r'id="feed-url"[^>]*>(http://127.0.0.1:5000/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)</textarea>')
 
 
 def turn_on_feed(browser: Browser) -> tuple[str, str]:
@@ -27,7 +27,7 @@ def turn_on_feed(browser: Browser) -> tuple[str, str]:
     found = FEED_URL.search(page.text)
     assert found, text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
-    return found.group(1).removeprefix("http://localhost"), found.group(2)
+    return found.group(1).removeprefix("http://127.0.0.1:5000"), found.group(2)
 
 
 def parse(response) -> Calendar:
@@ -112,7 +112,7 @@ def test_rotating_the_token_kills_the_old_address(app, user_browser):
     response = user_browser.post("/settings/calendar-feed", {"action": "rotate"})
     assert response.status_code == 302
     page = user_browser.get("/settings/")
-    new_path, new_token = FEED_URL.search(page.text).group(1).removeprefix("http://localhost"), FEED_URL.search(page.text).group(2)
+    new_path, new_token = FEED_URL.search(page.text).group(1).removeprefix("http://127.0.0.1:5000"), FEED_URL.search(page.text).group(2)
     assert new_token != old_token
     assert client.get(old_path).status_code == 404
     assert client.get(new_path).status_code == 200

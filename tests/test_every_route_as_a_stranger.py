@@ -18,7 +18,7 @@ from tracker.services.accounts import find_user_by_email
 from support import Browser, create_plan, register
 
 # Routes that take a secret instead of an object id: public by design, tested on their own.
-PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "reminders.unsubscribe", "calendar.feed"}
+PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "auth.email_change", "reminders.unsubscribe", "calendar.feed"}
 FORM = {
     "action": "done", "on": "2027-02-01", "amount": "1", "unit": "days", "notes": "x", "label": "x", "kind": "other",
     "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",

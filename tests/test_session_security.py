@@ -72,6 +72,7 @@ def test_sign_in_cookies_are_httponly_and_samesite_lax(app, browser):
 
 def test_production_cookies_are_also_secure(tmp_path, migrated_template, monkeypatch, clock):
     monkeypatch.setenv("RUNGS_ENV", "production")
+    monkeypatch.setenv("RUNGS_BASE_URL", "https://localhost")  # production answers only its own host
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     database = tmp_path / "production.sqlite3"
     shutil.copy(migrated_template, database)

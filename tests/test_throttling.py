@@ -16,9 +16,7 @@ def attempt(browser: Browser, email: str, password: str, address: str):
 
 
 def test_failed_sign_ins_to_one_account_are_throttled_from_any_address(app, browser):
-    register(browser, email="target@example.com")
-    browser.post("/logout")
-    browser.forget_token()
+    register(Browser(app.test_client()), email="target@example.com")  # (from another device)
     for n in range(5):
         assert attempt(browser, "target@example.com", "wrong password!", f"10.0.0.{n}").status_code == 422
     blocked = attempt(browser, "Target@Example.com", "correct horse battery", "10.0.0.99")
@@ -68,3 +66,57 @@ def test_the_limit_holds_across_app_instances_sharing_redis(tmp_path, migrated_t
             for key in client.scan_iter(pattern):
                 client.delete(key)
         client.close()
+
+
+def test_a_stranger_spending_the_accounts_attempts_never_locks_out_a_device_that_signed_in_before(app, browser):
+    register(browser, email="target@example.com")  # this browser is now a known device
+    browser.post("/logout")
+    browser.forget_token()
+    stranger = Browser(app.test_client())
+    for n in range(8):
+        attempt(stranger, "target@example.com", "wrong password!", f"203.0.113.{n}")
+    assert attempt(stranger, "target@example.com", "correct horse battery", "203.0.113.50").status_code == 429
+    # The owner's browser, from any address, with the right password: in.
+    assert attempt(browser, "target@example.com", "correct horse battery", "198.51.100.9").status_code == 302
+
+
+def test_a_known_device_cookie_is_worth_nothing_for_another_account(app, browser):
+    register(browser, email="mine@example.com")
+    browser.post("/logout")
+    browser.forget_token()
+    register(Browser(app.test_client()), email="target@example.com")
+    stranger = Browser(app.test_client())
+    for n in range(5):
+        attempt(stranger, "target@example.com", "wrong password!", f"203.0.113.{n}")
+    # mine@'s device cookie does not lift target@'s lock.
+    assert attempt(browser, "target@example.com", "correct horse battery", "198.51.100.9").status_code == 429
+    forged = Browser(app.test_client())
+    forged.client.set_cookie("rungs_device", "eyJ1IjoyfQ.forged", domain="localhost")
+    assert attempt(forged, "target@example.com", "correct horse battery", "198.51.100.9").status_code == 429
+
+
+def forwarded(browser: Browser, client_address: str, email: str = "nobody@example.com"):
+    return browser.post("/login", {"email": email, "password": "whatever!!"},
+                        environ_base={"REMOTE_ADDR": "10.0.0.1"}, headers={"X-Forwarded-For": client_address})
+
+
+def test_behind_a_proxy_the_address_limit_counts_each_real_client(tmp_path, migrated_template):
+    import shutil
+
+    database = tmp_path / "proxied.sqlite3"
+    shutil.copy(migrated_template, database)
+    app = create_app({**app_config(tmp_path, database), "PROXY_COUNT": 1, "LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes"})
+    browser = Browser(app.test_client())
+    for n in range(3):
+        assert forwarded(browser, "192.0.2.1", f"a{n}@example.com").status_code == 422
+    assert forwarded(browser, "192.0.2.1", "a9@example.com").status_code == 429
+    # Another client behind the same proxy is not throttled for the first one's attempts.
+    assert forwarded(browser, "192.0.2.2", "b@example.com").status_code == 422
+
+
+def test_without_a_proxy_setting_x_forwarded_for_is_ignored(app, browser):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    for n in range(3):
+        assert forwarded(browser, f"192.0.2.{n}", f"a{n}@example.com").status_code == 422
+    # A made-up X-Forwarded-For does not buy a fresh allowance.
+    assert forwarded(browser, "192.0.2.200", "a9@example.com").status_code == 429

@@ -28,6 +28,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)
+    if app.config.get("PROXY_COUNT"):
+        # Behind PROXY_COUNT proxies: the client's address (sign-in limits) and scheme come from
+        # their X-Forwarded-* headers. Without the setting those headers are ignored: a client
+        # could write anything in them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import database, extensions
 
@@ -49,6 +57,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .services import versions
 
     versions.register()  # each user's data version follows every write (for cached pages)
+
+    from . import urls
+
+    urls.register(app)  # bounded ids in URLs, before any route exists
 
     from .views import auth, calendar, credentials, errors, ladder, main, onboarding, plans, reminders, settings
 

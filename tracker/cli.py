@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .catalog import validate_catalog
 from .services import accounts
@@ -199,7 +199,43 @@ def worker(seconds: int | None) -> None:
     worker_module.run(app, seconds or app.config["REMINDER_SWEEP_SECONDS"])
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--if-behind", is_flag=True, help="Only when migrations are waiting (scripts/run, before db upgrade).")
+def backup(if_behind: bool) -> None:
+    """Copy the SQLite database to instance/backups/rungs-YYYYmmdd-HHMMSS.sqlite3."""
+    import datetime as dt
+
+    from .services.backup import backup_sqlite, sqlite_path
+
+    database = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if database is None:
+        click.echo("Not a SQLite database: back it up with the database's own tools (pg_dump).")
+        return
+    if not database.exists():
+        click.echo("No database file yet: nothing to back up.")
+        return
+    if if_behind and not _migrations_waiting():
+        return
+    target = backup_sqlite(database, Path(current_app.instance_path) / "backups", dt.datetime.now())
+    click.echo(f"Backed up {database} to {target}")
+
+
+def _migrations_waiting() -> bool:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .extensions import db
+
+    script = ScriptDirectory(current_app.extensions["migrate"].directory)
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    db.engine.dispose()
+    return current != set(script.get_heads())
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(backup)
     app.cli.add_command(users)
     app.cli.add_command(plans)
     app.cli.add_command(reminders)

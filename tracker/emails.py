@@ -49,3 +49,29 @@ def send_no_account(email: str, register_link: str) -> None:
         html=render_template("email/no_account.html", **context),
     )
     mailer_from_config(current_app.config).send(message)
+
+
+def send_email_change_link(new: str, old: str, link: str) -> None:
+    """To the new address: the link that moves the account to it."""
+    context = {"new": new, "old": old, "link": link, "hours": current_app.config["EMAIL_CHANGE_LINK_MAX_AGE"] // 3600}
+    message = build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=new,
+        subject="Confirm your new Rungs email address",
+        text=render_template("email/email_change.txt", **context),
+        html=render_template("email/email_change.html", **context),
+    )
+    mailer_from_config(current_app.config).send(message)
+
+
+def send_email_change_notice(old: str, new: str, *, done: bool, reset_link: str) -> None:
+    """To the old address: a change to ``new`` was asked for (``done`` False) or made (True)."""
+    context = {"new": new, "old": old, "done": done, "reset_link": reset_link}
+    message = build_message(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=old,
+        subject="Your Rungs email address was changed" if done else "A change of your Rungs email address was asked for",
+        text=render_template("email/email_change_notice.txt", **context),
+        html=render_template("email/email_change_notice.html", **context),
+    )
+    mailer_from_config(current_app.config).send(message)

@@ -23,7 +23,42 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .domain import limits
 from .domain.zones import COMMON_ZONES, all_zones
+
+
+class Form(FlaskForm):
+    """Every form: text, dates and numbers within tracker/domain/limits.py, the same limits the API
+    schemas and import use, checked for every field whatever else the form asks. A NUL, a control
+    character, Infinity, NaN, year 1 or year 9999 gets a message on its field and is never stored.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = _limit_problem(field)
+            if problem and problem not in field.errors:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def _limit_problem(field) -> str | None:
+    if isinstance(field, FileField) or isinstance(field, PasswordField):
+        return None  # files are checked by content; passwords are only ever hashed
+    if isinstance(field, (DateField,)):
+        return limits.date_problem(field.data) if isinstance(field.data, dt.date) else None
+    if isinstance(field, DecimalField):
+        return limits.number_problem(field.data) if field.data is not None else None
+    if isinstance(field, IntegerField):
+        return limits.whole_number_problem(field.data) if isinstance(field.data, int) else None
+    # Text as sent (select fields too: their raw value is echoed back into the page).
+    for value in field.raw_data or []:
+        if isinstance(value, str):
+            problem = limits.text_problem(value, multiline=isinstance(field, TextAreaField))
+            if problem:
+                return problem
+    return None
 
 
 
@@ -60,11 +95,11 @@ def _email_field(label: str = "Email") -> EmailAddress:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = _email_field()
 
 
-class FinishSignUpForm(FlaskForm):
+class FinishSignUpForm(Form):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Choose a password.")],
@@ -78,17 +113,17 @@ class FinishSignUpForm(FlaskForm):
         self.time_zone.choices = zone_choices()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")], render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Choose a new password.")],
@@ -97,7 +132,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         "Token name",
         validators=[DataRequired("Name the token after what will use it."), Length(max=80, message="Use at most 80 characters.")],
@@ -105,7 +140,7 @@ class TokenForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")], render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
         "New password",
@@ -115,8 +150,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
-    email = _email_field()
+class ProfileForm(Form):
     time_zone = SelectField("Time zone", description="Dates and reminders follow this zone.")
 
     def __init__(self, *args, **kwargs):
@@ -124,7 +158,13 @@ class ProfileForm(FlaskForm):
         self.time_zone.choices = zone_choices()
 
 
-class ImportForm(FlaskForm):
+class EmailChangeForm(Form):
+    new_email = _email_field("New email")
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password.")],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ImportForm(Form):
     data_file = FileField("Data file (rungs-data-….json)", render_kw={"accept": ".json,application/json"})
     certificates_file = FileField(
         "Certificates (rungs-certificates-….zip)",
@@ -133,7 +173,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         "Your password",
         validators=[DataRequired("Enter your password to confirm.")],
@@ -142,7 +182,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class NewPlanForm(FlaskForm):
+class NewPlanForm(Form):
     template = RadioField("Certification track", validators=[InputRequired("Choose a certification track.")])
     start_date = DateField("Start date", validators=[InputRequired("Enter the day you start, like 2027-01-04.")])
     pace = RadioField(
@@ -155,23 +195,23 @@ class NewPlanForm(FlaskForm):
     title = StringField("Plan name", validators=[Optional(), Length(max=120)], description="Optional; the track's name is used otherwise.")
 
 
-class EditPlanForm(FlaskForm):
+class EditPlanForm(Form):
     title = StringField("Plan name", validators=[DataRequired("Give the plan a name."), Length(max=120)])
     start_date = DateField("Start date", validators=[InputRequired("Enter a date, like 2027-01-04.")], description="Targets move with the start date.")
     pace = RadioField("Pace", choices=PACE_CHOICES, validators=[InputRequired("Choose a pace.")])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     action = HiddenField(validators=[DataRequired()])
     on = DateField("On", validators=[InputRequired("Enter a date, like 2027-02-01.")])
 
 
-class DurationForm(FlaskForm):
+class DurationForm(Form):
     amount = IntegerField("Duration", validators=[InputRequired("Enter a number."), NumberRange(min=0, message="A duration cannot be negative.")])
     unit = SelectField("Unit", choices=UNIT_CHOICES)
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     notes = TextAreaField("Notes", validators=[Length(max=10_000)])
 
 
@@ -184,15 +224,15 @@ class MultiCheckboxField(SelectMultipleField):
         pass
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(Form):
     items = MultiCheckboxField("Checklist", coerce=int)
 
 
-class ChecklistItemForm(FlaskForm):
+class ChecklistItemForm(Form):
     label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=200)])
 
 
-class CostForm(FlaskForm):
+class CostForm(Form):
     kind = SelectField(
         "Kind",
         choices=options([("program", "Program fee"), ("exam", "Exam fee"), ("materials", "Books & materials"), ("other", "Other")]),
@@ -206,13 +246,13 @@ class CostForm(FlaskForm):
     incurred_on = DateField("Date", validators=[Optional()])
 
 
-class ExamAttemptForm(FlaskForm):
+class ExamAttemptForm(Form):
     taken_on = DateField("Exam date", validators=[InputRequired("Enter the exam date.")])
     result = RadioField("Result", choices=options([("passed", "Passed"), ("failed", "Not passed")]), validators=[InputRequired("Choose the result.")])
     retake_on = DateField("Retake date", validators=[Optional()], description="If not passed: when you will retake it.")
 
 
-class CustomMilestoneForm(FlaskForm):
+class CustomMilestoneForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the milestone a name."), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
     amount = IntegerField("Duration", validators=[InputRequired("Enter a number."), NumberRange(min=0, message="A duration cannot be negative.")])
@@ -220,7 +260,7 @@ class CustomMilestoneForm(FlaskForm):
     after = SelectField("Goes after", coerce=int)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: CSRF and nothing else."""
 
 
@@ -229,7 +269,7 @@ class ConfirmForm(FlaskForm):
 MONTH_CHOICES = options([(0, "Choose a month")] + [(m, dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)])
 
 
-class CredentialForm(FlaskForm):
+class CredentialForm(Form):
     code = SelectField("Credential", validators=[DataRequired("Choose the credential you hold.")], validate_choice=False)
     earned_on = DateField("Date earned", validators=[InputRequired("Enter the date you earned it, like 2024-03-15.")], description="The day you passed the exam.")
     renewal_month = SelectField(
@@ -256,11 +296,11 @@ class CredentialForm(FlaskForm):
         self.renewal_month.choices = MONTH_CHOICES
 
 
-class CredentialEditForm(FlaskForm):
+class CredentialEditForm(Form):
     earned_on = DateField("Date earned", validators=[InputRequired("Enter the date you earned it, like 2024-03-15.")])
 
 
-class RenewalSetupForm(FlaskForm):
+class RenewalSetupForm(Form):
     renewal_month = SelectField("Membership renewal month", coerce=int, default=0)
     cycle_end = DateField("Current cycle end date", validators=[Optional()], description="As your AHIMA account shows it.")
     first_cycle_ceus = DecimalField(
@@ -273,7 +313,7 @@ class RenewalSetupForm(FlaskForm):
         self.renewal_month.choices = MONTH_CHOICES
 
 
-class ApprenticeForm(FlaskForm):
+class ApprenticeForm(Form):
     experience_months = IntegerField(
         "Months of verified coding experience", validators=[InputRequired("Enter a number of months (0 or more)."), NumberRange(min=0, max=600, message="Enter 0 to 600 months.")],
         description="Externships count.",
@@ -282,7 +322,7 @@ class ApprenticeForm(FlaskForm):
     practicode_done_on = DateField("Practicode completed on", validators=[Optional()])
 
 
-class CeuForm(FlaskForm):
+class CeuForm(Form):
     completed_on = DateField("Date completed", validators=[InputRequired("Enter the date you completed it, like 2026-11-02.")])
     title = StringField("Title", validators=[DataRequired("Enter the activity's title, as on its certificate."), Length(max=200)])
     provider = StringField("Provider", validators=[Optional(), Length(max=200)], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
@@ -305,7 +345,7 @@ class CeuForm(FlaskForm):
     remove_certificate = BooleanField("Remove the stored certificate")
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(Form):
     # Not prefilled: the date is the one the body's site shows for the submission.
     submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])
     fee_paid = BooleanField("I paid the recertification fee too")
@@ -314,24 +354,24 @@ class SubmissionForm(FlaskForm):
 
 # -- the career ladder -----------------------------------------------------------------------------
 
-class LadderProfileForm(FlaskForm):
+class LadderProfileForm(Form):
     rung = SelectField("Where you are now", validate_choice=False)
     coding_started_on = DateField("Started coding work on", validators=[Optional()], description="Experience counts from this day, less the gaps below.")
     specialties = StringField("Specialties", validators=[Optional(), Length(max=500)], description="For example: risk adjustment, cardiology.")
 
 
-class GapForm(FlaskForm):
+class GapForm(Form):
     starts_on = DateField("Gap from", validators=[InputRequired("Enter the first day of the gap.")])
     ends_on = DateField("to", validators=[InputRequired("Enter the last day of the gap.")])
 
 
 # -- where you are in your career ------------------------------------------------------------------
 
-class CareerStageForm(FlaskForm):
+class CareerStageForm(Form):
     career_stage = RadioField("Where are you in your coding career?", validators=[InputRequired("Choose the one that fits you best.")])
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     rung = SelectField("Your role now", validate_choice=False)
     years = DecimalField(
         "Years of coding experience", places=1,
@@ -342,7 +382,7 @@ class PlaceForm(FlaskForm):
     )
 
 
-class GapPlanForm(FlaskForm):
+class GapPlanForm(Form):
     plan = SelectField("Add the milestones to", validate_choice=False)
 
 
@@ -351,7 +391,7 @@ class GapPlanForm(FlaskForm):
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-class ReminderPreferencesForm(FlaskForm):
+class ReminderPreferencesForm(Form):
     paused = BooleanField("Pause all reminder emails")
     send_hour = SelectField("Send at", coerce=int, description="In your time zone (Settings).")
     digest_weekday = SelectField("Weekly digest day", coerce=int)

@@ -1,7 +1,8 @@
 """Logging: plain lines by default, JSON lines with LOG_FORMAT=json (one object per record), and
 one record per request with method, path, status, duration and user id (never bodies or tokens).
 
-Secrets that travel in a URL (the calendar feed's token) are redacted from every line: the request
+Secrets that travel in a URL (the calendar feed's token; the signed tokens of reset, sign-up,
+email-change and unsubscribe links) are redacted from every line: the request
 record, werkzeug's and gunicorn's access lines (gunicorn.conf.py uses :func:`redact`), and errors.
 """
 from __future__ import annotations
@@ -17,8 +18,16 @@ _FEED_PATH = re.compile(r"/calendar/[^\s?\"'#]+")
 _SECRET = re.compile(r"rungs_[a-z]{3}_[A-Za-z0-9_-]{16,}")
 
 
+# Emailed links whose last path segment is a signed token: a password reset, the end of sign-up
+# (/register/sent is a page, not a token), an email change, a reminder's unsubscribe link.
+_TOKEN_PATH = re.compile(r"(/(?:reset|email-change|reminders/unsubscribe|register)/)(?!sent\b)[^\s?\"'#/]+")
+_TOKEN_PATH_MARKERS = ("/reset/", "/email-change/", "/unsubscribe/", "/register/")
+
+
 def redact(text: str) -> str:
-    """``text`` with feed addresses and Rungs secrets replaced by ``<redacted>``."""
+    """``text`` with feed addresses, emailed tokens and Rungs secrets replaced by ``<redacted>``."""
+    if any(marker in text for marker in _TOKEN_PATH_MARKERS):
+        text = _TOKEN_PATH.sub(r"\1<redacted>", text)
     if "/calendar/" not in text and "rungs_" not in text:
         return text
     return _SECRET.sub("<redacted>", _FEED_PATH.sub("/calendar/<redacted>.ics", text))

@@ -48,13 +48,24 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.timezone.utc)
 
 
+def new_auth_secret() -> str:
+    """32 random bytes (hex) for one account: never shared with another account."""
+    return secrets.token_hex(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # AUTOINCREMENT: SQLite never hands a deleted account's id to a new one.
     __table_args__ = (
         CheckConstraint("career_stage IS NULL OR career_stage IN ('starting', 'certified', 'both')", name="career_stage"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Mixed into every cookie, link and token made for this account (tracker/services/identity.py):
+    # a new account never shares it, so nothing of a deleted account works on the next one that
+    # gets its id (SQLite without AUTOINCREMENT, or a restored database).
+    auth_secret: Mapped[str] = mapped_column(String(64), default=new_auth_secret)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -77,7 +88,10 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        # Flask-Login keeps this in the session and the remember cookie; tracker/auth.py checks it.
+        from .services.identity import session_id
+
+        return session_id(self)
 
 
 class Plan(db.Model):

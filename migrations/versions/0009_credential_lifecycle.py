@@ -2,7 +2,7 @@
 counted toward several credentials (ceu_credentials)
 
 Revision ID: 0009_credential_lifecycle
-Revises: 0006_data_version
+Revises: 0008_account_secrets
 Create Date: 2026-12-01 15:20:00
 
 Data: each CEU that counted toward one credential (ceu_activities.applies_to, a code) is linked to
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_credential_lifecycle'
-down_revision = '0007_reminder_leases'
+down_revision = '0008_account_secrets'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ dashboard leads with. credentials.from_milestone_id: the exam step whose pass ad
 so undoing the step can offer to remove it (set to NULL when the plan is deleted).
 
 Revision ID: 0010_career_stage
-Revises: 0006_data_version
+Revises: 0009_credential_lifecycle
 Create Date: 2026-12-01 15:20:00
 
 """
@@ -20,8 +20,12 @@ branch_labels = None
 depends_on = None
 
 
+# users is rebuilt on SQLite: keep AUTOINCREMENT (0008), or a deleted account's id is handed out again.
+USERS = {"sqlite_autoincrement": True}
+
+
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, table_kwargs=USERS) as batch_op:
         batch_op.add_column(sa.Column('career_stage', sa.String(length=12), nullable=True))
         batch_op.create_check_constraint(
             op.f('ck_users_career_stage'), "career_stage IS NULL OR career_stage IN ('starting', 'certified', 'both')"
@@ -40,6 +44,6 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_credentials_from_milestone_id_milestones'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_credentials_from_milestone_id'))
         batch_op.drop_column('from_milestone_id')
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, table_kwargs=USERS) as batch_op:
         batch_op.drop_constraint(op.f('ck_users_career_stage'), type_='check')
         batch_op.drop_column('career_stage')

@@ -62,6 +62,7 @@ def live_server(app):
     )
     thread.start()
     served = LiveServer(f"http://127.0.0.1:{server.server_port}", app, Path(app.config["MAIL_OUTBOX_DIR"]))
+    app.config["RUNGS_BASE_URL"] = served.url  # emailed links point at this server, as in production
     OUTBOXES[served.url] = served.outbox
     try:
         yield served

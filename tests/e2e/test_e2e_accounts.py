@@ -15,7 +15,7 @@ def test_sign_up_keeps_the_chosen_time_zone(page, live_server):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan your path")
     person.goto("/settings/")
-    expect(page.get_by_label("Email", exact=True)).to_have_value("chicago@example.com")
+    expect(page.locator("#email")).to_contain_text("You sign in with chicago@example.com")
     expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
     check_accessibility(page)
 
@@ -92,3 +92,25 @@ def test_signing_up_again_with_a_registered_email_looks_the_same_and_emails_a_wa
     assert "/register/" not in body
     page.goto(re.search(r"https?://\S+/login", body).group(0))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_changing_the_email_through_the_link_sent_to_the_new_address(person, live_server):
+    page = person.goto("/settings/")
+    section = page.locator("section#email")
+    fill_form(section, {"New email": "moved@example.com", "Your password": PASSWORD})
+    section.get_by_role("button", name="Send the link").click()
+    expect_flash(page, "We sent a link to moved@example.com")
+    expect(page.locator("#email")).to_contain_text(f"You sign in with {person.email}")  # not yet
+    check_accessibility(page)
+
+    notice = latest_email(live_server.outbox, person.email).get_body(preferencelist=("plain",)).get_content()
+    assert "moved@example.com" in notice
+    body = latest_email(live_server.outbox, "moved@example.com").get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://\S+/email-change/\S+", body).group(0)
+    assert link.startswith(live_server.url)
+    page.goto(link)
+    check_accessibility(page)
+    page.get_by_role("button", name="Use moved@example.com").click()
+    expect_flash(page, "Your email is now moved@example.com")
+    person.goto("/settings/")
+    expect(page.locator("#email")).to_contain_text("You sign in with moved@example.com")

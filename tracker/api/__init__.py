@@ -15,6 +15,7 @@ from typing import NoReturn
 from flask import Flask, g, request
 from flask_smorest import Api, abort
 
+from ..domain.limits import MAX_ID  # ids beyond it cannot exist; such URLs answer 404
 from ..domain.zones import local_today
 from ..services import api_tokens
 from ..services.errors import Invalid, NotFound
@@ -22,7 +23,6 @@ from ..services.transaction import atomic
 from ..views import ownership_log
 
 PREFIX = "/api/v1"
-MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist; such URLs answer 404
 
 def register(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "Rungs API")
@@ -42,6 +42,11 @@ def register(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     api = Api(app)
+    # Ids in paths are bounded (tracker/urls.py): the document says so.
+    from ..urls import BoundedInteger
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
+    api.register_converter(BoundedInteger, integerconverter2paramschema)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (rungs_pat_...)."}
     )

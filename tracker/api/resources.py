@@ -96,7 +96,7 @@ def patch_me(data):
 def _update_me(data):
     person = user()
     if "time_zone" in data:
-        update_profile(person, person.email, data["time_zone"])
+        update_profile(person, data["time_zone"])
     if "career_stage" in data:
         stages.set_stage(person, data["career_stage"])
     if "rung" in data or "coding_started_on" in data:

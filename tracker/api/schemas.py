@@ -8,20 +8,34 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..catalog.pathways import PACES
 from ..domain.career import STAGES as CAREER_STAGES
 from ..domain.durations import Unit
+from ..domain.reminders import KINDS as REMINDER_KINDS, MAX_OFFSET_DAYS
 from ..domain.plans import StepState
 
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2199, 12, 31)
+from ..domain import limits
+from ..domain.limits import EARLIEST, LATEST
 UNITS = [unit.value for unit in Unit]
 STATES = [state.value for state in StepState]
+
+
+def _described(kwargs: dict, rule: str) -> dict:
+    """``kwargs`` with ``rule`` added to the field's description in the OpenAPI document."""
+    metadata = dict(kwargs.pop("metadata", None) or {})
+    metadata["description"] = f"{metadata['description']} {rule}" if metadata.get("description") else rule
+    kwargs["metadata"] = metadata
+    return kwargs
+
+
+# JSON Schema for the rule limits.text_problem enforces (OpenAPI 3.0 patterns are ECMA-262).
+SINGLE_LINE = "^[^\\u0000-\\u001f\\u007f]*$"
+MULTI_LINE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 
 
 class Day(fields.Date):
     """An ISO 8601 date (YYYY-MM-DD) between 1900 and 2199: anything else is a typo."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error="Use a date from 1900 to 2199."))
-        super().__init__(**kwargs)
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error=limits.DATE_MESSAGE))
+        super().__init__(**_described(kwargs, f"A date from {EARLIEST} to {LATEST}."))
 
 
 class Text(fields.String):
@@ -30,15 +44,17 @@ class Text(fields.String):
     def __init__(self, *, multiline: bool = False, max_length: int | None = None, **kwargs):
         self.multiline = multiline
         checks = [validate.Length(max=max_length)] if max_length else []
+        rule = ("No control characters except tab and line breaks." if multiline
+                else "No control characters (NUL, tab, line breaks...).")
+        kwargs = _described(kwargs, rule)
+        kwargs["metadata"]["pattern"] = MULTI_LINE if multiline else SINGLE_LINE
         super().__init__(validate=checks, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        allowed = "\t\n\r" if self.multiline else ""
-        if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
-            raise ValidationError("Control characters are not allowed.")
-        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-            raise ValidationError("Invalid Unicode.")
+        problem = limits.text_problem(text, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
         return text
 
 
@@ -61,9 +77,15 @@ class ReminderPreferencesPatch(Strict):
     paused = fields.Boolean()
     send_hour = fields.Integer(validate=validate.Range(0, 23))
     digest_weekday = fields.Integer(validate=validate.Range(0, 6))
-    enabled = fields.List(Text(max_length=40), validate=validate.Length(max=20))
-    offsets = fields.Dict(keys=Text(max_length=40), values=fields.List(fields.Integer(strict=True), validate=validate.Length(max=12)),
-                          validate=validate.Length(max=20))
+    enabled = fields.List(fields.String(validate=validate.OneOf(sorted(REMINDER_KINDS))), validate=validate.Length(max=20),
+                          metadata={"description": "Reminder kinds to turn on (the others are turned off)."})
+    offsets = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(sorted(REMINDER_KINDS))),
+        values=fields.List(fields.Integer(strict=True, validate=validate.Range(-MAX_OFFSET_DAYS, MAX_OFFSET_DAYS)),
+                           validate=validate.Length(min=1, max=12)),
+        validate=validate.Length(max=20),
+        metadata={"description": "Per kind, 1 to 12 lead times in days: before the due date (+) or after it (-), "
+                                 f"at most {MAX_OFFSET_DAYS} either way."})
 
 
 class RungSchema(Schema):
@@ -186,11 +208,22 @@ class MilestoneCreate(Strict):
 
 
 class MilestonePatch(Strict):
-    status = fields.String(validate=validate.OneOf(STATES))
-    started_on = Day(allow_none=True)
-    completed_on = Day(allow_none=True)
-    duration_amount = fields.Integer(strict=True, validate=validate.Range(0, 3650))
-    duration_unit = fields.String(validate=validate.OneOf(UNITS))
+    class Meta:
+        description = (
+            "Fields that go together: duration_amount and duration_unit are sent together; "
+            "started_on and completed_on only with status. status done needs completed_on (started_on "
+            "defaults to the stored one); in_progress needs a started_on (sent or stored) and no "
+            "completed_on; not_started takes no dates. Dates are not in the future (the user's today), "
+            "completed_on is not before started_on, and a step does not finish before the plan starts."
+        )
+
+    status = fields.String(validate=validate.OneOf(STATES), metadata={
+        "description": "done: send completed_on; in_progress: started_on unless stored; not_started: no dates."})
+    started_on = Day(allow_none=True, metadata={"description": "Only with status."})
+    completed_on = Day(allow_none=True, metadata={"description": "Only with status done."})
+    duration_amount = fields.Integer(strict=True, validate=validate.Range(0, 3650),
+                                     metadata={"description": "Only together with duration_unit."})
+    duration_unit = fields.String(validate=validate.OneOf(UNITS), metadata={"description": "Only together with duration_amount."})
     notes = Text(multiline=True, max_length=10_000)
 
     @validates_schema
@@ -236,12 +269,22 @@ class CredentialSchema(Schema):
 
 
 class CredentialCreate(Strict):
+    class Meta:
+        description = (
+            "Fields that go together: an AAPC credential needs renewal_month unless one is already "
+            "stored for AAPC (first_cycle_ceus optional); an AHIMA credential takes cycle_end (default: "
+            "proposed from earned_on), not before earned_on and at most one cycle (2 years) past today or "
+            "earned_on. earned_on is not in the future. code is a credential code from the catalogue "
+            "(CPC, CRC, RHIT...) not already held."
+        )
+
     code = Text(required=True, max_length=12)
-    earned_on = Day(required=True)
-    renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={"description": "AAPC: the month your membership renews."})
+    earned_on = Day(required=True, metadata={"description": "Not in the future."})
+    renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={
+        "description": "AAPC: the month your membership renews (required for the first AAPC credential)."})
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
     first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, 1000),
-                                      metadata={"description": "AAPC: the pro-rated requirement of your first cycle."})
+                                      metadata={"description": "AAPC: the pro-rated requirement of your first cycle, at most two decimals."})
     other_body = Text(max_length=60, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
     name = Text(max_length=120, metadata={"description": "A credential outside Rungs' list: its full name."})
     ceus_per_cycle = fields.Integer(strict=True, validate=validate.Range(1, 200), metadata={"description": "A credential outside Rungs' list: CEUs per cycle."})
@@ -291,23 +334,33 @@ class CeuSchema(Schema):
 
 
 class CeuCreate(Strict):
+    class Meta:
+        description = (
+            "completed_on falls within the credential's cycles (not in the future, not before the "
+            "credential was earned); ceus has at most two decimals and is more than 0; next_cycle is "
+            "required for a completed_on in the AAPC renewal month."
+        )
+
     completed_on = Day(required=True)
     title = Text(required=True, max_length=200)
     provider = Text(load_default="", max_length=200)
     reference = Text(load_default="", max_length=60)
-    ceus = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1000),
-                        metadata={"description": "CEUs, at most two decimals (1, 0.5, 1.25)."})
-    credential_id = fields.Integer(strict=True, metadata={
+    ceus = fields.Float(required=True, allow_nan=False,
+                        validate=validate.Range(min=0, max=1000, min_inclusive=False),
+                        metadata={"description": "CEUs, more than 0, at most two decimals (1, 0.5, 1.25).",
+                                  "exclusiveMinimum": True})
+    credential_id = fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID), metadata={
         "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
                        "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials. "
                        "Give this or credential_ids."})
-    credential_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(min=1, max=20), metadata={
+    credential_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID)), validate=validate.Length(min=1, max=20), metadata={
         "description": "Several credentials it counts for (as AAPC's tracker allows), or credentials of both AAPC "
                        "and AHIMA when it carries both approvals (then give second_reference too)."})
     second_reference = Text(load_default="", max_length=60, metadata={
         "description": "With credentials of two bodies: the second body's approval (reference holds the first's)."})
     next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
-        "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle."})
+        "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle. "
+                       "Required (true or false) when completed_on falls in that month."})
 
 
 class CeuPatch(CeuCreate):

@@ -5,13 +5,15 @@ import hashlib
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.limits import MAX_ID
 from ..domain.zones import is_valid_zone
 from ..extensions import db
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
+from . import identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -126,20 +128,94 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("current_password", "That is not your current password.")
     check_password_rules(new, field="new_password", email=user.email)
     user.password_hash = hash_password(new)
-    end_other_sessions(user)
+    _end_everything_but_this(user)
     db.session.commit()
 
 
-def update_profile(user: User, email: str, time_zone: str) -> None:
-    email = normalize_email(email)
+def update_profile(user: User, time_zone: str) -> None:
+    """Change the time zone. (The email changes only through `request_email_change`.)"""
     if not is_valid_zone(time_zone):
         raise Invalid("time_zone", "Choose a time zone from the list.")
-    other = find_user_by_email(email)
-    if other is not None and other.id != user.id:
-        raise Invalid("email", "Another account uses this email.")
-    user.email = email
     user.time_zone = time_zone
     commit()
+
+
+# -- changing the email -----------------------------------------------------------------------
+# Asked for with the password; it happens only when the new address follows a link sent to it
+# (so nobody can move an account to an address they do not read, or to someone else's), and the
+# old address is told both times. The link names the account, its proof, and the address it
+# moves from: once the email has changed (or the account is gone) it no longer works.
+
+_EMAIL_CHANGE_SALT = "rungs.email-change"
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A change asked for: send ``token``'s link to ``new``, and tell ``old``."""
+
+    old: str
+    new: str
+    token: str
+
+
+def request_email_change(user: User, new_email: str, password: str, secret_key: str) -> EmailChange:
+    """Check the password and the new address; the signed link that will make the change."""
+    if not verify_password(user.password_hash, password or ""):
+        raise Invalid("password", "That is not your password: your email stays as it is.")
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise Invalid("new_email", "That is already your email.")
+    other = find_user_by_email(new_email)
+    if other is not None:
+        raise Invalid("new_email", "Another account uses this email.")
+    token = URLSafeTimedSerializer(secret_key, salt=_EMAIL_CHANGE_SALT).dumps(
+        {"u": user.id, "old": user.email, "new": new_email, "p": identity.proof(user, f"email-change:{user.email}")}
+    )
+    return EmailChange(old=user.email, new=new_email, token=token)
+
+
+def read_email_change(token: str, secret_key: str, max_age: int) -> tuple[User, EmailChange] | None:
+    """The account and change a valid, unexpired, unused link names; None otherwise."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_EMAIL_CHANGE_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not 0 < data["u"] <= MAX_ID:
+        return None
+    if not isinstance(data.get("old"), str) or not isinstance(data.get("new"), str):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or user.email != data["old"]:
+        return None  # a deleted account (its id maybe given to another), or the change was made
+    if not identity.proves(user, f"email-change:{data['old']}", data.get("p")):
+        return None
+    return user, EmailChange(old=data["old"], new=data["new"], token=token)
+
+
+def confirm_email_change(user: User, change: EmailChange) -> None:
+    """Move the account to the new address (refused if another account took it meanwhile)."""
+    taken = Invalid("new_email", "Another account uses this email now: your email stays as it is.")
+    if find_user_by_email(change.new) is not None:
+        raise taken
+    user.email = change.new
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise taken from None
+
+
+def _end_everything_but_this(user: User) -> None:
+    """After a password change or reset: every session and remember cookie made so far stops
+    working (a new session version, which the cookie's proof covers), reset links too (they carry
+    the old hash's fingerprint), and every API token is revoked. The account secret stays, so the
+    unsubscribe links in emails already sent still work."""
+    from ..models import ApiToken, utcnow
+
+    end_other_sessions(user)
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
 
 
 def delete_account(user: User, password: str) -> None:
@@ -168,7 +244,7 @@ def _fingerprint(user: User) -> str:
 
 def make_reset_token(user: User, secret_key: str) -> str:
     return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).dumps(
-        {"user": user.id, "fingerprint": _fingerprint(user)}
+        {"user": user.id, "fingerprint": _fingerprint(user), "proof": identity.proof(user, "reset")}
     )
 
 
@@ -178,16 +254,18 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User | No
         data = URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int) or not 0 < data["user"] <= MAX_ID:
         return None
     user = db.session.get(User, data["user"])
     if user is None or data.get("fingerprint") != _fingerprint(user):
         return None
+    if not identity.proves(user, "reset", data.get("proof")):
+        return None  # a link made for an earlier account with this id, or before a password change
     return user
 
 
 def reset_password(user: User, new: str) -> None:
     check_password_rules(new, field="password", email=user.email)
     user.password_hash = hash_password(new)
-    end_other_sessions(user)
+    _end_everything_but_this(user)
     db.session.commit()

@@ -918,6 +918,7 @@ def _store_certificate(user: User, activity: CeuActivity, upload: tuple[str, Bin
     limit = current_app.config["CERTIFICATE_MAX_BYTES"]
     data = stream.read(limit + 1)
     mime, extension = check_certificate(data)
+    _lock_account(user)
     used = db.session.execute(
         select(func.coalesce(func.sum(CeuActivity.certificate_size), 0)).where(
             CeuActivity.user_id == user.id, CeuActivity.id != (activity.id or 0)
@@ -930,6 +931,18 @@ def _store_certificate(user: User, activity: CeuActivity, upload: tuple[str, Bin
     activity.certificate_type = mime
     activity.certificate_size = len(data)
     return path
+
+
+def _lock_account(user: User) -> None:
+    """Hold the user's row until this transaction ends, so that uploads sent at once are counted
+    against the quota one after another, never each against the total before the others.
+
+    An UPDATE rather than SELECT ... FOR UPDATE: SQLAlchemy drops FOR UPDATE on SQLite, where the
+    UPDATE takes the database's write lock instead (and, being the transaction's first write,
+    waits for it without reading a stale snapshot). PostgreSQL locks the row.
+    """
+    users = User.__table__
+    db.session.execute(users.update().where(users.c.id == user.id).values(id=users.c.id))
 
 
 def certificate_limit() -> int:

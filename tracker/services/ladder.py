@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..domain import career
 from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare, experience_years
+from ..domain import limits
 from ..domain.plans import target_dates
 from ..extensions import db
 from ..models import ExperienceGap, FocusTick, LadderProfile, Plan, User
@@ -196,6 +197,9 @@ def check_focus(rung_key: str, done: set[str], evidence: dict[str, str]) -> None
     for area, note in evidence.items():
         if len(note or "") > 2000:
             raise Invalid("focus", f"Keep the evidence for “{area}” to 2,000 characters.")
+        problem = limits.text_problem(note or "", multiline=True)
+        if problem:
+            raise Invalid("focus", f"Evidence for “{area}”: {problem}")
 
 
 def save_focus(user: User, done: set[str], evidence: dict[str, str]) -> None:

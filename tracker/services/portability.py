@@ -30,6 +30,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ..domain import career
+from ..domain import limits
 from ..domain import reminders as reminder_rules
 from ..domain.zones import is_valid_zone
 from ..extensions import db
@@ -276,6 +277,10 @@ class _Doc:
             raise Placed(self.at(key), "must be text.")
         if len(value) > limit:
             raise Placed(self.at(key), f"is longer than {limit:,} characters.")
+        # The same rule as forms and the API (line breaks and tabs kept: notes span lines).
+        problem = limits.text_problem(value, multiline=True)
+        if problem:
+            raise Placed(self.at(key), problem)
         return value
 
     def number(self, key: str, *, optional: bool = False, low: int = -10**9, high: int = 10**9) -> int | None:
@@ -301,9 +306,13 @@ class _Doc:
         if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise Placed(self.at(key), "must be a date like 2027-01-04.")
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise Placed(self.at(key), f"{value} is not a real date.") from None
+        problem = limits.date_problem(day)
+        if problem:
+            raise Placed(self.at(key), problem)
+        return day
 
     def instant(self, key: str) -> dt.datetime:
         value = self.raw(key)

@@ -40,6 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain import reminders as rules
 from ..domain.reminders import Occurrence, Outcome, Preferences, Subject
+from ..domain.limits import MAX_ID
 from ..domain.zones import local_today
 from ..extensions import db
 from ..mail import Mailer, build_message, mailer_from_config
@@ -58,6 +59,7 @@ from ..models import (
     utcnow,
 )
 from .delivery import LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
+from . import identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -795,23 +797,26 @@ def _serializer() -> URLSafeSerializer:
 
 def unsubscribe_token(user: User, kind: str) -> str:
     """A signed token that turns off ``kind`` (or "all") for this user, without signing in."""
-    return _token(current_app.config["SECRET_KEY"], user.id, kind)
+    return _token(current_app.config["SECRET_KEY"], user.id, kind, identity.proof(user, "unsubscribe"))
 
 
 @functools.lru_cache(maxsize=4096)
-def _token(secret_key: str, user_id: int, kind: str) -> str:
-    # The same inputs always sign to the same token: a sweep signs each one once.
-    return URLSafeSerializer(secret_key, salt="rungs.unsubscribe").dumps({"u": user_id, "k": kind})
+def _token(secret_key: str, user_id: int, kind: str, proof: str) -> str:
+    # The same inputs always sign to the same token: a sweep signs each one once. The account's
+    # proof makes a deleted account's link dead for the next account that gets its id.
+    return URLSafeSerializer(secret_key, salt="rungs.unsubscribe").dumps({"u": user_id, "k": kind, "p": proof})
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
     try:
         data = _serializer().loads(token)
-        user = db.session.get(User, int(data["u"]))
+        user = db.session.get(User, int(data["u"])) if 0 < int(data["u"]) <= MAX_ID else None
         kind = str(data["k"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
     if user is None or (kind != "all" and kind not in rules.KINDS):
+        return None
+    if not identity.proves(user, "unsubscribe", data.get("p")):
         return None
     return user, kind
 

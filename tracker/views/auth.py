@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..emails import send_no_account, send_password_reset, send_sign_up
+from ..emails import send_email_change_notice, send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
-from ..services import accounts
+from ..links import external_url
+from ..services import accounts, devices
 from ..services.errors import Invalid
-from ..forms import FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from ..forms import ConfirmForm, FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from . import show_error
 
 bp = Blueprint("auth", __name__)
@@ -51,9 +52,9 @@ def register():
         try:
             send_sign_up(
                 sign_up.email,
-                finish_link=None if sign_up.existing else url_for("auth.finish_sign_up", token=sign_up.token, _external=True),
-                sign_in_link=url_for("auth.login", _external=True),
-                reset_link=url_for("auth.reset_request", _external=True),
+                finish_link=None if sign_up.existing else external_url("auth.finish_sign_up", token=sign_up.token),
+                sign_in_link=external_url("auth.login"),
+                reset_link=external_url("auth.reset_request"),
             )
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("could not send a sign-up email")
@@ -99,7 +100,7 @@ def finish_sign_up(token: str):
             session.pop("sign_up_sent_to", None)
             login_user(user)
             flash("Welcome to Rungs. First, where are you in your coding career?", "success")
-            return redirect(url_for("onboarding.stage"))
+            return _remember_device(redirect(url_for("onboarding.stage")), user)
     return render_template("auth/finish_sign_up.html", form=form, email=email), 422 if form.errors else 200
 
 
@@ -116,9 +117,24 @@ def _failed(response) -> bool:
 TOO_MANY = "Too many sign-in attempts. Wait a few minutes, then try again."
 
 
+def _known_device() -> bool:
+    """This browser signed in to the account being tried before: the per-account limit, which any
+    stranger can spend, never locks it out (the per-address limit still applies)."""
+    return devices.is_known_device(request.cookies.get(devices.COOKIE), request.form.get("email", ""),
+                                   current_app.config["SECRET_KEY"])
+
+
+def _remember_device(response, user):
+    response.set_cookie(
+        devices.COOKIE, devices.device_token(user, current_app.config["SECRET_KEY"]), max_age=devices.MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_failed, error_message=TOO_MANY, scope="login-account")
+               deduct_when=_failed, error_message=TOO_MANY, scope="login-account", exempt_when=_known_device)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed, error_message=TOO_MANY, scope="login-address")
 def login():
@@ -129,7 +145,7 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return _remember_device(redirect(_safe_next(request.args.get("next"))), user)
         form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), 422 if form.errors or form.form_errors else 200
 
@@ -153,9 +169,9 @@ def reset_request():
             # One email either way: a reset link, or word that this address has no account.
             if user is not None:
                 token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-                send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+                send_password_reset(user, external_url("auth.reset_password", token=token))
             else:
-                send_no_account(accounts.normalize_email(form.email.data), url_for("auth.register", _external=True))
+                send_no_account(accounts.normalize_email(form.email.data), external_url("auth.register"))
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("could not send a password reset email")
         # The same answer whether or not the address has an account.
@@ -181,6 +197,34 @@ def reset_password(token: str):
             show_error(form, error)
         else:
             logout_user()
-            flash("Your password is changed and other devices are signed out. Sign in with the new one.", "success")
+            flash("Your password is changed, other devices are signed out and your API tokens are revoked. "
+                  "Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/email-change/<token>", methods=["GET", "POST"])
+def email_change(token: str):
+    """From the link sent to the new address: GET asks (mail scanners follow links), POST moves
+    the account; no sign-in needed, the signed link is the authority. The old address is told."""
+    found = accounts.read_email_change(
+        token, current_app.config["SECRET_KEY"], current_app.config["EMAIL_CHANGE_LINK_MAX_AGE"]
+    )
+    if found is None:
+        flash("That email-change link has expired or was already used. Ask for a new one in Settings.", "error")
+        return redirect(url_for("auth.login"))
+    user, change = found
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(user, change)
+        except Invalid as error:
+            form.form_errors.append(error.message)
+        else:
+            try:
+                send_email_change_notice(change.old, change.new, done=True, reset_link=external_url("auth.reset_request"))
+            except (smtplib.SMTPException, OSError):
+                current_app.logger.exception("could not tell the old address of an email change")
+            flash(f"Your email is now {change.new}.", "success")
+            return redirect(url_for("main.dashboard") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("auth/email_change.html", form=form, change=change), 422 if form.form_errors else 200

@@ -365,9 +365,10 @@ def edit_ceu(activity_id: int):
 
 
 def _render_ceu_form(form: CeuForm, activity):
-    ask_cycle = bool(form.next_cycle.errors) or service.in_overlap(
+    # A date the form refused (year 9999...) is not looked up in the cycle grid.
+    ask_cycle = bool(form.next_cycle.errors) or (not form.completed_on.errors and service.in_overlap(
         current_user, form.counts_toward.data, form.completed_on.data
-    )
+    ))
     two_bodies = len({body for _value, _label, body in service.counts_toward_choices(current_user)}) > 1
     return render_template(
         "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, two_bodies=two_bodies,

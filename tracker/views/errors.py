@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..catalog import CatalogError
@@ -37,6 +37,11 @@ def register(app: Flask) -> None:
     def bad_request(error):
         return _answer(error, 400, "That request could not be read",
                        "Something in it was not what we expected. Go back and try again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host header outside TRUSTED_HOSTS: no page (its links would be built from that host).
+        return "Unknown host name.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

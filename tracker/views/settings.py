@@ -4,12 +4,16 @@ its own route and redirects back to the page."""
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import career
-from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, ImportForm, ProfileForm, TokenForm
+from ..extensions import limiter
+from ..links import external_url
+from ..emails import send_email_change_link, send_email_change_notice
+from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, EmailChangeForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
 from ..services import calendar as calendar_service
 from ..services import portability
@@ -31,14 +35,16 @@ def require_login():
     return None
 
 
-def render_settings(*, form=None, password_form=None, import_form=None, delete_form=None, career_form=None, status: int = 200):
+def render_settings(*, form=None, email_form=None, password_form=None, import_form=None, delete_form=None,
+                    career_form=None, status: int = 200):
     """The settings page with each section's form (a failed one carries its errors)."""
     token = session.pop(NEW_FEED_TOKEN, None)
     feed = calendar_service.feed_of(current_user)
-    feed_url = url_for("calendar.feed", token=token, _external=True) if token and feed else None
+    feed_url = external_url("calendar.feed", token=token) if token and feed else None
     page = render_template(
         "settings/profile.html",
         form=form or ProfileForm(obj=current_user, formdata=None),
+        email_form=email_form or EmailChangeForm(formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
         confirm=ConfirmForm(),
         feed=feed,
@@ -59,7 +65,7 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            accounts.update_profile(current_user, form.email.data, form.time_zone.data)
+            accounts.update_profile(current_user, form.time_zone.data)
         except Invalid as error:
             show_error(form, error)
         else:
@@ -89,6 +95,31 @@ def career_stage():
     return render_settings(career_form=form, status=422)
 
 
+@bp.route("/email", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=lambda: f"email-change:{current_user.id}",
+               methods=["POST"], deduct_when=lambda response: response.status_code != 302, scope="email-change")
+def change_email():
+    """Ask, with the password, to move the account to a new address: a link goes there, and the
+    old address is told. Nothing changes until the link is followed."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            change = accounts.request_email_change(current_user, form.new_email.data, form.password.data,
+                                                   current_app.config["SECRET_KEY"])
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            try:
+                send_email_change_link(change.new, change.old, external_url("auth.email_change", token=change.token))
+                send_email_change_notice(change.old, change.new, done=False, reset_link=external_url("auth.reset_request"))
+            except (smtplib.SMTPException, OSError):
+                current_app.logger.exception("could not send an email-change link")
+            flash(f"We sent a link to {change.new}. Your email changes when you follow it; "
+                  f"until then it stays {change.old}.", "info")
+            return redirect(url_for("settings.profile"))
+    return render_settings(email_form=form, status=422)
+
+
 @bp.route("/password", methods=["POST"])
 def password():
     form = ChangePasswordForm()
@@ -101,7 +132,7 @@ def password():
             # A fresh cookie with the new session version (the user itself, not the current_user proxy:
             # Flask-Login would store the proxy and resolve it to itself forever).
             login_user(current_user._get_current_object())
-            flash("Your password is changed. Other devices are signed out.", "success")
+            flash("Your password is changed. Other devices are signed out and your API tokens are revoked.", "success")
             return redirect(url_for("settings.profile"))
     return render_settings(password_form=form, status=422)
 
