@@ -490,6 +490,13 @@ def test_reminders_list_what_is_planned_and_filter_by_status(api):
     assert bad.status_code == 422 and "status" in bad.json["errors"]["query"]
 
 
+def test_reminders_refuse_a_query_parameter_the_document_does_not_name(api):
+    """The document says the query has only status (additionalProperties false): a client
+    misspelling it is told, not silently given every reminder."""
+    bad = api.get("/reminders?stauts=sent")
+    assert bad.status_code == 422 and "stauts" in bad.json["errors"]["query"]
+
+
 # -- the OpenAPI document --------------------------------------------------------------------------
 
 def test_the_openapi_document_describes_every_api_route(app):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from ..domain.reminders import KINDS
 from ..extensions import csrf
@@ -637,7 +638,7 @@ reminders = _blueprint("reminders", "/reminders", "Your reminders: pending, sent
 
 
 @reminders.route("")
-@reminders.arguments(s.ReminderQuery, location="query")
+@reminders.arguments(s.ReminderQuery, location="query", unknown=RAISE)  # as documented: no other parameters
 @_errors(reminders, 422)
 @reminders.response(200, s.ReminderSchema(many=True))
 def list_reminders(query):
