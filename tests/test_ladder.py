@@ -135,3 +135,15 @@ def test_saving_an_empty_profile_without_one_writes_nothing(app, user_browser):
     with app.app_context():
         assert db.session.execute(select(LadderProfile)).scalars().all() == []
         assert db.session.execute(select(User.data_version)).scalar_one() == before
+
+
+def test_a_coder_who_already_has_the_next_rungs_years_is_not_told_a_past_date(app, user_browser):
+    """Six years in, Senior Medical Coder's 3 years are behind them: no "you reach 3 years on" a
+    date in 2023, on the ladder or the dashboard."""
+    user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2019-05-15", "renewal_month": "5"})
+    assert place(user_browser, started="2020-11-01").status_code == 302
+    ladder, dashboard = text_of(user_browser.get("/ladder/")), text_of(user_browser.get("/"))
+    assert "Medical Coder → Senior Medical Coder" in dashboard
+    for page in (ladder, dashboard):
+        assert "you reach 3 years" not in page
+    assert "You have 6.1 years; Senior Medical Coder starts at 3." in ladder
