@@ -72,3 +72,23 @@ def test_a_fake_pdf_is_refused_with_the_reason_at_the_field(person, tmp_path):
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.locator("#certificate-error")).to_contain_text("must be a PDF, PNG or JPEG")
     check_accessibility(page)
+
+
+def test_a_credential_outside_the_list_unfolds_its_fields_and_is_tracked(person):
+    """'Another credential' keeps its five fields folded until it is chosen; then they open, and
+    what the coder enters becomes a tracked cycle."""
+    page = person.goto("/credentials/new")
+    other = page.locator("details#other")
+    expect(other).not_to_have_attribute("open", "")
+    page.get_by_label("Credential").select_option(label="Another credential (not in this list)")
+    expect(other).to_have_attribute("open", "")
+    check_accessibility(page)
+    fill_form(page.locator("main form"), {
+        "Date earned": "2025-03-01", "Its letters": "CCDS", "Its full name": "Certified Clinical Documentation Specialist",
+        "Certifying body": "ACDIS", "CEUs per cycle": "30", "Cycle length in years": "2",
+    })
+    page.get_by_role("button", name="Add credential").click()
+    expect_flash(page, "CCDS added")
+    expect(page.locator("main")).to_contain_text("30")
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0

@@ -23,4 +23,10 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", update);
     update();
   }
+  // Unfold "Another credential" when it is the one chosen in the list.
+  for (const other of document.querySelectorAll("details#other")) {
+    const select = other.closest("form")?.querySelector("select[name=code]");
+    if (!select) continue;
+    select.addEventListener("change", () => { if (select.value === "OTHER") other.open = true; });
+  }
 });
