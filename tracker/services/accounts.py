@@ -224,7 +224,7 @@ def delete_account(user: User, password: str) -> None:
     commit leaves the account whole."""
     import shutil
 
-    from .credentials import certificate_folder
+    from .certificates import certificate_folder
 
     if not verify_password(user.password_hash, password or ""):
         raise Invalid("password", "That is not your password: nothing was deleted.")

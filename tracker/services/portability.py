@@ -49,6 +49,8 @@ from ..models import (
     RenewalSetup,
     User,
 )
+from . import certificates as certificate_files
+from . import submissions
 from . import credentials as credential_service
 from . import ladder as ladder_service
 from . import plans as plan_service
@@ -84,7 +86,7 @@ def _certificates(user: User) -> list[tuple[CeuActivity, str, Path]]:
         if not activity.certificate_file:
             continue
         try:
-            path = credential_service.certificate_path(user, activity)
+            path = certificate_files.certificate_path(user, activity)
         except NotFound:
             continue
         extension = activity.certificate_file.rsplit(".", 1)[-1]
@@ -397,7 +399,7 @@ class _Certificates:
             raise Invalid(path, f"names the certificate {name!r} a second time.")
         self.used.add(name)
         # Read at most one byte past the limit, whatever size the entry claims (a ZIP bomb stops there).
-        limit = credential_service.certificate_limit()
+        limit = certificate_files.certificate_limit()
         try:
             with self.archive.open(entry) as stream:
                 data = stream.read(limit + 1)
@@ -430,7 +432,7 @@ def import_account(user: User, document_bytes: bytes, certificates_zip: bytes | 
     try:
         pending = _restore(user, document, certificates, today)
         for activity, data, extension in pending:
-            path = credential_service.write_certificate(user, data, extension)
+            path = certificate_files.write_certificate(user, data, extension)
             written.append(path)
             activity.certificate_file = path.name
         counts = {
@@ -725,15 +727,15 @@ def _restore_activities(user: User, top: _Doc, certificates: _Certificates, toda
                 raise Invalid(ref.at("file"), f"{name[:60]!r} is not a certificate name from a Rungs export (like 0001.pdf).")
             content = certificates.read(name, ref.at("file"))
             try:
-                mime, extension = credential_service.check_certificate(content)
+                mime, extension = certificate_files.check_certificate(content)
             except Invalid as error:
                 raise Invalid(ref.at("file"), f"{name}: {error.message}") from None
             total += len(content)
             try:
-                credential_service.check_certificate_quota(total)
+                certificate_files.check_certificate_quota(total)
             except Invalid as error:
                 raise Invalid("certificates", error.message) from None
-            activity.certificate_name = credential_service.safe_certificate_name(ref.text("name", limit=255))
+            activity.certificate_name = certificate_files.safe_certificate_name(ref.text("name", limit=255))
             activity.certificate_type, activity.certificate_size = mime, len(content)
             pending.append((activity, content, extension))
         db.session.add(activity)
@@ -750,7 +752,7 @@ def _restore_submissions(user: User, top: _Doc, today: dt.date) -> None:
             raise Invalid(path, f"The {body} cycle ending {cycle_end} is listed twice.")
         seen.add((body, cycle_end))
         try:
-            credential_service.check_submission(user, body, cycle_end, submitted_on, today)
+            submissions.check_submission(user, body, cycle_end, submitted_on, today)
         except Invalid as error:
             raise _under(path, error) from None
         except NotFound:
