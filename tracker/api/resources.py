@@ -13,7 +13,7 @@ from ..extensions import csrf
 from ..models import CeuActivity, Credential, Plan
 from ..services import career as career_service
 from ..services import credentials as credential_service
-from ..services import submissions
+from ..services import submissions as submission_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import reminders as reminder_service
@@ -464,7 +464,7 @@ def create_submission(data):
     `confirm` and saying what is missing, unless `"confirm": true`.
     """
     call(
-        submissions.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
+        submission_service.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
         today(), confirm=data["confirm"], fee_paid=data["fee_paid"],
     )
     return {"body": data["body"], "cycle_end": data["cycle_end"], "submitted_on": data["submitted_on"]}
