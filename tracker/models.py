@@ -73,7 +73,7 @@ class User(UserMixin, db.Model):
     # version stops working, so a copied session cookie dies with the session.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Bumped in the same transaction as any change to the user's own data (plans, credentials,
-    # CEUs, ladder...): pages computed from that data are cached under it (tracker/page_cache.py).
+    # CEUs, ladder...): pages computed from that data are cached under it (tracker/views/page_cache.py).
     # It starts at a random number: a new account that gets a deleted account's id (SQLite reuses
     # the highest id) never meets the old account's cached pages.
     data_version: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbits(30), server_default="0")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from ..domain import career
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..page_cache import cached_fragment
+from .page_cache import cached_fragment
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service

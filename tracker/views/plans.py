@@ -22,7 +22,7 @@ from ..services import career as career_service
 from ..services import plans as service
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid
-from ..timeline import build_timeline
+from .timeline import build_timeline
 from . import or_404, show_error, user_today
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
