@@ -9,7 +9,6 @@ Flask-Mail is deliberately not used: it has no SMTP timeout and skips SMTP entir
 from __future__ import annotations
 
 import binascii
-import datetime as dt
 import itertools
 import random
 import re
@@ -23,6 +22,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Protocol
+
+from .domain.clock import utc_now
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -108,7 +109,7 @@ def build_message(
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    message["Date"] = format_datetime(utc_now())
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message["Message-ID"] = message_id or make_msgid(domain=domain)
     for name, value in (headers or {}).items():
@@ -256,7 +257,7 @@ class OutboxMailer:
 
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S")
         subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or "message")).strip("-")
         name = f"{stamp}-{next(_outbox_sequence):06d}-{subject[:40].lower()}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(bytes(message))
@@ -291,3 +292,4 @@ def mailer_from_config(config) -> Mailer:
             timeout=config["MAIL_TIMEOUT"],
         )
     return OutboxMailer(config["MAIL_OUTBOX_DIR"])
+

@@ -58,7 +58,7 @@ def register(email: str, password: str, time_zone: str) -> User:
     user = User(email=email, password_hash=hash_password(password), time_zone=time_zone)
     db.session.add(user)
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the other one won.
         db.session.rollback()
@@ -108,7 +108,7 @@ def authenticate(email: str, password: str) -> User | None:
     assert user is not None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+        commit()
     return user
 
 
@@ -119,7 +119,7 @@ def end_other_sessions(user: User) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     end_other_sessions(user)
-    db.session.commit()
+    commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -129,7 +129,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_rules(new, field="new_password", email=user.email)
     user.password_hash = hash_password(new)
     _end_everything_but_this(user)
-    db.session.commit()
+    commit()
 
 
 def update_profile(user: User, time_zone: str) -> None:
@@ -199,7 +199,7 @@ def confirm_email_change(user: User, change: EmailChange) -> None:
         raise taken
     user.email = change.new
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         db.session.rollback()
         raise taken from None
@@ -210,11 +210,12 @@ def _end_everything_but_this(user: User) -> None:
     working (a new session version, which the cookie's proof covers), reset links too (they carry
     the old hash's fingerprint), and every API token is revoked. The account secret stays, so the
     unsubscribe links in emails already sent still work."""
-    from ..models import ApiToken, utcnow
+    from ..models import ApiToken
+    from ..domain.clock import utc_now
 
     end_other_sessions(user)
     db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utc_now())
     )
 
 
@@ -230,7 +231,7 @@ def delete_account(user: User, password: str) -> None:
         raise Invalid("password", "That is not your password: nothing was deleted.")
     folder = certificate_folder(user)
     db.session.execute(delete(User).where(User.id == user.id))
-    db.session.commit()
+    commit()
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -268,4 +269,4 @@ def reset_password(user: User, new: str) -> None:
     check_password_rules(new, field="password", email=user.email)
     user.password_hash = hash_password(new)
     _end_everything_but_this(user)
-    db.session.commit()
+    commit()

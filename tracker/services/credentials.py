@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.dates import long_date
 from ..domain import cycles
 from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
@@ -531,7 +532,7 @@ def convert_credential(credential: Credential, new_code: str, on: dt.date | None
     if on > today:
         raise Invalid("converted_on", "That date is in the future.")
     if on < credential.earned_on:
-        raise Invalid("converted_on", f"That is before you earned {credential.code} ({credential.earned_on:%b %-d, %Y}).")
+        raise Invalid("converted_on", f"That is before you earned {credential.code} ({long_date(credential.earned_on)}).")
     db.session.execute(
         CeuActivity.__table__.update()
         .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
@@ -782,7 +783,7 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
                 cycle = cycles.cycle_containing(rules, setup, data.completed_on)
                 raise Invalid("next_cycle", (
                     f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
-                    f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+                    f"toward the cycle ending {long_date(cycle.end)} or the next one. Choose which."
                 ))
             next_cycle = bool(data.next_cycle)
         chosen = [c for c in credentials if c.code in codes]

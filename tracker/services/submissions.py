@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import delete, select
 
+from ..domain.dates import long_date
 from ..domain.cycles import BodyRules, Standing
 from ..extensions import db
 from ..models import CycleSubmission, User
@@ -39,8 +40,8 @@ def submission_warnings(rules: BodyRules, standing: Standing, submitted_on: dt.d
     tally = standing.tally
     if standing.submission_opens and submitted_on < standing.submission_opens:
         warnings.append(
-            f"{rules.name} opens submission for this cycle on {standing.submission_opens:%b %-d, %Y}, "
-            f"after {submitted_on:%b %-d, %Y}."
+            f"{rules.name} opens submission for this cycle on {long_date(standing.submission_opens)}, "
+            f"after {long_date(submitted_on)}."
         )
     if tally.needed > 0:
         warnings.append(

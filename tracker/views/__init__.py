@@ -9,13 +9,13 @@ from flask import abort, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..domain.zones import local_today
+from ..domain.clock import today_in
 from ..services.errors import Invalid
 
 
 def user_today() -> dt.date:
     """Today's date in the signed-in user's time zone."""
-    return local_today(current_user.time_zone, dt.datetime.now(dt.timezone.utc))
+    return today_in(current_user.time_zone)
 
 
 def show_error(form: FlaskForm, error: Invalid, fallback: str | None = None) -> None:

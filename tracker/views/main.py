@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..domain import career
+from ..domain.clock import utc_now
 from ..extensions import db
 from ..forms import ConfirmForm
 from .page_cache import cached_fragment
@@ -54,7 +55,7 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         sweeps = reminder_service.sweep_health(
-            dt.datetime.now(dt.timezone.utc), current_app.config["REMINDER_SWEEP_SECONDS"]
+            utc_now(), current_app.config["REMINDER_SWEEP_SECONDS"]
         )
     except Exception as error:
         db.session.rollback()

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..dates import long_date
 from .dates import submission_opens
 from .rules import (
     AT_RISK, AVERAGE_MONTH_DAYS, BEHIND_PACE, COMPLETE, LAPSED, MET, ON_TRACK, OVERDUE, STATUS_LABELS,
@@ -66,7 +67,7 @@ def pace_status(
     of a cycle (``quiet_fraction``) pace alone never makes a cycle behind or at risk.
     """
     reason = pace_reason(needed, days_left)
-    due = f"{cycle.end:%b %-d, %Y}"
+    due = f"{long_date(cycle.end)}"
     rule = rules.status
     if rule is None:
         return ON_TRACK, f"{reason}, by {due}."
@@ -112,9 +113,9 @@ def standing(
         status = MET
         action = rules.submission_action or f"Submit your CEUs to {rules.name}"
         if opens and today < opens:
-            next_step = f"{action} when submission opens on {opens:%b %-d, %Y}, then record it here."
+            next_step = f"{action} when submission opens on {long_date(opens)}, then record it here."
         else:
-            next_step = f"{action} by {cycle.end:%b %-d, %Y}, then record the date here."
+            next_step = f"{action} by {long_date(cycle.end)}, then record the date here."
     elif today > cycle.end:
         if lapses_on is not None and today > lapses_on:
             status = LAPSED

@@ -38,6 +38,7 @@ from .. import plans as plan_service
 from .. import reminders as reminder_service
 from ..catalog import current_catalog
 from ..errors import Invalid, NotFound
+from ..transaction import commit
 from .document import CERTIFICATE_FILE, CONTENT, MAX_CHECKED_AGAINST_ALL, CertificatesZip, Doc, own_target, under, read_document
 
 # -- import ---------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def import_account(user: User, document_bytes: bytes, certificates_zip: bytes | 
             "ceu_activities": len(document["ceu_activities"]),
             "certificates": len(pending),
         }
-        db.session.commit()
+        commit()
     except Invalid:
         db.session.rollback()
         _remove(written)
