@@ -50,9 +50,6 @@ class PlanError(Invalid):
     def __str__(self) -> str:
         return self.message
 
-    def __str__(self) -> str:
-        return self.message
-
 
 @dataclass(frozen=True)
 class StepInput:
