@@ -4,6 +4,9 @@
 - OutboxMailer: writes each message as an .eml file, for development when no MAIL_SERVER is set.
 - MemoryMailer: keeps messages in a list, for unit tests of code that sends.
 
+:func:`send_one` sends a single message and raises :class:`MailError` for any failure, so its
+callers need not know smtplib.
+
 Flask-Mail is deliberately not used: it has no SMTP timeout and skips SMTP entirely when TESTING.
 """
 from __future__ import annotations
@@ -293,3 +296,20 @@ def mailer_from_config(config) -> Mailer:
         )
     return OutboxMailer(config["MAIL_OUTBOX_DIR"])
 
+
+class MailError(Exception):
+    """A message could not be handed over: the mail server refused it, could not be reached or
+    hung up, or the outbox could not be written. The transport's own error is its ``__cause__``."""
+
+
+def send_one(config, message: EmailMessage) -> None:
+    """Send one message with the configured mailer; :class:`MailError` when it cannot be sent.
+
+    For the emails a person waits for (sign-up, reset, email change). The reminder sweep keeps
+    using the mailers directly, since it tells a recipient's refusal from a server fault by the
+    smtplib error itself.
+    """
+    try:
+        mailer_from_config(config).send(message)
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(f"{type(error).__name__}: {error}") from error

@@ -20,7 +20,7 @@ from ..domain.clock import today_in
 from ..services import api_tokens
 from ..services.errors import Invalid, NotFound
 from ..services.transaction import atomic
-from ..views import ownership_log
+from ..logs import ownership_log
 
 PREFIX = "/api/v1"
 

@@ -1,9 +1,10 @@
-"""Accounts: registration, sign-in, password changes and resets."""
+"""Accounts: registration, sign-in, password changes and resets, and the emails they send."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,9 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.limits import MAX_ID
 from ..domain.zones import is_valid_zone
 from ..extensions import db
+from ..links import external_url
+from ..mail import MailError
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
-from . import identity
+from . import account_emails, identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -270,3 +273,62 @@ def reset_password(user: User, new: str) -> None:
     user.password_hash = hash_password(new)
     _end_everything_but_this(user)
     commit()
+
+
+# -- account emails -------------------------------------------------------------------------------
+# A person waits for these, and the page answers the same whether or not one went out (nobody
+# learns who has an account): a failure to send is logged for the operator, never shown.
+
+def send_sign_up_email(sign_up: SignUpRequest) -> bool:
+    """Email the link that finishes sign-up, or, for an address that already has an account, how
+    to get back in. False (and logged) when it could not be sent."""
+    try:
+        account_emails.send_sign_up(
+            sign_up.email,
+            finish_link=None if sign_up.existing else external_url("auth.finish_sign_up", token=sign_up.token),
+            sign_in_link=external_url("auth.login"),
+            reset_link=external_url("auth.reset_request"),
+        )
+    except MailError:
+        current_app.logger.exception("could not send a sign-up email")
+        return False
+    return True
+
+
+def request_password_reset(email: str, secret_key: str) -> bool:
+    """One email either way: a reset link to an account's address, or word that this address has
+    no account. False (and logged) when it could not be sent."""
+    user = find_user_by_email(email)
+    try:
+        if user is not None:
+            token = make_reset_token(user, secret_key)
+            account_emails.send_password_reset(user, external_url("auth.reset_password", token=token))
+        else:
+            account_emails.send_no_account(normalize_email(email), external_url("auth.register"))
+    except MailError:
+        current_app.logger.exception("could not send a password reset email")
+        return False
+    return True
+
+
+def send_email_change_emails(change: EmailChange) -> bool:
+    """The link to the new address, and word to the old one that a change was asked for. False
+    (and logged) when they could not be sent."""
+    try:
+        account_emails.send_email_change_link(change.new, change.old, external_url("auth.email_change", token=change.token))
+        account_emails.send_email_change_notice(change.old, change.new, done=False, reset_link=external_url("auth.reset_request"))
+    except MailError:
+        current_app.logger.exception("could not send an email-change link")
+        return False
+    return True
+
+
+def tell_old_address_of_change(change: EmailChange) -> bool:
+    """Tell the old address that the account moved to the new one. False (and logged) when it
+    could not be sent."""
+    try:
+        account_emails.send_email_change_notice(change.old, change.new, done=True, reset_link=external_url("auth.reset_request"))
+    except MailError:
+        current_app.logger.exception("could not tell the old address of an email change")
+        return False
+    return True
