@@ -63,7 +63,8 @@ def generate(app, users: int, due: int) -> float:
     from sqlalchemy import insert, select
 
     from tracker.extensions import db
-    from tracker.models import Milestone, Plan, Reminder, ReminderPreference, User, utcnow
+    from tracker.domain.clock import utc_now as utcnow
+    from tracker.models import Milestone, Plan, Reminder, ReminderPreference, User
     from tracker.services import reminders as service
 
     started = time.perf_counter()

@@ -200,20 +200,21 @@ def test_certificates_uploaded_at_once_never_exceed_the_quota(app, user_browser,
     from sqlalchemy import func
 
     from tracker.models import CeuActivity, User
+    from tracker.services import certificates
     from tracker.services import credentials as service
     from tracker.services.errors import Invalid
 
     assert user_browser.post("/credentials/new", {"code": "CPC-A", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
     size = 50_000
     app.config["CERTIFICATE_QUOTA_BYTES"] = size + size // 2
-    slow_write = service.write_certificate
+    slow_write = certificates.write_certificate
 
     def write_slowly(*args, **kwargs):  # a slow disk widens the window between check and commit
         path = slow_write(*args, **kwargs)
         time.sleep(0.3)
         return path
 
-    monkeypatch.setattr(service, "write_certificate", write_slowly)
+    monkeypatch.setattr(certificates, "write_certificate", write_slowly)
     start, outcomes = threading.Barrier(4), []
 
     def upload(n: int) -> None:

@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from tracker.mail import OutboxMailer, SMTPMailer, build_message, mailer_from_config
+from tracker.mail import MailError, OutboxMailer, SMTPMailer, build_message, mailer_from_config, send_one
 
 from support import Browser, register
 
@@ -71,6 +71,16 @@ def test_a_refused_connection_raises_instead_of_hanging():
     mailer = SMTPMailer("127.0.0.1", free_port(), timeout=2)
     with pytest.raises(OSError):
         mailer.send(message(1))
+
+
+def test_send_one_wraps_a_refused_connection_in_mail_error():
+    """Callers of the one-message path catch MailError, never smtplib's or the socket's errors."""
+    config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": free_port(), "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+              "MAIL_USERNAME": None, "MAIL_PASSWORD": None, "MAIL_TIMEOUT": 2}
+    message = build_message(sender="a@example.com", to="b@example.com", subject="Hi", text="Hi", html="<p>Hi</p>")
+    with pytest.raises(MailError) as caught:
+        send_one(config, message)
+    assert isinstance(caught.value.__cause__, OSError)
 
 
 def test_without_mail_server_messages_go_to_the_outbox_folder(tmp_path):

@@ -192,7 +192,7 @@ def test_the_cache_can_be_turned_off(app, user_browser):
     app.extensions.pop("rungs.page_cache", None)
     create_plan(user_browser)
     assert "0 of 6 steps done" in text_of(user_browser.get("/"))
-    from tracker.page_cache import fragment_cache
+    from tracker.views.page_cache import fragment_cache
 
     with app.test_request_context():
         assert len(fragment_cache()) == 0

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import CeuActivity, Credential, Milestone, Plan, User
 from tracker.services import career as career_service
+from tracker.services import certificates, submissions
 from tracker.services import credentials as credential_service
 from tracker.services import ladder as ladder_service
 from tracker.services import plans as plan_service
@@ -69,7 +70,7 @@ def build_rich_account(email: str = "coder@example.com") -> None:
     add(me, Input(dt.date(2026, 3, 5), "Same-day talk", "", "", "0.25", "aapc"), TODAY)
     add(me, Input(dt.date(2025, 9, 1), "HIM conference", "AHIMA", "P-9", "10", "ahima:RHIT"), TODAY)
     previous = credential_service.body_overview(me, "aapc", TODAY).history[1].tally.cycle
-    credential_service.record_submission(me, "aapc", previous.end, previous.end - dt.timedelta(days=3), TODAY, confirm=True)
+    submissions.record_submission(me, "aapc", previous.end, previous.end - dt.timedelta(days=3), TODAY, confirm=True)
 
     ladder_service.save_profile(me, "coder", dt.date(2021, 1, 4), "Cardiology, radiology", TODAY)
     ladder_service.add_gap(me, dt.date(2023, 2, 1), dt.date(2023, 3, 31), TODAY)
@@ -432,7 +433,7 @@ def test_a_certificate_missing_on_disk_is_left_out_of_the_export(app, rich, empt
     with app.app_context():
         me = user()
         activity = db.session.execute(select(CeuActivity).where(CeuActivity.user_id == me.id, CeuActivity.title == "Webinar")).scalar_one()
-        credential_service.certificate_path(me, activity).unlink()
+        certificates.certificate_path(me, activity).unlink()
         document, archive = export()
         assert next(a for a in document["ceu_activities"] if a["title"] == "Webinar")["certificate"] is None
         assert zipfile.ZipFile(io.BytesIO(archive)).namelist() == ["0001.png"]

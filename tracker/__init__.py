@@ -79,7 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     api.register(app)
 
-    from . import cli, filters, logs, security
+    from . import cli, logs, security
+    from .views import filters
 
     cli.register(app)
     filters.register(app)

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .catalog import validate_catalog
+from .domain.clock import utc_now
 from .services import accounts
 from .services.errors import Invalid
 
@@ -59,7 +60,7 @@ def _instant(value: str | None):
     import datetime as dt
 
     if not value:
-        return dt.datetime.now(dt.timezone.utc)
+        return utc_now()
     try:
         instant = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -151,12 +152,11 @@ def _certificates_beside(path: Path) -> Path:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_data(email: str, file: Path) -> None:
     """Write everything of EMAIL's to FILE (JSON), and their certificates to FILE's .certificates.zip."""
-    import datetime as dt
 
     from .services import portability
 
     user = _user(email)
-    file.write_bytes(portability.export_json(user, dt.datetime.now(dt.timezone.utc)))
+    file.write_bytes(portability.export_json(user, utc_now()))
     click.echo(f"Wrote {file}")
     if portability.has_certificates(user):
         zip_path = _certificates_beside(file)
@@ -171,9 +171,8 @@ def export_data(email: str, file: Path) -> None:
               help="The certificates ZIP (default: FILE's .certificates.zip when it exists).")
 def import_data(email: str, file: Path, zip_path: Path | None) -> None:
     """Restore FILE (a Rungs export) into EMAIL's account, which must be empty. All or nothing."""
-    import datetime as dt
 
-    from .domain.zones import local_today
+    from .domain.clock import today_in
     from .services import portability
 
     user = _user(email)
@@ -182,7 +181,7 @@ def import_data(email: str, file: Path, zip_path: Path | None) -> None:
     try:
         counts = portability.import_account(
             user, file.read_bytes(), zip_path.read_bytes() if zip_path else None,
-            local_today(user.time_zone, dt.datetime.now(dt.timezone.utc)),
+            today_in(user.time_zone),
         )
     except Invalid as error:
         raise click.ClickException(f"nothing was imported: {error.field}: {error.message}") from None

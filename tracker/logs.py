@@ -48,6 +48,10 @@ class RedactingFilter(logging.Filter):
 
 from flask import Flask, g, request
 
+# Asking for an object that is not yours (or no longer exists) is logged, by the views and the API
+# alike: a run of these from one account is someone walking ids.
+ownership_log = logging.getLogger("tracker.ownership")
+
 
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:

@@ -4,12 +4,14 @@
 - OutboxMailer: writes each message as an .eml file, for development when no MAIL_SERVER is set.
 - MemoryMailer: keeps messages in a list, for unit tests of code that sends.
 
+:func:`send_one` sends a single message and raises :class:`MailError` for any failure, so its
+callers need not know smtplib.
+
 Flask-Mail is deliberately not used: it has no SMTP timeout and skips SMTP entirely when TESTING.
 """
 from __future__ import annotations
 
 import binascii
-import datetime as dt
 import itertools
 import random
 import re
@@ -23,6 +25,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Protocol
+
+from .domain.clock import utc_now
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -108,7 +112,7 @@ def build_message(
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    message["Date"] = format_datetime(utc_now())
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message["Message-ID"] = message_id or make_msgid(domain=domain)
     for name, value in (headers or {}).items():
@@ -256,7 +260,7 @@ class OutboxMailer:
 
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S")
         subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or "message")).strip("-")
         name = f"{stamp}-{next(_outbox_sequence):06d}-{subject[:40].lower()}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(bytes(message))
@@ -291,3 +295,21 @@ def mailer_from_config(config) -> Mailer:
             timeout=config["MAIL_TIMEOUT"],
         )
     return OutboxMailer(config["MAIL_OUTBOX_DIR"])
+
+
+class MailError(Exception):
+    """A message could not be handed over: the mail server refused it, could not be reached or
+    hung up, or the outbox could not be written. The transport's own error is its ``__cause__``."""
+
+
+def send_one(config, message: EmailMessage) -> None:
+    """Send one message with the configured mailer; :class:`MailError` when it cannot be sent.
+
+    For the emails a person waits for (sign-up, reset, email change). The reminder sweep keeps
+    using the mailers directly, since it tells a recipient's refusal from a server fault by the
+    smtplib error itself.
+    """
+    try:
+        mailer_from_config(config).send(message)
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(f"{type(error).__name__}: {error}") from error

@@ -19,11 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .domain.clock import utc_now
+from .domain.clock import utc_now as utcnow  # noqa: F401 (services/reminders.py imports it from here)
 from .extensions import db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
@@ -73,11 +71,11 @@ class User(UserMixin, db.Model):
     # version stops working, so a copied session cookie dies with the session.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Bumped in the same transaction as any change to the user's own data (plans, credentials,
-    # CEUs, ladder...): pages computed from that data are cached under it (tracker/page_cache.py).
+    # CEUs, ladder...): pages computed from that data are cached under it (tracker/views/page_cache.py).
     # It starts at a random number: a new account that gets a deleted account's id (SQLite reuses
     # the highest id) never meets the old account's cached pages.
     data_version: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbits(30), server_default="0")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Where the person said they are: "starting" (aiming for a first credential and job),
     # "certified" (a working coder with credentials) or "both"; None until they say (the dashboard
     # then asks). The dashboard leads with what matters at that stage (tracker/domain/career.py).
@@ -104,7 +102,7 @@ class Plan(db.Model):
     title: Mapped[str] = mapped_column(String(120))
     start_date: Mapped[dt.date] = mapped_column(Date)
     pace: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     # The active plan is the one with the highest rank (activated last): no pointer to keep in
     # step when plans are deleted, and no reliance on two clock readings differing.
     active_rank: Mapped[int] = mapped_column(Integer, default=0)
@@ -241,7 +239,7 @@ class Credential(db.Model):
     other_cycle_end: Mapped[dt.date | None] = mapped_column(Date)
     # What added it: "manual" (the user), "exam" (a passed exam step), "onboarding", "import".
     source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     # The plan's exam step whose pass added this credential (None: added by hand, or the plan is
     # gone): undoing that step may offer to remove it.
     from_milestone_id: Mapped[int | None] = mapped_column(
@@ -275,7 +273,7 @@ class RenewalSetup(db.Model):
     cycle_end: Mapped[dt.date | None] = mapped_column(Date)
     # AAPC pro-rates the first cycle without publishing how: the user enters the figure.
     first_cycle_hundredths: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class CeuActivity(db.Model):
@@ -304,7 +302,7 @@ class CeuActivity(db.Model):
     certificate_file: Mapped[str | None] = mapped_column(String(80))
     certificate_type: Mapped[str | None] = mapped_column(String(40))
     certificate_size: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     credentials: Mapped[list[Credential]] = relationship(secondary=ceu_credentials, order_by="Credential.id")
 
@@ -420,8 +418,8 @@ class Reminder(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(200))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
 
 class WorkerStatus(db.Model):
@@ -448,7 +446,7 @@ class ApiToken(db.Model):
     # The first characters of the token, shown in lists so a user can tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -461,4 +459,4 @@ class CalendarFeed(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

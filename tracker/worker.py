@@ -14,6 +14,8 @@ import signal
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from .domain.clock import utc_now
+
 log = logging.getLogger("tracker.worker")
 
 
@@ -37,7 +39,7 @@ def run(app: Flask, seconds: int) -> None:
     scheduler = BlockingScheduler(timezone=dt.timezone.utc)
     scheduler.add_job(
         tick, "interval", args=[app], seconds=seconds, id="reminder-sweep",
-        next_run_time=dt.datetime.now(dt.timezone.utc), coalesce=True, max_instances=1,
+        next_run_time=utc_now(), coalesce=True, max_instances=1,
         misfire_grace_time=None, replace_existing=True,
     )
 

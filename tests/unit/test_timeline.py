@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from tracker.domain.durations import Duration, Unit
 from tracker.domain.plans import StepInput, project_plan
-from tracker.timeline import build_timeline
+from tracker.views.timeline import build_timeline
 
 
 def view(start, durations, today, progress=None):

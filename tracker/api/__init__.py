@@ -16,11 +16,11 @@ from flask import Flask, g, request
 from flask_smorest import Api, abort
 
 from ..domain.limits import MAX_ID  # ids beyond it cannot exist; such URLs answer 404
-from ..domain.zones import local_today
+from ..domain.clock import today_in
 from ..services import api_tokens
 from ..services.errors import Invalid, NotFound
 from ..services.transaction import atomic
-from ..views import ownership_log
+from ..logs import ownership_log
 
 PREFIX = "/api/v1"
 
@@ -80,7 +80,7 @@ def user():
 
 def today() -> dt.date:
     """Today in the token owner's time zone."""
-    return local_today(g.api_user.time_zone, dt.datetime.now(dt.timezone.utc))
+    return today_in(g.api_user.time_zone)
 
 
 def call(action: Callable, *args, fields: Mapping[str, str] | None = None, **kwargs):

@@ -10,9 +10,9 @@ from marshmallow import RAISE
 
 from ..domain.reminders import KINDS
 from ..extensions import csrf
-from ..models import CeuActivity, Credential, Plan
 from ..services import career as career_service
 from ..services import credentials as credential_service
+from ..services import submissions as submission_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import reminders as reminder_service
@@ -167,7 +167,7 @@ def _duration(duration):
 plans = _blueprint("plans", "/plans", "Your plans and their milestones, with target and projected dates.")
 
 
-def _plan_body(plan: Plan, active_id: int | None):
+def _plan_body(plan, active_id: int | None):
     view = plan_service.plan_view(plan, today())
     return {
         "id": plan.id, "template": plan.template_id, "title": plan.title, "start_date": plan.start_date,
@@ -196,7 +196,7 @@ def _active_id():
     return plan.id if plan else None
 
 
-def _plan(plan_id: int) -> Plan:
+def _plan(plan_id: int):
     return call(plan_service.get_plan, user(), checked_id(plan_id))
 
 
@@ -257,7 +257,7 @@ def delete_plan(plan_id):
     call(plan_service.delete_plan, _plan(plan_id))
 
 
-def _milestone_view(plan: Plan, milestone_id: int):
+def _milestone_view(plan, milestone_id: int):
     view = plan_service.plan_view(plan, today())
     return next(v for v in view.milestones if v.milestone.id == milestone_id)
 
@@ -332,7 +332,7 @@ def patch_milestone(data, plan_id, milestone_id):
     return body
 
 
-def _step_credential(credential: Credential | None):
+def _step_credential(credential):
     if credential is None:
         return None
     return {"id": credential.id, "code": credential.code, "earned_on": credential.earned_on}
@@ -365,7 +365,7 @@ def _cycles_by_body():
     return result
 
 
-def _credential_body(credential: Credential, cycles: dict):
+def _credential_body(credential, cycles: dict):
     return {
         "id": credential.id, "code": credential.code, "body": credential.body,
         "earned_on": credential.earned_on, "current_cycle": cycles.get(credential_service.body_key(credential)),
@@ -375,7 +375,7 @@ def _credential_body(credential: Credential, cycles: dict):
     }
 
 
-def _credential(credential_id: int) -> Credential:
+def _credential(credential_id: int):
     return call(credential_service.get_credential, user(), checked_id(credential_id))
 
 
@@ -463,7 +463,7 @@ def create_submission(data):
     `confirm` and saying what is missing, unless `"confirm": true`.
     """
     call(
-        credential_service.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
+        submission_service.record_submission, user(), data["body"], data["cycle_end"], data["submitted_on"],
         today(), confirm=data["confirm"], fee_paid=data["fee_paid"],
     )
     return {"body": data["body"], "cycle_end": data["cycle_end"], "submitted_on": data["submitted_on"]}
@@ -474,7 +474,7 @@ def create_submission(data):
 ceus = _blueprint("ceus", "/ceus", "Your continuing-education log.")
 
 
-def _ceu_body(activity: CeuActivity, ids_by_code: dict[str, int]):
+def _ceu_body(activity, ids_by_code: dict[str, int]):
     linked = [c.id for c in activity.credentials]
     return {
         "id": activity.id, "completed_on": activity.completed_on, "title": activity.title,
@@ -530,7 +530,7 @@ def _activity_input(data, counts_toward: list[str] | None = None) -> credential_
 _CEU_FIELDS = {"counts_toward": "credential_id"}
 
 
-def _activity(activity_id: int) -> CeuActivity:
+def _activity(activity_id: int):
     return call(credential_service.get_activity, user(), checked_id(activity_id))
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .dates import full_date, long_date
+
 DAYS_PER_YEAR = 365.2425
 
 
@@ -102,14 +104,14 @@ def check_gaps(started_on: dt.date | None, gaps: Sequence[Gap], today: dt.date) 
     ordered = sorted(gaps, key=lambda g: g.start)
     for gap in ordered:
         if gap.end < gap.start:
-            return f"The gap from {gap.start:%b %-d, %Y} ends before it starts."
+            return f"The gap from {long_date(gap.start)} ends before it starts."
         if started_on is not None and gap.start < started_on:
-            return f"The gap from {gap.start:%b %-d, %Y} starts before you started coding work ({started_on:%b %-d, %Y})."
+            return f"The gap from {long_date(gap.start)} starts before you started coding work ({long_date(started_on)})."
         if gap.start > today:
             return "A gap cannot start in the future."
     for earlier, later in zip(ordered, ordered[1:]):
         if later.start <= earlier.end:
-            return f"The gaps from {earlier.start:%b %-d, %Y} and {later.start:%b %-d, %Y} overlap."
+            return f"The gaps from {long_date(earlier.start)} and {long_date(later.start)} overlap."
     return None
 
 
@@ -213,7 +215,7 @@ def compare(
         if years >= need:
             explanation = f"You have {have}; {upcoming.title} starts at {need:g}."
         elif reaches:
-            explanation = f"You have {have} of the {need:g} {upcoming.title} starts at; you reach {need:g} on {reaches:%B %-d, %Y}."
+            explanation = f"You have {have} of the {need:g} {upcoming.title} starts at; you reach {need:g} on {full_date(reaches)}."
         else:
             explanation = f"{upcoming.title} starts at {need:g} years; enter when you started coding work to count yours."
         parts.append(Part("Experience", min(years / need, 1.0), years >= need, explanation))

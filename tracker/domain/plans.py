@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 
 from tracker.domain.durations import Duration
+from tracker.domain.errors import Invalid
 
 # A plan may start at most this many years before or after today: further back is almost certainly
 # a typo in the year, further ahead is not a plan anyone is working on yet.
@@ -38,17 +39,13 @@ PLAN_START_WINDOW_YEARS = 3
 PROGRESS_HORIZON_YEARS = 5
 
 
-class PlanError(ValueError):
+class PlanError(Invalid):
     """Bad progress input: ``field`` names the input, ``message`` is a sentence for a person.
 
     ``field`` is one of ``'started_on'``, ``'completed_on'`` or ``'start_date'``; views map it onto
-    the form field, the API onto a JSON error.
+    the form field, the API onto a JSON error. An :class:`~tracker.domain.errors.Invalid`, like
+    every error the rules raise.
     """
-
-    def __init__(self, field: str, message: str):
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
 
     def __str__(self) -> str:
         return self.message

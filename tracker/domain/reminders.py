@@ -19,6 +19,8 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .dates import long_date
+
 MILESTONE_DUE = "milestone_due"
 MILESTONE_OVERDUE = "milestone_overdue"
 CEU_CYCLE = "ceu_cycle"
@@ -206,7 +208,7 @@ def moot_reason(offset: int, due: dt.date, today: dt.date) -> str | None:
     date at sending), or None. A reminder *before* a deadline (offset > 0) whose deadline has passed
     is moot: "due tomorrow" for yesterday helps nobody (the overdue reminder, if on, says it)."""
     if offset > 0 and today > due:
-        return f"Deadline passed: it was due {due:%b %-d, %Y}, before this reminder could be sent."
+        return f"Deadline passed: it was due {long_date(due)}, before this reminder could be sent."
     return None
 
 

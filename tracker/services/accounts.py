@@ -1,9 +1,10 @@
-"""Accounts: registration, sign-in, password changes and resets."""
+"""Accounts: registration, sign-in, password changes and resets, and the emails they send."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,9 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.limits import MAX_ID
 from ..domain.zones import is_valid_zone
 from ..extensions import db
+from ..links import external_url
+from ..mail import MailError
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
-from . import identity
+from . import account_emails, identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -58,7 +61,7 @@ def register(email: str, password: str, time_zone: str) -> User:
     user = User(email=email, password_hash=hash_password(password), time_zone=time_zone)
     db.session.add(user)
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the other one won.
         db.session.rollback()
@@ -108,7 +111,7 @@ def authenticate(email: str, password: str) -> User | None:
     assert user is not None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+        commit()
     return user
 
 
@@ -119,7 +122,7 @@ def end_other_sessions(user: User) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     end_other_sessions(user)
-    db.session.commit()
+    commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -129,7 +132,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_rules(new, field="new_password", email=user.email)
     user.password_hash = hash_password(new)
     _end_everything_but_this(user)
-    db.session.commit()
+    commit()
 
 
 def update_profile(user: User, time_zone: str) -> None:
@@ -199,7 +202,7 @@ def confirm_email_change(user: User, change: EmailChange) -> None:
         raise taken
     user.email = change.new
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         db.session.rollback()
         raise taken from None
@@ -210,11 +213,12 @@ def _end_everything_but_this(user: User) -> None:
     working (a new session version, which the cookie's proof covers), reset links too (they carry
     the old hash's fingerprint), and every API token is revoked. The account secret stays, so the
     unsubscribe links in emails already sent still work."""
-    from ..models import ApiToken, utcnow
+    from ..models import ApiToken
+    from ..domain.clock import utc_now
 
     end_other_sessions(user)
     db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utc_now())
     )
 
 
@@ -224,13 +228,13 @@ def delete_account(user: User, password: str) -> None:
     commit leaves the account whole."""
     import shutil
 
-    from .credentials import certificate_folder
+    from .certificates import certificate_folder
 
     if not verify_password(user.password_hash, password or ""):
         raise Invalid("password", "That is not your password: nothing was deleted.")
     folder = certificate_folder(user)
     db.session.execute(delete(User).where(User.id == user.id))
-    db.session.commit()
+    commit()
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -268,4 +272,63 @@ def reset_password(user: User, new: str) -> None:
     check_password_rules(new, field="password", email=user.email)
     user.password_hash = hash_password(new)
     _end_everything_but_this(user)
-    db.session.commit()
+    commit()
+
+
+# -- account emails -------------------------------------------------------------------------------
+# A person waits for these, and the page answers the same whether or not one went out (nobody
+# learns who has an account): a failure to send is logged for the operator, never shown.
+
+def send_sign_up_email(sign_up: SignUpRequest) -> bool:
+    """Email the link that finishes sign-up, or, for an address that already has an account, how
+    to get back in. False (and logged) when it could not be sent."""
+    try:
+        account_emails.send_sign_up(
+            sign_up.email,
+            finish_link=None if sign_up.existing else external_url("auth.finish_sign_up", token=sign_up.token),
+            sign_in_link=external_url("auth.login"),
+            reset_link=external_url("auth.reset_request"),
+        )
+    except MailError:
+        current_app.logger.exception("could not send a sign-up email")
+        return False
+    return True
+
+
+def request_password_reset(email: str, secret_key: str) -> bool:
+    """One email either way: a reset link to an account's address, or word that this address has
+    no account. False (and logged) when it could not be sent."""
+    user = find_user_by_email(email)
+    try:
+        if user is not None:
+            token = make_reset_token(user, secret_key)
+            account_emails.send_password_reset(user, external_url("auth.reset_password", token=token))
+        else:
+            account_emails.send_no_account(normalize_email(email), external_url("auth.register"))
+    except MailError:
+        current_app.logger.exception("could not send a password reset email")
+        return False
+    return True
+
+
+def send_email_change_emails(change: EmailChange) -> bool:
+    """The link to the new address, and word to the old one that a change was asked for. False
+    (and logged) when they could not be sent."""
+    try:
+        account_emails.send_email_change_link(change.new, change.old, external_url("auth.email_change", token=change.token))
+        account_emails.send_email_change_notice(change.old, change.new, done=False, reset_link=external_url("auth.reset_request"))
+    except MailError:
+        current_app.logger.exception("could not send an email-change link")
+        return False
+    return True
+
+
+def tell_old_address_of_change(change: EmailChange) -> bool:
+    """Tell the old address that the account moved to the new one. False (and logged) when it
+    could not be sent."""
+    try:
+        account_emails.send_email_change_notice(change.old, change.new, done=True, reset_link=external_url("auth.reset_request"))
+    except MailError:
+        current_app.logger.exception("could not tell the old address of an email change")
+        return False
+    return True

@@ -6,9 +6,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ApiToken, User, utcnow
+from ..domain.clock import utc_now
+from ..models import ApiToken, User
 from . import secrets
 from .errors import Invalid, NotFound
+from .transaction import commit
 
 PREFIX = "rungs_pat_"
 SHOWN_CHARACTERS = len(PREFIX) + 6
@@ -32,7 +34,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     secret = secrets.new_secret(PREFIX)
     token = ApiToken(user_id=user.id, name=name, prefix=secret[:SHOWN_CHARACTERS], token_hash=secrets.digest(secret))
     db.session.add(token)
-    db.session.commit()
+    commit()
     return token, secret
 
 
@@ -50,8 +52,8 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     ).scalar_one_or_none()
     if token is None:
         raise NotFound(f"token {token_id}")
-    token.revoked_at = utcnow()
-    db.session.commit()
+    token.revoked_at = utc_now()
+    commit()
     return token
 
 
@@ -64,8 +66,8 @@ def user_for_token(secret: str, now: dt.datetime | None = None) -> User | None:
     ).scalar_one_or_none()
     if token is None or not secrets.matches(secret, token.token_hash):
         return None
-    now = now or utcnow()
+    now = now or utc_now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
+        commit()
     return db.session.get(User, token.user_id)

@@ -1,54 +1,38 @@
-"""Credentials, renewal cycles, CEU activities and their certificates, for one user.
+"""Credentials, renewal cycles and CEU activities, for one user.
 
 Loads what the user stored, hands it to :mod:`tracker.domain.cycles` with the certifying bodies'
 rules from plans/, and writes back. Raises :class:`Invalid` (field, message) for bad input and
 :class:`NotFound` for ids that are not the user's.
 
 Public functions other features rely on: :func:`held_codes`, :func:`renewal_overview`,
-:func:`code_set_dates_between`.
+:func:`code_set_dates_between`. Certificate files live in :mod:`.certificates`, submissions in
+:mod:`.submissions`, the CSV/ZIP audit export in :mod:`.cycle_exports`.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import secrets
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import BinaryIO
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.dates import long_date
 from ..domain import cycles
 from ..domain.cycles import BodyRules, Setup, Standing
 from ..extensions import db
 from ..models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User, ceu_credentials
 from .catalog import current_catalog
-from . import versions
+from . import certificates, versions
 from .transaction import commit
 from .errors import Invalid, NotFound
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
 OTHER = "other"  # the body of a credential the catalogue lacks
 MAX_CEUS = Decimal("100")
-# What a certificate may be, told by its first bytes (never by its name).
-CERTIFICATE_TYPES = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-}
-
-
-class TooLarge(Invalid):
-    """A certificate over the size limit (the edge answers 413)."""
-
-
 # -- reading ----------------------------------------------------------------------------------
 
 def bodies() -> dict[str, BodyRules]:
@@ -548,7 +532,7 @@ def convert_credential(credential: Credential, new_code: str, on: dt.date | None
     if on > today:
         raise Invalid("converted_on", "That date is in the future.")
     if on < credential.earned_on:
-        raise Invalid("converted_on", f"That is before you earned {credential.code} ({credential.earned_on:%b %-d, %Y}).")
+        raise Invalid("converted_on", f"That is before you earned {credential.code} ({long_date(credential.earned_on)}).")
     db.session.execute(
         CeuActivity.__table__.update()
         .where(CeuActivity.user_id == credential.user_id, CeuActivity.applies_to == credential.code)
@@ -662,7 +646,7 @@ def delete_credential(user: User, credential: Credential) -> int:
     db.session.delete(credential)
     commit()
     for name in files:
-        _certificate_path(user, name).unlink(missing_ok=True)
+        certificates.stored_path(user, name).unlink(missing_ok=True)
     return len(removed)
 
 
@@ -799,7 +783,7 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
                 cycle = cycles.cycle_containing(rules, setup, data.completed_on)
                 raise Invalid("next_cycle", (
                     f"{data.completed_on:%B %Y} is your {rules.name} renewal month: CEUs from it may count "
-                    f"toward the cycle ending {cycle.end:%b %-d, %Y} or the next one. Choose which."
+                    f"toward the cycle ending {long_date(cycle.end)} or the next one. Choose which."
                 ))
             next_cycle = bool(data.next_cycle)
         chosen = [c for c in credentials if c.code in codes]
@@ -837,7 +821,7 @@ def add_activity(
     """Log a CEU activity (and store its certificate): all of it, or nothing."""
     values = checked_activity(user, data, today)
     activity = CeuActivity(user_id=user.id, **values)
-    stored = _store_certificate(user, activity, certificate) if certificate else None
+    stored = certificates.store_certificate(user, activity, certificate) if certificate else None
     try:
         db.session.add(activity)
         commit()
@@ -858,7 +842,7 @@ def update_activity(
     old_file = activity.certificate_file
     stored = None
     if certificate:
-        stored = _store_certificate(user, activity, certificate)
+        stored = certificates.store_certificate(user, activity, certificate)
     elif remove_certificate:
         activity.certificate_name = activity.certificate_file = activity.certificate_type = None
         activity.certificate_size = None
@@ -872,7 +856,7 @@ def update_activity(
             stored.unlink(missing_ok=True)
         raise
     if old_file and old_file != activity.certificate_file:
-        _certificate_path(user, old_file).unlink(missing_ok=True)
+        certificates.stored_path(user, old_file).unlink(missing_ok=True)
 
 
 def delete_activity(user: User, activity: CeuActivity) -> None:
@@ -880,249 +864,4 @@ def delete_activity(user: User, activity: CeuActivity) -> None:
     db.session.delete(activity)
     commit()
     if name:
-        _certificate_path(user, name).unlink(missing_ok=True)
-
-
-# -- certificates ---------------------------------------------------------------------------------
-
-def _certificate_dir(user: User) -> Path:
-    return Path(current_app.config["CERTIFICATE_DIR"]) / str(user.id)
-
-
-def _certificate_path(user: User, stored_name: str) -> Path:
-    if not re.fullmatch(r"[a-f0-9]{32}\.(pdf|png|jpg)", stored_name):
-        raise NotFound("certificate")
-    return _certificate_dir(user) / stored_name
-
-
-def certificate_path(user: User, activity: CeuActivity) -> Path:
-    """Where an activity's certificate is stored; NotFound when it has none."""
-    if not activity.certificate_file:
-        raise NotFound("certificate")
-    path = _certificate_path(user, activity.certificate_file)
-    if not path.is_file():
-        raise NotFound("certificate")
-    return path
-
-
-def safe_certificate_name(name: str) -> str:
-    """The name a certificate was uploaded under, made harmless for display and download."""
-    base = Path((name or "").replace("\\", "/")).name
-    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .") or "certificate"
-    return base[:120]
-
-
-def _store_certificate(user: User, activity: CeuActivity, upload: tuple[str, BinaryIO]) -> Path:
-    """Check a certificate by its content and size and write it under a random name."""
-    filename, stream = upload
-    limit = current_app.config["CERTIFICATE_MAX_BYTES"]
-    data = stream.read(limit + 1)
-    mime, extension = check_certificate(data)
-    _lock_account(user)
-    used = db.session.execute(
-        select(func.coalesce(func.sum(CeuActivity.certificate_size), 0)).where(
-            CeuActivity.user_id == user.id, CeuActivity.id != (activity.id or 0)
-        )
-    ).scalar_one()
-    check_certificate_quota(used + len(data))
-    path = write_certificate(user, data, extension)
-    activity.certificate_name = safe_certificate_name(filename)
-    activity.certificate_file = path.name
-    activity.certificate_type = mime
-    activity.certificate_size = len(data)
-    return path
-
-
-def _lock_account(user: User) -> None:
-    """Hold the user's row until this transaction ends, so that uploads sent at once are counted
-    against the quota one after another, never each against the total before the others.
-
-    An UPDATE rather than SELECT ... FOR UPDATE: SQLAlchemy drops FOR UPDATE on SQLite, where the
-    UPDATE takes the database's write lock instead (and, being the transaction's first write,
-    waits for it without reading a stale snapshot). PostgreSQL locks the row.
-    """
-    users = User.__table__
-    db.session.execute(users.update().where(users.c.id == user.id).values(id=users.c.id))
-
-
-def certificate_limit() -> int:
-    """The largest certificate accepted, in bytes (CERTIFICATE_MAX_BYTES)."""
-    return current_app.config["CERTIFICATE_MAX_BYTES"]
-
-
-def check_certificate(data: bytes) -> tuple[str, str]:
-    """A certificate's (MIME type, extension), told by its first bytes; Invalid (TooLarge) when it
-    is empty, too large or not a PDF, PNG or JPEG."""
-    limit = certificate_limit()
-    if len(data) > limit:
-        raise TooLarge("certificate", f"The certificate is larger than {limit // 1_000_000} MB.")
-    if not data:
-        raise Invalid("certificate", "The certificate file is empty.")
-    kind = next((v for magic, v in CERTIFICATE_TYPES.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise Invalid("certificate", "A certificate must be a PDF, PNG or JPEG file (this file is none of them, whatever its name).")
-    return kind
-
-
-def check_certificate_quota(total_bytes: int) -> None:
-    """Invalid when one user's certificates would take more than CERTIFICATE_QUOTA_BYTES."""
-    quota = current_app.config["CERTIFICATE_QUOTA_BYTES"]
-    if total_bytes > quota:
-        raise Invalid("certificate", f"Your certificates would take more than {quota // 1_000_000} MB: delete some old ones first.")
-
-
-def write_certificate(user: User, data: bytes, extension: str) -> Path:
-    """Write a checked certificate into the user's folder under a new random name."""
-    folder = _certificate_dir(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(16)}.{extension}"
-    path.write_bytes(data)
-    return path
-
-
-def certificate_folder(user: User) -> Path:
-    """The folder that holds the user's certificates (it may not exist)."""
-    return _certificate_dir(user)
-
-
-def download_name(activity: CeuActivity) -> str:
-    """The file name an auditor sees: date, reference and title, then the stored type's extension."""
-    extension = (activity.certificate_file or ".pdf").rsplit(".", 1)[-1]
-    parts = [activity.completed_on.isoformat(), activity.reference, activity.title]
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", "_".join(p for p in parts if p)).strip("-")[:90]
-    return f"{activity.id}_{slug}.{extension}"
-
-
-# -- submissions ----------------------------------------------------------------------------------
-
-def check_submission(user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date) -> None:
-    """A submission names one of the user's cycles (NotFound otherwise) and a date within reason."""
-    overview = body_overview(user, body, today)
-    standing = find_cycle(overview, cycle_end)
-    if submitted_on is None:
-        raise Invalid("submitted_on", "Enter the date you submitted your CEUs.")
-    if submitted_on > today:
-        raise Invalid("submitted_on", "That date is in the future.")
-    if submitted_on < standing.tally.cycle.start:
-        raise Invalid("submitted_on", "That date is before this cycle started.")
-
-
-class NeedsConfirmation(Invalid):
-    """A submission that may be a slip (before the window opens, CEUs still needed): recorded only
-    once the user confirms ("Record anyway"); ``message`` says what is missing."""
-
-
-def submission_warnings(rules: BodyRules, standing: Standing, submitted_on: dt.date) -> list[str]:
-    """What looks wrong about recording a submission on ``submitted_on``, in words (none: fine)."""
-    warnings = []
-    tally = standing.tally
-    if standing.submission_opens and submitted_on < standing.submission_opens:
-        warnings.append(
-            f"{rules.name} opens submission for this cycle on {standing.submission_opens:%b %-d, %Y}, "
-            f"after {submitted_on:%b %-d, %Y}."
-        )
-    if tally.needed > 0:
-        warnings.append(
-            f"{tally.needed.normalize():f} of {tally.required.normalize():f} CEUs are still needed for this cycle."
-        )
-    return warnings
-
-
-def record_submission(
-    user: User, body: str, cycle_end: dt.date, submitted_on: dt.date | None, today: dt.date, *,
-    confirm: bool = False, fee_paid: bool = False,
-) -> None:
-    """Record the day the user submitted a cycle's CEUs (a cycle is complete once submitted).
-
-    Before the body's submission window opens, or with CEUs still needed, it raises
-    :class:`NeedsConfirmation` saying what is missing unless ``confirm``. A body whose cycle is
-    complete only once its fee is paid too (AHIMA) needs ``fee_paid``.
-    """
-    check_submission(user, body, cycle_end, submitted_on, today)
-    rules = rules_for(body)
-    if rules.submission_needs_fee and not fee_paid:
-        raise Invalid("fee_paid", (
-            f"{rules.name} completes a cycle once your CEUs are reported and the recertification fee is paid: "
-            "record it once you have done both."
-        ))
-    standing = find_cycle(body_overview(user, body, today), cycle_end)
-    warnings = submission_warnings(rules, standing, submitted_on)
-    if warnings and not confirm:
-        raise NeedsConfirmation("confirm", " ".join(warnings) + " Record anyway?")
-    row = db.session.execute(select(CycleSubmission).where(
-        CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
-    )).scalar_one_or_none() or CycleSubmission(user_id=user.id, body=body, cycle_end=cycle_end)
-    row.submitted_on = submitted_on
-    db.session.add(row)
-    commit()
-
-
-def undo_submission(user: User, body: str, cycle_end: dt.date) -> None:
-    db.session.execute(delete(CycleSubmission).where(
-        CycleSubmission.user_id == user.id, CycleSubmission.body == body, CycleSubmission.cycle_end == cycle_end
-    ))
-    versions.changed(db.session, user.id)
-    commit()
-
-
-# -- audit export ---------------------------------------------------------------------------------
-
-CSV_COLUMNS = [
-    "completed_on", "title", "provider", "reference", "ceus", "counts_toward", "counted",
-    "not_counted_reason", "certificate_file",
-]
-
-
-def _rows(overview: BodyOverview, standing: Standing) -> list[dict]:
-    by_id = {a.id: a for a in overview.activities}
-    rows = []
-    reasons = {n.activity.id: n.reason for n in standing.tally.not_counted}
-    seen = {a.id: a for a in standing.tally.counted} | {n.activity.id: n.activity for n in standing.tally.not_counted}
-    for activity_id in sorted(seen, key=lambda i: (by_id[i].completed_on, i)):
-        activity = by_id[activity_id]
-        rows.append({
-            "completed_on": activity.completed_on.isoformat(),
-            "title": activity.title,
-            "provider": activity.provider,
-            "reference": seen[activity_id].reference,  # this body's approval
-            "ceus": f"{from_hundredths(activity.ceus_hundredths):f}",
-            "counts_toward": " ".join(seen[activity_id].applies_to) or "general",
-            "counted": "no" if activity_id in reasons else "yes",
-            "not_counted_reason": reasons.get(activity_id, ""),
-            "certificate_file": download_name(activity) if activity.certificate_file else "",
-            "_activity": activity,
-        })
-    return rows
-
-
-def cycle_csv(overview: BodyOverview, standing: Standing) -> str:
-    """A cycle's CEUs as CSV, one row per activity, certificate file names matching the ZIP."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for row in _rows(overview, standing):
-        # Cells starting with = + - @ would run as formulas in a spreadsheet.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def cycle_zip(user: User, overview: BodyOverview, standing: Standing) -> bytes:
-    """The cycle's CSV plus every certificate, named as the CSV names them."""
-    buffer = io.BytesIO()
-    name = export_name(overview, standing)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{name}/ceus.csv", cycle_csv(overview, standing))
-        for row in _rows(overview, standing):
-            activity = row["_activity"]
-            if activity.certificate_file:
-                try:
-                    path = certificate_path(user, activity)
-                except NotFound:
-                    continue
-                archive.write(path, f"{name}/certificates/{row['certificate_file']}")
-    return buffer.getvalue()
-
-
-def export_name(overview: BodyOverview, standing: Standing) -> str:
-    cycle = standing.tally.cycle
-    return f"{overview.rules.name}-ceus-{cycle.start.isoformat()}-to-{cycle.end.isoformat()}"
+        certificates.stored_path(user, name).unlink(missing_ok=True)

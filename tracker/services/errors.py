@@ -1,15 +1,10 @@
-"""Errors that services raise and every edge (form, JSON, CLI) maps in its own way."""
+"""Errors that services raise and every edge (form, JSON, CLI) maps in its own way.
+
+They are the domain's (:mod:`tracker.domain.errors`), one family under :class:`DomainError`;
+importable from here too, where the services and edges have always found them.
+"""
 from __future__ import annotations
 
+from ..domain.errors import DomainError, Invalid, NotFound
 
-class NotFound(LookupError):
-    """No such object for this user (another user's object is reported the same way)."""
-
-
-class Invalid(ValueError):
-    """Input that breaks a rule: ``field`` names the input, ``message`` is a sentence for a person."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+__all__ = ["DomainError", "Invalid", "NotFound"]

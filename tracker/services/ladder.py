@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..domain.dates import full_date
 from ..domain import career
 from ..domain.ladder import Comparison, Gap, Ladder, check_gaps, compare, experience_years
 from ..domain import limits
@@ -264,7 +265,7 @@ def gap_milestones(state: Standing, start: dt.date, planned: frozenset[str] = fr
             items.append(GapMilestone(
                 f"Reach {upcoming.min_years:g} years of coding experience",
                 f"{upcoming.title} starts at {upcoming.years_label}; you reach {upcoming.min_years:g} years on "
-                f"{comparison.reaches_next_on:%B %-d, %Y}.",
+                f"{full_date(comparison.reaches_next_on)}.",
                 (comparison.reaches_next_on - start).days, "days",
             ))
     for group, met in comparison.credentials:
@@ -292,7 +293,7 @@ def nothing_to_add(state: Standing, plan_title: str | None, planned: frozenset[s
         return (f"{' and '.join(covered)} is still missing for {upcoming.title}, and “{plan_title}” already "
                 "earns it: follow that plan. There is nothing else to add.")
     # Experience reached only by the plan's end (not yet today) is said with its date.
-    when = "" if state.comparison.experience >= upcoming.min_years else f" by {start:%B %-d, %Y}"
+    when = "" if state.comparison.experience >= upcoming.min_years else f" by {full_date(start)}"
     return f"You have everything {upcoming.title} asks for{when}: there are no milestones to add."
 
 

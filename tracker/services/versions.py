@@ -1,7 +1,7 @@
 """Each user's data version: bumped in the same transaction as any change to their own data.
 
 Pages computed from a user's data (the dashboard) are cached under ``(user, data_version, ...)``
-(see :mod:`tracker.page_cache`): a commit that changes the data changes the version, so a cached
+(see :mod:`tracker.views.page_cache`): a commit that changes the data changes the version, so a cached
 page can never outlive the data it shows. Every model counts, except the ones that say nothing on
 those pages and change on their own (reminder rows and worker status, API token use, calendar
 feed addresses, reminder preferences): new models are covered without anyone remembering to.

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import NoReturn
 
 from flask import abort, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..domain.zones import local_today
+from ..domain.clock import today_in
+from ..logs import ownership_log
 from ..services.errors import Invalid
 
 
 def user_today() -> dt.date:
     """Today's date in the signed-in user's time zone."""
-    return local_today(current_user.time_zone, dt.datetime.now(dt.timezone.utc))
+    return today_in(current_user.time_zone)
 
 
 def show_error(form: FlaskForm, error: Invalid, fallback: str | None = None) -> None:
@@ -27,9 +27,6 @@ def show_error(form: FlaskForm, error: Invalid, fallback: str | None = None) -> 
         form.form_errors.append(error.message)
 
 
-# Asking for an object that is not yours (or no longer exists) is logged: a run of these from one
-# account is someone walking ids.
-ownership_log = logging.getLogger("tracker.ownership")
 
 
 def or_404(call, *args, **kwargs):

@@ -1,15 +1,12 @@
 """Accounts: register, sign in, sign out, password reset by email."""
 from __future__ import annotations
 
-import smtplib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..emails import send_email_change_notice, send_no_account, send_password_reset, send_sign_up
 from ..extensions import limiter
-from ..links import external_url
 from ..services import accounts, devices
 from ..services.errors import Invalid
 from ..forms import ConfirmForm, FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -49,15 +46,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         sign_up = accounts.request_sign_up(form.email.data, current_app.config["SECRET_KEY"])
-        try:
-            send_sign_up(
-                sign_up.email,
-                finish_link=None if sign_up.existing else external_url("auth.finish_sign_up", token=sign_up.token),
-                sign_in_link=external_url("auth.login"),
-                reset_link=external_url("auth.reset_request"),
-            )
-        except (smtplib.SMTPException, OSError):
-            current_app.logger.exception("could not send a sign-up email")
+        accounts.send_sign_up_email(sign_up)
         session["sign_up_sent_to"] = sign_up.email
         return redirect(url_for("auth.sign_up_sent"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -164,16 +153,7 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        try:
-            # One email either way: a reset link, or word that this address has no account.
-            if user is not None:
-                token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-                send_password_reset(user, external_url("auth.reset_password", token=token))
-            else:
-                send_no_account(accounts.normalize_email(form.email.data), external_url("auth.register"))
-        except (smtplib.SMTPException, OSError):
-            current_app.logger.exception("could not send a password reset email")
+        accounts.request_password_reset(form.email.data, current_app.config["SECRET_KEY"])
         # The same answer whether or not the address has an account.
         flash("If that address has an account, we have sent it a link to choose a new password. "
               "The link works once, for one hour.", "info")
@@ -221,10 +201,7 @@ def email_change(token: str):
         except Invalid as error:
             form.form_errors.append(error.message)
         else:
-            try:
-                send_email_change_notice(change.old, change.new, done=True, reset_link=external_url("auth.reset_request"))
-            except (smtplib.SMTPException, OSError):
-                current_app.logger.exception("could not tell the old address of an email change")
+            accounts.tell_old_address_of_change(change)
             flash(f"Your email is now {change.new}.", "success")
             return redirect(url_for("main.dashboard") if current_user.is_authenticated else url_for("auth.login"))
     return render_template("auth/email_change.html", form=form, change=change), 422 if form.form_errors else 200

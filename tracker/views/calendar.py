@@ -1,10 +1,10 @@
 """The iCalendar feed: /calendar/<token>.ics, with no sign-in (the token is the credential)."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, Response, abort
 
+from ..domain.clock import utc_now
 from ..domain.zones import local_today
 from ..services import calendar as service
 
@@ -28,5 +28,5 @@ def feed(token: str):
     user = service.user_for_token(token)
     if user is None:
         abort(404)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = utc_now()
     return ics_response(service.feed_for(user, local_today(user.time_zone, now), now))

@@ -17,6 +17,7 @@ from ..forms import (
     SubmissionForm,
     options,
 )
+from ..services import certificates, cycle_exports, submissions
 from ..services import credentials as service
 from ..services.errors import Invalid
 from . import not_found, or_404, show_error, user_today
@@ -239,7 +240,7 @@ def submitted(body: str, cycle_end: str):
     form = SubmissionForm()
     if form.validate_on_submit():
         try:
-            service.record_submission(
+            submissions.record_submission(
                 current_user, body, end, form.submitted_on.data, today,
                 confirm=form.confirm.data, fee_paid=form.fee_paid.data,
             )
@@ -260,7 +261,7 @@ def unsubmit(body: str, cycle_end: str):
     overview = or_404(service.body_overview, current_user, body, user_today())
     or_404(service.find_cycle, overview, end)
     if ConfirmForm().validate_on_submit():
-        service.undo_submission(current_user, body, end)
+        submissions.undo_submission(current_user, body, end)
         flash("Submission removed.", "success")
     return redirect(url_for("credentials.body", body=body, cycle=end.isoformat()))
 
@@ -269,8 +270,8 @@ def unsubmit(body: str, cycle_end: str):
 def export_csv(body: str, cycle_end: str):
     overview = or_404(service.body_overview, current_user, body, user_today())
     standing = or_404(service.find_cycle, overview, _cycle_end(cycle_end))
-    name = service.export_name(overview, standing)
-    return service.cycle_csv(overview, standing), 200, {
+    name = cycle_exports.export_name(overview, standing)
+    return cycle_exports.cycle_csv(overview, standing), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{name}.csv"',
     }
@@ -280,8 +281,8 @@ def export_csv(body: str, cycle_end: str):
 def export_zip(body: str, cycle_end: str):
     overview = or_404(service.body_overview, current_user, body, user_today())
     standing = or_404(service.find_cycle, overview, _cycle_end(cycle_end))
-    name = service.export_name(overview, standing)
-    return service.cycle_zip(current_user, overview, standing), 200, {
+    name = cycle_exports.export_name(overview, standing)
+    return cycle_exports.cycle_zip(current_user, overview, standing), 200, {
         "Content-Type": "application/zip",
         "Content-Disposition": f'attachment; filename="{name}.zip"',
     }
@@ -334,7 +335,7 @@ def new_ceu():
     if form.validate_on_submit():
         try:
             activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form))
-        except service.TooLarge as error:
+        except certificates.TooLarge as error:
             raise RequestEntityTooLarge(error.message) from None
         except Invalid as error:
             show_error(form, error)
@@ -354,7 +355,7 @@ def edit_ceu(activity_id: int):
                 current_user, activity, _activity_input(form), user_today(), _upload(form),
                 remove_certificate=form.remove_certificate.data,
             )
-        except service.TooLarge as error:
+        except certificates.TooLarge as error:
             raise RequestEntityTooLarge(error.message) from None
         except Invalid as error:
             show_error(form, error)
@@ -388,10 +389,10 @@ def delete_ceu(activity_id: int):
 @bp.route("/ceus/<int:activity_id>/certificate")
 def certificate(activity_id: int):
     activity = or_404(service.get_activity, current_user, activity_id)
-    path = or_404(service.certificate_path, current_user, activity)
+    path = or_404(certificates.certificate_path, current_user, activity)
     response = send_file(
         path, mimetype=activity.certificate_type, as_attachment=True,
-        download_name=service.download_name(activity), max_age=0,
+        download_name=certificates.download_name(activity), max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
-from ..ladder_picture import build_picture
+from .ladder_picture import build_picture
 from ..services import ladder as service
 from ..services import plans as plan_service
 from ..services.errors import Invalid, NotFound

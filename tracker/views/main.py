@@ -5,16 +5,15 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
-from sqlalchemy import text
 
 from ..domain import career
-from ..extensions import db
+from ..domain.clock import utc_now
 from ..forms import ConfirmForm
-from ..page_cache import cached_fragment
+from .page_cache import cached_fragment
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
-from ..services import reminders as reminder_service
+from ..services import health
 from ..services import stages
 from . import user_today
 from .onboarding import stage_form
@@ -52,14 +51,10 @@ def healthz():
     """For load balancers and operators: the database answers, and when the reminder worker last
     swept (``last_sweep_stale`` once that is more than a few sweep intervals ago, or never)."""
     try:
-        db.session.execute(text("SELECT 1"))
-        sweeps = reminder_service.sweep_health(
-            dt.datetime.now(dt.timezone.utc), current_app.config["REMINDER_SWEEP_SECONDS"]
-        )
-    except Exception as error:
-        db.session.rollback()
+        sweeps = health.check(utc_now(), current_app.config["REMINDER_SWEEP_SECONDS"])
+    except health.DatabaseUnreachable as error:
         # The reason goes to the log, never to whoever asks.
-        current_app.logger.error("health check: the database is unreachable: %s: %s", type(error).__name__, error)
+        current_app.logger.error("health check: the database is unreachable: %s", error)
         return {"status": "error", "database": "unreachable"}, 503
     return {
         "status": "ok",

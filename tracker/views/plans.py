@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..domain.dates import long_date
 from ..forms import (
     ChecklistForm,
     ChecklistItemForm,
@@ -22,7 +23,7 @@ from ..services import career as career_service
 from ..services import plans as service
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid
-from ..timeline import build_timeline
+from .timeline import build_timeline
 from . import or_404, show_error, user_today
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -174,10 +175,10 @@ def progress(plan_id: int, milestone_id: int):
             try:
                 if form.action.data == "start":
                     service.mark_started(milestone, form.on.data, user_today())
-                    flash(f"“{milestone.title}” started on {form.on.data:%b %-d, %Y}.", "success")
+                    flash(f"“{milestone.title}” started on {long_date(form.on.data)}.", "success")
                 else:
                     outcome = career_service.mark_done(current_user, milestone, form.on.data, user_today())
-                    flash(f"“{milestone.title}” done on {form.on.data:%b %-d, %Y}. Later steps moved to match.", "success")
+                    flash(f"“{milestone.title}” done on {long_date(form.on.data)}. Later steps moved to match.", "success")
                     _flash_outcome(outcome)
             except Invalid as error:
                 show_error(form, error, fallback="on")

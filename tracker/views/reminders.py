@@ -1,12 +1,12 @@
 """The reminder centre, reminder preferences and the one-click unsubscribe (RFC 8058)."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import reminders as rules
+from ..domain.clock import utc_now
 from ..extensions import csrf
 from ..forms import ConfirmForm, ReminderPreferencesForm
 from ..services import reminders as service
@@ -15,10 +15,6 @@ from . import or_404, show_error
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 EDITABLE_OFFSETS = [k for k in rules.KINDS if k not in (rules.DIGEST, rules.APPRENTICE)]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @bp.route("/")
@@ -76,7 +72,7 @@ def db_rollback_if_needed() -> None:
 @login_required
 def retry(reminder_id: int):
     if ConfirmForm().validate_on_submit():
-        or_404(service.retry_failed, current_user, reminder_id, _now())
+        or_404(service.retry_failed, current_user, reminder_id, utc_now())
         flash("The reminder will be sent again within a minute.", "success")
     return redirect(url_for("reminders.index"))
 

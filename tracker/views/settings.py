@@ -3,16 +3,14 @@ user's data, and deleting the account. Each section is a card on one page; each 
 its own route and redirects back to the page."""
 from __future__ import annotations
 
-import datetime as dt
-import smtplib
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import career
+from ..domain.clock import utc_now
 from ..extensions import limiter
 from ..links import external_url
-from ..emails import send_email_change_link, send_email_change_notice
 from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, EmailChangeForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
 from ..services import calendar as calendar_service
@@ -109,11 +107,7 @@ def change_email():
         except Invalid as error:
             show_error(form, error)
         else:
-            try:
-                send_email_change_link(change.new, change.old, external_url("auth.email_change", token=change.token))
-                send_email_change_notice(change.old, change.new, done=False, reset_link=external_url("auth.reset_request"))
-            except (smtplib.SMTPException, OSError):
-                current_app.logger.exception("could not send an email-change link")
+            accounts.send_email_change_emails(change)
             flash(f"We sent a link to {change.new}. Your email changes when you follow it; "
                   f"until then it stays {change.old}.", "info")
             return redirect(url_for("settings.profile"))
@@ -193,7 +187,7 @@ def calendar_feed():
 @bp.route("/calendar.ics")
 def calendar_download():
     """The same calendar as the feed, once, as a file (no feed needed)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = utc_now()
     body = calendar_service.feed_for(current_user, user_today(), now)
     return ics_response(body, download=f"rungs-{user_today().isoformat()}.ics")
 
@@ -209,7 +203,7 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 
 @bp.route("/export.json")
 def export_data():
-    body = portability.export_json(current_user, dt.datetime.now(dt.timezone.utc))
+    body = portability.export_json(current_user, utc_now())
     return _download(body, "application/json", f"rungs-data-{user_today().isoformat()}.json")
 
 

@@ -5,10 +5,7 @@ import datetime as dt
 
 from flask import Flask
 
-
-def long_date(day: dt.date | None) -> str:
-    """'Jan 4, 2027'."""
-    return f"{day:%b} {day.day}, {day.year}" if day else "—"
+from ..domain.dates import long_date, short_weekday_date, weekday_date
 
 
 def short_date(day: dt.date | None) -> str:
@@ -48,6 +45,8 @@ def month_name(month: int | None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
+    app.add_template_filter(weekday_date)
+    app.add_template_filter(short_weekday_date)
     app.add_template_filter(short_date)
     app.add_template_filter(money)
     app.add_template_filter(days)

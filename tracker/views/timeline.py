@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from .domain.plans import StepState
+from ..domain.plans import StepState
 
 LEFT, RIGHT = 1.0, 1.0  # margins, in percent of the width
 AXIS_HEIGHT = 34

@@ -1,10 +1,12 @@
-"""The emails Rungs sends, rendered from templates/email/ and handed to the configured mailer."""
+"""The account emails Rungs sends (sign-up, password reset, email change), rendered from
+templates/email/ and sent with :func:`tracker.mail.send_one`: each raises
+:class:`~tracker.mail.MailError` when it cannot be sent."""
 from __future__ import annotations
 
 from flask import current_app, render_template
 
-from .mail import build_message, mailer_from_config
-from .models import User
+from ..mail import build_message, send_one
+from ..models import User
 
 
 def send_password_reset(user: User, link: str) -> None:
@@ -17,7 +19,7 @@ def send_password_reset(user: User, link: str) -> None:
         text=render_template("email/password_reset.txt", **context),
         html=render_template("email/password_reset.html", **context),
     )
-    mailer_from_config(current_app.config).send(message)
+    send_one(current_app.config, message)
 
 
 def send_sign_up(email: str, *, finish_link: str | None, sign_in_link: str, reset_link: str) -> None:
@@ -34,7 +36,7 @@ def send_sign_up(email: str, *, finish_link: str | None, sign_in_link: str, rese
         text=render_template(f"email/{kind}.txt", **context),
         html=render_template(f"email/{kind}.html", **context),
     )
-    mailer_from_config(current_app.config).send(message)
+    send_one(current_app.config, message)
 
 
 def send_no_account(email: str, register_link: str) -> None:
@@ -48,7 +50,7 @@ def send_no_account(email: str, register_link: str) -> None:
         text=render_template("email/no_account.txt", **context),
         html=render_template("email/no_account.html", **context),
     )
-    mailer_from_config(current_app.config).send(message)
+    send_one(current_app.config, message)
 
 
 def send_email_change_link(new: str, old: str, link: str) -> None:
@@ -61,7 +63,7 @@ def send_email_change_link(new: str, old: str, link: str) -> None:
         text=render_template("email/email_change.txt", **context),
         html=render_template("email/email_change.html", **context),
     )
-    mailer_from_config(current_app.config).send(message)
+    send_one(current_app.config, message)
 
 
 def send_email_change_notice(old: str, new: str, *, done: bool, reset_link: str) -> None:
@@ -74,4 +76,4 @@ def send_email_change_notice(old: str, new: str, *, done: bool, reset_link: str)
         text=render_template("email/email_change_notice.txt", **context),
         html=render_template("email/email_change_notice.html", **context),
     )
-    mailer_from_config(current_app.config).send(message)
+    send_one(current_app.config, message)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domain.ladder import Ladder, Rung
+from ..domain.ladder import Ladder, Rung
 
 WIDTH = 420
 ROW = 46

@@ -1,0 +1,156 @@
+"""What counts toward a cycle: activities placed in cycles, tallied, or set apart with the reason.
+
+Part of :mod:`tracker.domain.cycles`: plain Python, no Flask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .dates import cycle_containing, in_renewal_month_overlap, next_cycle
+from .requirements import Subset, cycle_requirement
+from .rules import Activity, BodyRules, Cycle, Setup, ZERO
+
+# -- what counts ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NotCounted:
+    activity: Activity
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A cycle's CEUs: what counts toward it, what is stored but does not, and why."""
+
+    cycle: Cycle
+    required: Decimal
+    counted: tuple[Activity, ...]
+    not_counted: tuple[NotCounted, ...]
+    subsets: tuple[Subset, ...]
+    by_credential: tuple[tuple[str, Decimal], ...]  # AHIMA: CEUs assigned to each credential
+
+    @property
+    def earned(self) -> Decimal:
+        return sum((a.ceus for a in self.counted), ZERO)
+
+    @property
+    def surplus(self) -> Decimal:
+        """CEUs beyond the requirement: they do not carry over to the next cycle."""
+        return max(ZERO, self.earned - self.required)
+
+    @property
+    def needed(self) -> Decimal:
+        """CEUs still to earn: the total's shortfall, or the subsets' if that is larger."""
+        subsets = sum((s.needed for s in self.subsets), ZERO)
+        return max(ZERO, self.required - self.earned, subsets)
+
+
+def cycle_of_activity(rules: BodyRules, setup: Setup, activity: Activity) -> Cycle | None:
+    """The cycle an activity counts toward (the next one for a renewal-month CEU moved there)."""
+    cycle = cycle_containing(rules, setup, activity.completed_on)
+    if cycle is not None and activity.next_cycle and in_renewal_month_overlap(rules, setup, activity.completed_on):
+        return next_cycle(rules, setup, cycle)
+    return cycle
+
+
+def cycles_of_activities(rules: BodyRules, setup: Setup, activities: Iterable[Activity]) -> dict[int, Cycle | None]:
+    """Each activity's cycle (see :func:`cycle_of_activity`), by activity id: work out once, then
+    hand to :func:`tally` for every cycle of a history. Activities on the same day share the work."""
+    by_day: dict[tuple[dt.date, bool], Cycle | None] = {}
+    result = {}
+    for activity in activities:
+        key = (activity.completed_on, activity.next_cycle)
+        if key not in by_day:
+            by_day[key] = cycle_of_activity(rules, setup, activity)
+        result[activity.id] = by_day[key]
+    return result
+
+
+def tally(
+    rules: BodyRules, setup: Setup, activities: Iterable[Activity], cycle: Cycle,
+    cycles_of: dict[int, Cycle | None] | None = None,
+) -> Tally:
+    """Sort a body's activities into what counts toward ``cycle`` and what does not.
+
+    Activities of other cycles are left out (see :func:`cycle_of_activity`; ``cycles_of``, from
+    :func:`cycles_of_activities`, saves working that out again for each cycle). Within the cycle, a
+    repeated AAPC index number counts once, across every cycle (a course counts once). Subset CEUs
+    count toward both their subset and the total.
+    """
+    ordered = sorted(activities, key=lambda a: (a.completed_on, a.id))
+    seen: dict[str, Activity] = {}
+    counted: list[Activity] = []
+    not_counted: list[NotCounted] = []
+    held = setup.codes_held_on(cycle.end)
+    for activity in ordered:
+        reference = activity.reference.strip().upper()
+        duplicate_of = seen.get(reference) if rules.unique_reference and reference else None
+        if reference and reference not in seen:
+            seen[reference] = activity
+        of = cycles_of[activity.id] if cycles_of is not None else cycle_of_activity(rules, setup, activity)
+        if of != cycle:
+            continue
+        if duplicate_of is not None:
+            not_counted.append(NotCounted(activity, (
+                f"Same {rules.reference_label} ({activity.reference}) as “{duplicate_of.title}” "
+                f"on {duplicate_of.completed_on.isoformat()}: a course counts once."
+            )))
+            continue
+        if activity.applies_to and not any(code in held for code in activity.applies_to):
+            not_counted.append(NotCounted(activity, (
+                f"Assigned to {' and '.join(activity.applies_to)}, which you did not hold by the end of this cycle."
+            )))
+            continue
+        counted.append(activity)
+
+    subsets = tuple(
+        Subset(
+            code=code,
+            label=rules.credentials[code].subset_label or code,
+            required=Decimal(rules.credentials[code].subset_ceus),
+            earned=sum((a.ceus for a in counted if code in a.applies_to), ZERO),
+        )
+        for code in held
+        if rules.credentials[code].subset_ceus
+    )
+    by_credential: tuple[tuple[str, Decimal], ...] = ()
+    if rules.one_credential_per_activity:
+        by_credential = tuple(
+            (code, sum((a.ceus for a in counted if code in a.applies_to), ZERO)) for code in held
+        )
+    return Tally(
+        cycle=cycle,
+        required=cycle_requirement(rules, setup, cycle),
+        counted=tuple(counted),
+        not_counted=tuple(not_counted),
+        subsets=subsets,
+        by_credential=by_credential,
+    )
+
+
+def check_activity(
+    rules: BodyRules, setup: Setup, completed_on: dt.date, applies_to: str | Sequence[str], today: dt.date
+) -> str | None:
+    """Why an activity cannot be logged toward ``applies_to`` (a code, several, or none for
+    general CEUs), or None when it can."""
+    if completed_on > today:
+        return "The completion date is in the future: log a CEU once you have completed it."
+    if completed_on < setup.earned_on:
+        return (
+            f"Completed before your first {rules.name} credential was earned "
+            f"({setup.earned_on.isoformat()}): CEUs earned before certification do not count."
+        )
+    held = {c.code: c for c in setup.credentials}
+    codes = (applies_to,) if isinstance(applies_to, str) else tuple(applies_to)
+    for code in filter(None, codes):
+        if code not in held:
+            return f"You do not hold {code}."
+        if completed_on < held[code].earned_on:
+            return (
+                f"Completed before you earned {code} ({held[code].earned_on.isoformat()}): "
+                "it cannot count toward it."
+            )
+    return None

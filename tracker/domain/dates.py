@@ -1,0 +1,25 @@
+"""Dates in words, the same way everywhere (pages, emails, messages): the day without a leading
+zero, without strftime's platform-only code for it (glibc has one, Windows does not)."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+def long_date(day: dt.date | None) -> str:
+    """'Jan 4, 2027' (an em dash for no date)."""
+    return f"{day:%b} {day.day}, {day.year}" if day else "—"
+
+
+def full_date(day: dt.date) -> str:
+    """'January 4, 2027'."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def weekday_date(day: dt.date) -> str:
+    """'Monday, January 4, 2027'."""
+    return f"{day:%A}, {full_date(day)}"
+
+
+def short_weekday_date(day: dt.date) -> str:
+    """'Mon Jan 4'."""
+    return f"{day:%a %b} {day.day}"
