@@ -60,6 +60,7 @@ class Subject:
     title: str
     link: str  # path in the app, e.g. /plans/3/milestones/12
     detail: str = ""
+    means: str = ""  # which date ``due`` is, in words ("its target date"; see domain/agenda.py)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..domain import agenda as agenda_domain
 from ..domain import reminders as rules
 from ..domain.reminders import Occurrence, Outcome, Preferences, Subject
 from ..domain.limits import MAX_ID
@@ -156,48 +157,25 @@ def subjects_for(
 
     ``plans`` and ``overviews`` (the user's plans and renewal overview on ``today``), when given,
     were loaded beforehand for many users at once (see :func:`_recheck`)."""
+    from . import agenda as agenda_service
     from . import credentials as credential_service
-    from . import plans as plan_service
 
-    if plans is None:
-        plans = plan_service.list_plans(user)
     if overviews is None:
         overviews = credential_service.renewal_overview(user, today)
     subjects: list[Subject] = []
-    for plan in plans:
-        # Due dates from the schedule as progress left it (a late step moves later ones), without
-        # the "cannot start before today" clamp: otherwise an unstarted step's due date would slide
-        # a day every day and its reminders would never come.
-        view = plan_service.plan_view(plan, min(today, plan.start_date))
-        for item in view.milestones:
-            milestone = item.milestone
-            if milestone.completed_on is not None:
-                continue
-            title = f"{milestone.title} ({plan.title})"
-            link = f"/plans/{plan.id}/milestones/{milestone.id}"
-            due = item.schedule.projected_due
+    items = agenda_service.agenda_for(user, today, plans=plans, overviews=overviews, code_sets=False)
+    for item in items:
+        if item.kind == agenda_domain.MILESTONE and item.done_on is None:
             for kind in (rules.MILESTONE_DUE, rules.MILESTONE_OVERDUE):
-                subjects.append(Subject(kind, f"milestone:{milestone.id}", due, title, link))
+                subjects.append(Subject(kind, item.key, item.on, item.title, item.link, means=item.means_text))
+        elif item.kind == agenda_domain.CEU_CYCLE and item.extra["standing"].tally.needed > 0:
+            subjects.append(Subject(rules.CEU_CYCLE, item.key, item.on, item.title, item.link, item.detail,
+                                    means=item.means_text))
+        elif item.kind == agenda_domain.DUTY and item.extra["body"].id in DUTY_KINDS:
+            subjects.append(Subject(DUTY_KINDS[item.extra["body"].id], item.key, item.on, item.title, item.link,
+                                    item.detail, means=item.means_text))
     for overview in overviews:
         body = overview.rules
-        for standing in filter(None, (overview.current, overview.overdue)):
-            cycle = standing.tally.cycle
-            if standing.tally.needed > 0:
-                needed = f"{standing.tally.needed.normalize():f}"
-                subjects.append(Subject(
-                    rules.CEU_CYCLE, f"cycle:{body.id}", cycle.end,
-                    f"{body.name} CEU cycle ending {cycle.end:%b %-d, %Y}",
-                    f"/credentials/{body.id}/?cycle={cycle.end.isoformat()}",
-                    f"{needed} of {standing.tally.required.normalize():f} CEUs still needed. {standing.next_step}",
-                ))
-        kind = DUTY_KINDS.get(body.id)
-        if kind:
-            for duty in overview.duties:
-                subjects.append(Subject(
-                    kind, f"duty:{body.id}:{duty.duty.key}", duty.due_on, duty.duty.title,
-                    f"/credentials/{body.id}/#duties",
-                    f"{'About ' if duty.duty.approximate else ''}${duty.amount}. {duty.duty.note}",
-                ))
         for credential, status in overview.apprentices:
             if status.done:
                 continue
@@ -910,7 +888,24 @@ def list_reminders(user: User, limit: int = 200) -> dict[str, list[Reminder]]:
     grouped["pending"] = sorted(grouped["pending"] + grouped.pop("sending"), key=lambda r: r.due_at)[:limit]
     for status in ("sent", "failed", "cancelled"):
         grouped[status] = grouped[status][:limit]
+    name_dates(user, rows)
     return grouped
+
+
+def name_dates(user: User, rows: list[Reminder]) -> list[Reminder]:
+    """Give each row ``occurrence_means``: which date the agenda says its date is ("target",
+    "projected", "fixed"; "" once the agenda no longer lists it on that date), so the reminder
+    centre and the API say what the plan page and the feed say."""
+    from . import agenda as agenda_service
+
+    items = {}
+    if rows:
+        today = local_today(user.time_zone, _now())
+        items = {i.key: i for i in agenda_service.agenda_for(user, today, code_sets=False)}
+    for row in rows:
+        item = items.get(row.subject_key)
+        row.occurrence_means = item.means if item is not None and item.on == row.occurrence else ""
+    return rows
 
 
 def reminders_of(user: User, status: str | None = None, limit: int = 500) -> list[Reminder]:
@@ -918,7 +913,7 @@ def reminders_of(user: User, status: str | None = None, limit: int = 500) -> lis
     query = select(Reminder).where(Reminder.user_id == user.id)
     if status:
         query = query.where(Reminder.status == status)
-    return list(db.session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit)).scalars())
+    return name_dates(user, list(db.session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit)).scalars()))
 
 
 def retry_failed(user: User, reminder_id: int, now: dt.datetime) -> None:
