@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, event, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -60,7 +60,7 @@ from ..models import (
     utcnow,
 )
 from .delivery import LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
-from . import identity
+from . import changes, identity
 from .errors import Invalid
 from .transaction import commit
 
@@ -271,69 +271,28 @@ def _message_id() -> str:
 # -- keeping rows in step with writes (same transaction) ------------------------------------------
 
 _WATCHED = (Plan, Milestone, ExamAttempt, Credential, CeuActivity, CycleSubmission, RenewalSetup, User)
+NAME = "reminders"
 
 
-def _after_flush(session, _context) -> None:
-    if session.info.get("reminders_planning"):
-        return
-    users: set[int] = session.info.setdefault("reminder_users", set())
-    plans: set[int] = session.info.setdefault("reminder_plans", set())
-    milestones: set[int] = session.info.setdefault("reminder_milestones", set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, User):
-            if obj in session.new or (obj not in session.deleted and _changed(obj, "time_zone")):
-                users.add(obj.id)
-        elif isinstance(obj, Milestone):
-            plans.add(obj.plan_id)
-        elif isinstance(obj, ExamAttempt):
-            milestones.add(obj.milestone_id)
-        elif isinstance(obj, _WATCHED):
-            users.add(obj.user_id)
+def _concerns(session, obj) -> bool:
+    """Whether a changed object can change what its user should be reminded of: their plans,
+    credentials, CEUs, a new account or a new time zone."""
+    if isinstance(obj, User):
+        return obj in session.new or (obj not in session.deleted and changes.attribute_changed(obj, "time_zone"))
+    return isinstance(obj, _WATCHED)
 
 
-def _changed(obj, attribute: str) -> bool:
-    from sqlalchemy import inspect
-
-    return inspect(obj).attrs[attribute].history.has_changes()
-
-
-def _before_commit(session) -> None:
-    if session.info.get("reminders_planning"):
-        return
-    session.flush()  # collect what this commit writes (after_flush) before planning for it
-    users: set[int] = session.info.pop("reminder_users", set())
-    plans: set[int] = session.info.pop("reminder_plans", set())
-    milestones: set[int] = session.info.pop("reminder_milestones", set())
-    if not users and not plans and not milestones:
-        return
-    session.info["reminders_planning"] = True
-    try:
-        if milestones:
-            plans |= set(session.execute(select(Milestone.plan_id).where(Milestone.id.in_(milestones))).scalars())
-        if plans:
-            users |= set(session.execute(select(Plan.user_id).where(Plan.id.in_(plans))).scalars())
-        now = _now()
-        for user_id in sorted(users):
-            user = session.get(User, user_id)
-            if user is not None:
-                plan_user(user, now)
-    finally:
-        session.info.pop("reminders_planning", None)
-
-
-def _after_rollback(session) -> None:
-    for key in ("reminder_users", "reminder_plans", "reminder_milestones"):
-        session.info.pop(key, None)
+def _replan(session, users: set[int]) -> None:
+    now = _now()
+    for user_id in sorted(users):
+        user = session.get(User, user_id)
+        if user is not None:
+            plan_user(user, now)
 
 
 def register() -> None:
     """Keep outbox rows in step with every commit that changes what a user should be reminded of."""
-    from flask_sqlalchemy.session import Session
-
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+    changes.subscribe(NAME, _concerns, _replan)
 
 
 # -- the sweep ------------------------------------------------------------------------------------
