@@ -10,7 +10,6 @@ from ...extensions import db
 from ...models import Reminder, User, utcnow
 
 
-
 def list_reminders(user: User, limit: int = 200) -> dict[str, list[Reminder]]:
     """The user's reminders by status: pending (soonest first), sent, failed, cancelled (newest first)."""
     rows = db.session.execute(

@@ -36,8 +36,6 @@ from .preferences import preference_row, preferences
 DUTY_KINDS = {"aapc": rules.AAPC_DUES, "ahima": rules.AHIMA_FEE}
 
 
-
-
 def subjects_for(
     user: User, today: dt.date, prefs: Preferences, *, plans: list[Plan] | None = None, overviews: list | None = None,
 ) -> list[Subject]:

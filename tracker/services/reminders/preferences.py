@@ -14,7 +14,6 @@ from ..errors import Invalid
 from ..transaction import commit
 
 
-
 def preference_row(user: User) -> ReminderPreference:
     """The user's preferences row (made with the defaults when missing; not committed)."""
     row = db.session.execute(

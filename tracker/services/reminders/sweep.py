@@ -26,7 +26,6 @@ REFRESH_BATCH = 500
 MAX_PER_SWEEP = 20_000
 
 
-
 def refresh(now: dt.datetime, limit: int = REFRESH_BATCH) -> tuple[int, int]:
     """Plan ahead for users not planned today (new cycles, digests, the calendar moving on)."""
     users = db.session.execute(

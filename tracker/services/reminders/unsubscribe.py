@@ -15,7 +15,6 @@ from .planning import plan_user
 from .preferences import preference_row
 
 
-
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="rungs.unsubscribe")
 
