@@ -420,6 +420,7 @@ class ReminderSchema(Schema):
     kind = fields.String(required=True)
     title = fields.String(required=True)
     occurrence = fields.Date(required=True, metadata={"description": "The due date the reminder is about."})
+    occurrence_means = fields.String(required=True, metadata={"description": "Which date that is, as on the plan page and in the feed: 'target' or 'projected' (milestones), 'fixed' (cycle ends, dues), '' (no longer listed on it)."})
     offset_days = fields.Integer(required=True)
     due_at = fields.DateTime(required=True, metadata={"description": "When it is (or was) sent, UTC."})
     status = fields.String(required=True)

@@ -8,7 +8,10 @@ sent at the user's send hour on ``due - offset`` in their zone.
 
 Catching up: an occurrence whose send day has passed is still wanted only if it is the latest
 passed one of its subject and the subject still needs it (a reminder missed while the worker was
-down is sent once, late, and earlier ones it supersedes are not).
+down is sent once, late, and earlier ones it supersedes are not). A milestone still not done
+keeps its latest overdue reminder however long ago its date passed: a step listed on a date long
+gone (a plan started in the past, a milestone added after a finished step) still gets one
+reminder, once (the row's unique key keeps it from coming again).
 """
 from __future__ import annotations
 
@@ -62,6 +65,7 @@ class Subject:
     title: str
     link: str  # path in the app, e.g. /plans/3/milestones/12
     detail: str = ""
+    means: str = ""  # which date ``due`` is, in words ("its target date"; see domain/agenda.py)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,8 @@ def wanted(subjects: Iterable[Subject], prefs: Preferences, today: dt.date) -> l
         offsets = prefs.offsets.get(subject.kind, DEFAULT_OFFSETS[subject.kind])
         occurrences = [Occurrence(subject, offset) for offset in offsets]
         upcoming = [o for o in occurrences if o.send_on >= today]
-        passed = [o for o in occurrences if o.send_on < today and (today - o.send_on).days <= CATCH_UP_DAYS]
+        passed = [o for o in occurrences if o.send_on < today and (
+            (today - o.send_on).days <= CATCH_UP_DAYS or subject.kind == MILESTONE_OVERDUE)]
         found.extend(upcoming)
         if passed:
             latest = max(passed, key=lambda o: o.send_on)

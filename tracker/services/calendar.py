@@ -19,10 +19,9 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
 
+from ..domain import agenda
 from ..extensions import db
 from ..models import CalendarFeed, User
-from . import credentials as credential_service
-from . import plans as plan_service
 from .secrets import digest, matches, new_secret
 
 TOKEN_PREFIX = "rungs_cal_"
@@ -88,55 +87,64 @@ class CalendarItem:
 def items_for(user: User, today: dt.date) -> list[CalendarItem]:
     """Everything of the user's with a date, as of ``today`` (the user's local date), by date.
 
-    Milestones come from the same plan math as the plan page: a done step on its completion date,
-    any other on its projected due date (its target, unless the plan has slipped).
-    """
+    Every event is an item of the user's agenda (:mod:`tracker.services.agenda`) on the agenda's
+    date, named as everywhere else ("Due"): a done step on its completion date, any other on its
+    projected due date, or on its target once the projection only slides with today (the
+    description says which). Dues and code-set updates are listed up to two years ahead."""
+    from . import agenda as agenda_service
+
     items: list[CalendarItem] = []
-    for plan in plan_service.list_plans(user):
-        view = plan_service.plan_view(plan, today)
-        for entry in view.milestones:
-            milestone, schedule = entry.milestone, entry.schedule
-            if milestone.completed_on is not None:
-                summary = f"Done: {milestone.title}"
-                lines = [f"Finished on {milestone.completed_on.isoformat()} ({schedule.timeliness.lower()})."]
-            else:
-                summary = f"Due: {milestone.title}"
-                lines = [f"Projected due {schedule.projected_due.isoformat()}; target {schedule.target_due.isoformat()}. {schedule.timeliness}."]
-            lines.append(f"Plan: {plan.title}.")
-            items.append(CalendarItem(
-                uid=f"milestone-{milestone.id}", on=schedule.projected_due, summary=f"{summary} ({plan.title})",
-                description="\n".join(lines), categories=("Rungs", "Plan"),
-            ))
-    for overview in credential_service.renewal_overview(user, today):
-        body = overview.rules
-        for standing in filter(None, (overview.overdue, overview.current)):
-            tally = standing.tally
-            cycle = tally.cycle
-            items.append(CalendarItem(
-                uid=f"ceu-cycle-{body.id}-{cycle.end.isoformat()}", on=cycle.end,
-                summary=f"{body.name} CEU cycle ends: {_ceus(tally.required)} CEUs due",
-                description=(
-                    f"Cycle {cycle.start.isoformat()} to {cycle.end.isoformat()}: {_ceus(tally.earned)} of "
-                    f"{_ceus(tally.required)} CEUs earned, {_ceus(tally.needed)} still needed. {standing.next_step}"
-                ),
-                categories=("Rungs", "CEUs"),
-            ))
-        for duty in overview.duties:
-            if duty.due_on > today + HORIZON:
-                continue
-            amount = f"{'About ' if duty.duty.approximate else ''}${duty.amount}"
-            items.append(CalendarItem(
-                uid=f"duty-{body.id}-{duty.duty.key}-{duty.due_on.isoformat()}", on=duty.due_on,
-                summary=f"{duty.duty.title} ({amount})", description=duty.duty.note or f"{amount}.",
-                categories=("Rungs", "Fees"),
-            ))
-    for update in credential_service.code_set_dates_between(today, today + HORIZON):
-        items.append(CalendarItem(
-            uid=f"code-set-{update.uid}", on=update.on, summary=update.event.title,
-            description=f"Takes effect on {update.on.isoformat()}. Source: {update.event.source}",
-            categories=("Rungs", "Code sets"),
-        ))
+    for entry in agenda_service.agenda_for(user, today):
+        item = _event(entry, today)
+        if item is not None:
+            items.append(item)
     return sorted(items, key=lambda item: (item.on, item.uid))
+
+
+def _event(entry, today: dt.date) -> CalendarItem | None:
+    """One agenda item as an event (None: beyond the horizon)."""
+    if entry.kind == agenda.MILESTONE:
+        plan_title, schedule = entry.extra["plan_title"], entry.extra["schedule"]
+        title = entry.extra["milestone_title"]
+        if entry.done_on is not None:
+            summary = f"Done: {title}"
+            lines = [f"Finished on {entry.done_on.isoformat()} ({schedule.timeliness.lower()})."]
+        else:
+            summary = f"Due: {title}"
+            lines = [f"Due {entry.on.isoformat()}, {entry.means_text}. Projected due {entry.projected.isoformat()}; "
+                     f"target {entry.target.isoformat()}. {schedule.timeliness}."]
+        lines.append(f"Plan: {plan_title}.")
+        return CalendarItem(uid=f"milestone-{entry.extra['milestone_id']}", on=entry.on,
+                            summary=f"{summary} ({plan_title})", description="\n".join(lines),
+                            categories=("Rungs", "Plan"))
+    if entry.kind == agenda.CEU_CYCLE:
+        body, tally = entry.extra["body"], entry.extra["standing"].tally
+        cycle = tally.cycle
+        return CalendarItem(
+            uid=f"ceu-cycle-{body.id}-{cycle.end.isoformat()}", on=cycle.end,
+            summary=f"{body.name} CEU cycle ends: {_ceus(tally.required)} CEUs due",
+            description=(
+                f"Cycle {cycle.start.isoformat()} to {cycle.end.isoformat()}: {_ceus(tally.earned)} of "
+                f"{_ceus(tally.required)} CEUs earned, {_ceus(tally.needed)} still needed. "
+                f"{entry.extra['standing'].next_step}"
+            ),
+            categories=("Rungs", "CEUs"),
+        )
+    if entry.on > today + HORIZON:
+        return None
+    if entry.kind == agenda.DUTY:
+        body, duty, amount = entry.extra["body"], entry.extra["duty"], entry.extra["amount"]
+        return CalendarItem(
+            uid=f"duty-{body.id}-{duty.duty.key}-{duty.due_on.isoformat()}", on=duty.due_on,
+            summary=f"{duty.duty.title} ({amount})", description=duty.duty.note or f"{amount}.",
+            categories=("Rungs", "Fees"),
+        )
+    update = entry.extra["update"]
+    return CalendarItem(
+        uid=f"code-set-{update.uid}", on=update.on, summary=update.event.title,
+        description=f"Takes effect on {update.on.isoformat()}. Source: {update.event.source}",
+        categories=("Rungs", "Code sets"),
+    )
 
 
 def _ceus(value) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -143,6 +144,14 @@ class PlanView:
     schedule: PlanSchedule
     milestones: list[MilestoneView]
     today: dt.date
+
+    @functools.cached_property
+    def dates(self) -> dict:
+        """Each milestone's agenda item, by milestone id: the date every page, feed and reminder
+        gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`)."""
+        from .agenda import plan_items
+
+        return plan_items(self.plan, self.today)
 
     @property
     def pace_label(self) -> str:
