@@ -2,6 +2,8 @@
 plan's dates (as the plan page projects them), CEU cycle ends, dues and code-set updates."""
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import io
 import logging
@@ -209,6 +211,7 @@ def test_redacting_filter_cleans_werkzeug_lines_and_errors():
     assert token not in error.getMessage()
 
 
+@pytest.mark.slow
 def test_gunicorn_access_log_never_holds_the_feed_token(tmp_path, migrated_template):
     import os
     import signal
