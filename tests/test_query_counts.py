@@ -70,7 +70,7 @@ def add_ceus(user: User, count: int) -> None:
         ahima = "ahima" in held and n % 3 == 2
         db.session.add(CeuActivity(
             user_id=user.id, body="ahima" if ahima else "aapc", completed_on=TODAY - dt.timedelta(days=1 + (n * 7) % 700),
-            title=f"Webinar {n}", provider="Provider", reference=f"IDX{n}", ceus_hundredths=50,
+            title=f"Webinar {n}", provider="Provider", reference=f"IDX{n}", ceus=Decimal("0.5"),
             applies_to="RHIT" if ahima else "", next_cycle=False,
         ))
     db.session.commit()

@@ -191,7 +191,7 @@ def setup(body: str):
     form = RenewalSetupForm(obj=row if request.method == "GET" else None)
     if request.method == "GET":
         form.renewal_month.data = row.renewal_month or 0
-        form.first_cycle_ceus.data = service.from_hundredths(row.first_cycle_hundredths)
+        form.first_cycle_ceus.data = row.first_cycle_ceus
     if form.validate_on_submit():
         try:
             service.update_setup(
@@ -295,7 +295,7 @@ def _ceu_form(activity=None) -> CeuForm:
     choices = service.counts_toward_choices(current_user, include_replaced=activity is not None)
     form.counts_toward.choices = options((v, label) for v, label, _ in choices)
     if activity is not None and request.method == "GET":
-        form.ceus.data = f"{service.from_hundredths(activity.ceus_hundredths):f}"
+        form.ceus.data = f"{activity.ceus:f}"
         form.counts_toward.data = service.counts_toward_of(activity)
         form.next_cycle.data = "next" if activity.next_cycle else "ending"
     return form
