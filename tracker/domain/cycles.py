@@ -504,10 +504,29 @@ def cycles_of_activities(rules: BodyRules, setup: Setup, activities: Iterable[Ac
     hand to :func:`tally` for every cycle of a history. Activities on the same day share the work."""
     by_day: dict[tuple[dt.date, bool], Cycle | None] = {}
     result = {}
+    activities = list(activities)
+    if not activities:
+        return result
+    # What cycle_containing works out per call, once for all the activities: the first cycle's
+    # index (date arithmetic with relativedelta) and each grid cycle met.
+    _check_setup(rules, setup)
+    earned_on = setup.earned_on
+    first = _first_index(rules, setup)
+    at: dict[int, Cycle | None] = {}
     for activity in activities:
         key = (activity.completed_on, activity.next_cycle)
         if key not in by_day:
-            by_day[key] = cycle_of_activity(rules, setup, activity)
+            day = activity.completed_on
+            if day < earned_on:
+                cycle = None
+            else:
+                index = max(first, _index_on_or_after(rules, setup, day))
+                if index not in at:
+                    at[index] = _cycle_at(rules, setup, index, first)
+                cycle = at[index]
+                if activity.next_cycle and in_renewal_month_overlap(rules, setup, day):
+                    cycle = next_cycle(rules, setup, cycle)
+            by_day[key] = cycle
         result[activity.id] = by_day[key]
     return result
 
