@@ -56,12 +56,13 @@ def _cycle_end(value: str | None) -> dt.date | None:
 def index():
     today = user_today()
     overviews = service.renewal_overview(current_user, today)
+    credentials = service.list_credentials(current_user)
     return render_template(
         "credentials/index.html",
         overviews=overviews,
-        credentials=service.list_credentials(current_user),
-        conversions={c.id: service.conversion_of(c) for c in service.list_credentials(current_user)},
-        replacements={c.id: service.replacement_of(c) for c in service.list_credentials(current_user)},
+        credentials=credentials,
+        conversions={c.id: service.conversion_of(c) for c in credentials},
+        replacements={c.id: service.replacement_of(c) for c in credentials},
         events=service.code_set_dates_between(today, today + dt.timedelta(days=365)),
         today=today,
         confirm=ConfirmForm(),
