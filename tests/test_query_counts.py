@@ -12,15 +12,14 @@ from tracker.models import CeuActivity, ExperienceGap, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 
-from support import Browser, register
+import builders
+from support import Browser
 
 TODAY = dt.date(2026, 11, 23)  # the clock fixture's day
 
 
 def signed_in(app, email: str) -> Browser:
-    browser = Browser(app.test_client())
-    assert register(browser, email).status_code == 302
-    return browser
+    return builders.signed_in(Browser(app.test_client()), email)
 
 
 def user_named(email: str) -> User:
