@@ -82,7 +82,7 @@ def sign_in(base: str, email: str, password: str) -> str:
     connection.request("GET", "/login")
     response = connection.getresponse()
     page = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
     body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": common.csrf_token(page)})
     connection = HTTPConnection(host, int(port), timeout=30)
     connection.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
@@ -90,7 +90,9 @@ def sign_in(base: str, email: str, password: str) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"sign-in answered {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    # Every cookie (session and device): the first alone may leave the client signed out, and a
+    # signed-out "/" is the welcome page, also a 200.
+    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
 
 
 def _client_process(base: str, path: str, cookie: str, seconds: float, threads: int, queue) -> None:

@@ -44,7 +44,7 @@ def add_ceus(user: User, count: int, today: dt.date) -> None:
             user_id=user.id, body="aapc" if aapc else "ahima",
             completed_on=today - dt.timedelta(days=1 + (n * 7) % 700),
             title=f"Webinar {n}: coding update", provider="Bench Provider", reference=f"IDX{n:05}",
-            ceus_hundredths=50 + (n % 4) * 25, applies_to="" if aapc else "RHIT", next_cycle=False,
+            ceus=Decimal(50 + (n % 4) * 25) / 100, applies_to="" if aapc else "RHIT", next_cycle=False,
         ))
     db.session.add_all(activities)
     db.session.commit()

@@ -20,7 +20,8 @@ import time_machine
 from tracker import create_app
 from tracker.extensions import db
 
-from support import Browser, register
+from builders import signed_in
+from support import Browser
 
 # A Monday in late November, in the middle of a normal week for every US zone.
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone.utc)
@@ -127,9 +128,8 @@ def browser(app, clock):
 
 @pytest.fixture
 def user_browser(browser):
-    """A browser signed in as a freshly registered user."""
-    response = register(browser)
-    assert response.status_code == 302, response.text
-    return browser
+    """A browser signed in as a freshly registered user (made through the services: tests of
+    sign-up itself use ``register`` from support.py)."""
+    return signed_in(browser)
 
 

@@ -2,6 +2,8 @@
 plan's dates (as the plan page projects them), CEU cycle ends, dues and code-set updates."""
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import io
 import logging
@@ -14,7 +16,8 @@ from tracker.extensions import db
 from tracker.models import CalendarFeed, Milestone, Plan
 from tracker.services.secrets import digest
 
-from support import Browser, create_plan, register, text_of
+import builders
+from support import Browser, create_plan, text_of
 
 FEED_URL = re.compile(r'id="feed-url"[^>]*>(http://127.0.0.1:5000/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)</textarea>')
 
@@ -140,7 +143,7 @@ def test_turning_the_feed_off_answers_404(app, user_browser):
 
 def test_unknown_malformed_and_other_users_tokens_answer_404(app, clock):
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    builders.signed_in(owner, email="owner@example.com")
     create_plan(owner)
     path, token = turn_on_feed(owner)
     client = app.test_client()
@@ -151,8 +154,8 @@ def test_unknown_malformed_and_other_users_tokens_answer_404(app, clock):
 
 def test_each_feed_holds_only_its_owners_data(app, clock):
     owner, other = Browser(app.test_client()), Browser(app.test_client())
-    register(owner, email="owner@example.com")
-    register(other, email="other@example.com")
+    builders.signed_in(owner, email="owner@example.com")
+    builders.signed_in(other, email="other@example.com")
     create_plan(owner)
     other_plan = create_plan(other, start="2027-03-01")
     owner_path, _ = turn_on_feed(owner)
@@ -209,6 +212,7 @@ def test_redacting_filter_cleans_werkzeug_lines_and_errors():
     assert token not in error.getMessage()
 
 
+@pytest.mark.slow
 def test_gunicorn_access_log_never_holds_the_feed_token(tmp_path, migrated_template):
     import os
     import signal

@@ -3,6 +3,7 @@ the API) adds what it earns, dated the pass; undoing the step offers to remove i
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -131,7 +132,7 @@ def test_a_credential_with_ceus_logged_stays_when_the_step_is_undone(app, user_b
     with app.app_context():
         user = db.session.execute(select(User)).scalar_one()
         db.session.add(CeuActivity(user_id=user.id, body="aapc", completed_on=dt.date(2026, 10, 1), title="Webinar",
-                                   ceus_hundredths=100, applies_to=""))
+                                   ceus=Decimal(1), applies_to=""))
         db.session.commit()
     response = user_browser.post(f"/plans/{plan_id}/milestones/{step}/undo")
     assert "remove-credential" not in response.location

@@ -1,6 +1,8 @@
 """gunicorn with several workers serves Rungs, and no scheduler starts in a web worker."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ from smtp_server import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_gunicorn_with_four_workers_serves_and_never_schedules(tmp_path, migrated_template):
     database = tmp_path / "web.sqlite3"
     database.write_bytes(Path(migrated_template).read_bytes())

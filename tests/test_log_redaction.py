@@ -3,6 +3,8 @@ redacted in the app's request log, werkzeug's access log (flask run) and gunicor
 calendar feed's token already is (tests/test_calendar_feed.py)."""
 from __future__ import annotations
 
+import pytest
+
 import logging
 import os
 import signal
@@ -91,6 +93,7 @@ def assert_redacted(output: str) -> None:
         assert token.rsplit(".", 1)[-1] not in output, output
 
 
+@pytest.mark.slow
 def test_gunicorns_access_log_never_holds_an_emailed_token(tmp_path, migrated_template):
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -98,6 +101,7 @@ def test_gunicorns_access_log_never_holds_an_emailed_token(tmp_path, migrated_te
     assert_redacted(output)
 
 
+@pytest.mark.slow
 def test_werkzeugs_access_log_never_holds_an_emailed_token(tmp_path, migrated_template):
     port = free_port()
     flask = Path(sys.executable).with_name("flask")

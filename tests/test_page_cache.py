@@ -12,7 +12,8 @@ from tracker.services import api_tokens
 from tracker.services import reminders as reminder_service
 from tracker.services.accounts import find_user_by_email
 
-from support import Browser, create_plan, register, text_of
+import builders
+from support import Browser, create_plan, text_of
 
 
 def version(app, email: str = "coder@example.com") -> int:
@@ -126,8 +127,8 @@ def test_a_cached_dashboard_costs_few_queries(app, user_browser):
 
 def test_two_users_never_see_each_others_dashboard(app, clock):
     first, second = Browser(app.test_client()), Browser(app.test_client())
-    register(first, email="first@example.com")
-    register(second, email="second@example.com")
+    builders.signed_in(first, email="first@example.com")
+    builders.signed_in(second, email="second@example.com")
     create_plan(first, title="First's own plan")
     assert "First's own plan" in text_of(first.get("/"))
     page = text_of(second.get("/"))
@@ -141,7 +142,7 @@ def active_title(page_text: str) -> str:
 
 def test_a_new_account_that_gets_a_deleted_accounts_id_sees_its_own_dashboard(app, clock):
     gone = Browser(app.test_client())
-    register(gone, email="gone@example.com")
+    builders.signed_in(gone, email="gone@example.com")
     create_plan(gone, title="The old account's plan")
     assert "The old account's plan" in text_of(gone.get("/"))  # cached
     with app.app_context():
@@ -170,7 +171,7 @@ def test_a_new_account_that_gets_a_deleted_accounts_id_sees_its_own_dashboard(ap
 
 def test_the_cached_dashboards_forms_carry_each_sessions_own_csrf_token(app, clock):
     laptop = Browser(app.test_client())
-    register(laptop)
+    builders.signed_in(laptop)
     first_plan = create_plan(laptop, title="Plan A")
     create_plan(laptop, title="Plan B")
     assert active_title(laptop.get("/").text) == "Plan B"  # fills the cache, with the laptop's token

@@ -25,7 +25,8 @@ from tracker.services import reminders as reminder_service
 from tracker.services import stages
 from tracker.services.errors import Invalid
 
-from support import Browser, register, text_of
+import builders
+from support import Browser, text_of
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -102,7 +103,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def rich(app, clock):
     browser = Browser(app.test_client())
-    register(browser, email="coder@example.com")
+    builders.signed_in(browser, email="coder@example.com")
     with app.app_context():
         build_rich_account()
         document, archive = export()
@@ -112,7 +113,7 @@ def rich(app, clock):
 @pytest.fixture
 def empty(app, clock):
     browser = Browser(app.test_client())
-    register(browser, email="fresh@example.com", zone="America/Chicago")
+    builders.signed_in(browser, email="fresh@example.com", zone="America/Chicago")
     return browser
 
 
@@ -139,7 +140,7 @@ def test_export_then_import_into_a_fresh_account_then_export_gives_the_same_docu
 
 def test_an_ahima_ceu_left_unassigned_by_deleting_its_credential_survives_the_round_trip(app, clock):
     for email in ("coder@example.com", "fresh@example.com"):
-        register(Browser(app.test_client()), email=email)
+        builders.signed_in(Browser(app.test_client()), email=email)
     with app.app_context():
         me = user()
         rhit = credential_service.add_credential(me, "RHIT", dt.date(2025, 2, 1), TODAY, cycle_end=dt.date(2027, 1, 31))
@@ -465,7 +466,7 @@ def build_changing_account(email: str = "coder@example.com") -> None:
 
 def test_conversions_replacements_and_shared_ceus_survive_the_round_trip(app, clock):
     for email in ("coder@example.com", "fresh@example.com"):
-        register(Browser(app.test_client()), email=email)
+        builders.signed_in(Browser(app.test_client()), email=email)
     with app.app_context():
         build_changing_account()
         document, archive = export()
@@ -498,7 +499,7 @@ def test_an_export_from_before_shared_ceus_still_imports(app, rich, empty):
 
 def test_a_credential_an_exam_step_added_and_the_career_stage_survive_the_round_trip(app, clock):
     for email in ("coder@example.com", "fresh@example.com"):
-        register(Browser(app.test_client()), email=email)
+        builders.signed_in(Browser(app.test_client()), email=email)
     with app.app_context():
         me = user()
         stages.set_stage(me, "both")

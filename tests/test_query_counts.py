@@ -12,15 +12,14 @@ from tracker.models import CeuActivity, ExperienceGap, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 
-from support import Browser, register
+import builders
+from support import Browser
 
 TODAY = dt.date(2026, 11, 23)  # the clock fixture's day
 
 
 def signed_in(app, email: str) -> Browser:
-    browser = Browser(app.test_client())
-    assert register(browser, email).status_code == 302
-    return browser
+    return builders.signed_in(Browser(app.test_client()), email)
 
 
 def user_named(email: str) -> User:
@@ -70,7 +69,7 @@ def add_ceus(user: User, count: int) -> None:
         ahima = "ahima" in held and n % 3 == 2
         db.session.add(CeuActivity(
             user_id=user.id, body="ahima" if ahima else "aapc", completed_on=TODAY - dt.timedelta(days=1 + (n * 7) % 700),
-            title=f"Webinar {n}", provider="Provider", reference=f"IDX{n}", ceus_hundredths=50,
+            title=f"Webinar {n}", provider="Provider", reference=f"IDX{n}", ceus=Decimal("0.5"),
             applies_to="RHIT" if ahima else "", next_cycle=False,
         ))
     db.session.commit()

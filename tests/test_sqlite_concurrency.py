@@ -5,6 +5,8 @@ Always SQLite, whatever TEST_DATABASE_URL says: this is about SQLite's locking.
 """
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import shutil
@@ -67,6 +69,7 @@ def test_sqlite_is_opened_in_wal_mode_with_a_busy_timeout(tmp_path, migrated_tem
         db.engine.dispose()
 
 
+@pytest.mark.slow
 def test_several_processes_writing_at_once_all_succeed(tmp_path, migrated_template):
     config, _ = shared_database(tmp_path, migrated_template)
     app = create_app(config)

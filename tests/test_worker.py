@@ -1,6 +1,8 @@
 """The reminder worker is its own process: it sweeps, logs its counts, and stops cleanly on SIGTERM."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import subprocess
@@ -8,6 +10,7 @@ import sys
 from pathlib import Path
 
 
+@pytest.mark.slow
 def test_worker_sweeps_and_stops_cleanly_on_sigterm(tmp_path, migrated_template):
     database = tmp_path / "worker.sqlite3"
     database.write_bytes(Path(migrated_template).read_bytes())

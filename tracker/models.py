@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -44,6 +45,23 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)
+
+
+class Hundredths(TypeDecorator):
+    """A quantity with at most two decimals (CEUs), stored as an INTEGER count of hundredths
+    (0.25 = 25): exact, and the same on SQLite and PostgreSQL. Python sees a Decimal, never the
+    storage unit. Non-zero values come back normalized (1.50 as 1.5), as before this type."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else (Decimal(value) / 100).normalize()
 
 
 def new_auth_secret() -> str:
@@ -207,7 +225,7 @@ class ExamAttempt(db.Model):
 
 
 # -- credentials and CEUs ------------------------------------------------------------------------
-# CEUs are stored in hundredths (0.25 CEU = 25): exact, and the same on SQLite and PostgreSQL.
+# CEUs are stored in hundredths (0.25 CEU = 25) by the Hundredths type; Python sees Decimals.
 
 
 class Credential(db.Model):
@@ -234,7 +252,7 @@ class Credential(db.Model):
     # A credential the catalogue lacks (body "other"): the user enters its name, body and rule.
     name: Mapped[str | None] = mapped_column(String(120))
     other_body: Mapped[str | None] = mapped_column(String(60))
-    other_ceus_hundredths: Mapped[int | None] = mapped_column(Integer)
+    other_ceus: Mapped[Decimal | None] = mapped_column("other_ceus_hundredths", Hundredths)
     other_cycle_years: Mapped[int | None] = mapped_column(Integer)
     other_cycle_end: Mapped[dt.date | None] = mapped_column(Date)
     # What added it: "manual" (the user), "exam" (a passed exam step), "onboarding", "import".
@@ -246,6 +264,15 @@ class Credential(db.Model):
         ForeignKey("milestones.id", ondelete="SET NULL"), index=True
     )
 
+    # The storage unit under its old name, for services written before Hundredths (certificates,
+    # exports, import/export): the edges use ``other_ceus``. Remove once nothing reads it.
+    @property
+    def other_ceus_hundredths(self) -> int | None:
+        return None if self.other_ceus is None else int((Decimal(self.other_ceus) * 100).to_integral_value())
+
+    @other_ceus_hundredths.setter
+    def other_ceus_hundredths(self, value: int | None) -> None:
+        self.other_ceus = None if value is None else (Decimal(value) / 100).normalize()
 
 # Which credentials a CEU counts toward: several of one body (as AAPC's tracker allows), or of two
 # bodies when the activity carries approvals from both. No row: all of its body's credentials
@@ -272,9 +299,19 @@ class RenewalSetup(db.Model):
     renewal_month: Mapped[int | None] = mapped_column(Integer)
     cycle_end: Mapped[dt.date | None] = mapped_column(Date)
     # AAPC pro-rates the first cycle without publishing how: the user enters the figure.
-    first_cycle_hundredths: Mapped[int | None] = mapped_column(Integer)
+    first_cycle_ceus: Mapped[Decimal | None] = mapped_column("first_cycle_hundredths", Hundredths)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
+
+    # The storage unit under its old name, for services written before Hundredths (certificates,
+    # exports, import/export): the edges use ``first_cycle_ceus``. Remove once nothing reads it.
+    @property
+    def first_cycle_hundredths(self) -> int | None:
+        return None if self.first_cycle_ceus is None else int((Decimal(self.first_cycle_ceus) * 100).to_integral_value())
+
+    @first_cycle_hundredths.setter
+    def first_cycle_hundredths(self, value: int | None) -> None:
+        self.first_cycle_ceus = None if value is None else (Decimal(value) / 100).normalize()
 
 class CeuActivity(db.Model):
     """A continuing-education activity the user completed, with its optional certificate."""
@@ -293,7 +330,7 @@ class CeuActivity(db.Model):
     # The second body's approval when the CEU counts toward both (AHIMA program id beside the AAPC
     # index number).
     second_reference: Mapped[str] = mapped_column(String(60), default="", server_default="")
-    ceus_hundredths: Mapped[int] = mapped_column(Integer)
+    ceus: Mapped[Decimal] = mapped_column("ceus_hundredths", Hundredths)
     # A credential code: an AAPC subset (CPMA auditing...) or the AHIMA credential it counts for.
     applies_to: Mapped[str] = mapped_column(String(12), default="")
     # An AAPC CEU from the renewal month that the user counts toward the next cycle.
@@ -305,6 +342,16 @@ class CeuActivity(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     credentials: Mapped[list[Credential]] = relationship(secondary=ceu_credentials, order_by="Credential.id")
+
+    # The storage unit under its old name, for services written before Hundredths (certificates,
+    # exports, import/export): the edges use ``ceus``. Remove once nothing reads it.
+    @property
+    def ceus_hundredths(self) -> int | None:
+        return None if self.ceus is None else int((Decimal(self.ceus) * 100).to_integral_value())
+
+    @ceus_hundredths.setter
+    def ceus_hundredths(self, value: int | None) -> None:
+        self.ceus = None if value is None else (Decimal(value) / 100).normalize()
 
 
 class CycleSubmission(db.Model):

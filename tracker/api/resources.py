@@ -480,7 +480,7 @@ def _ceu_body(activity, ids_by_code: dict[str, int]):
         "id": activity.id, "completed_on": activity.completed_on, "title": activity.title,
         "provider": activity.provider, "reference": activity.reference,
         "second_reference": activity.second_reference,
-        "ceus": credential_service.from_hundredths(activity.ceus_hundredths), "body": activity.body,
+        "ceus": activity.ceus, "body": activity.body,
         "applies_to": activity.applies_to or None,
         # As before credential_ids existed: the subset or AHIMA credential, null for general CEUs.
         "credential_id": ids_by_code.get(activity.applies_to),
@@ -570,7 +570,7 @@ def patch_ceu(data, activity_id):
     activity = _activity(activity_id)
     merged = {
         "completed_on": activity.completed_on, "title": activity.title, "provider": activity.provider,
-        "reference": activity.reference, "ceus": credential_service.from_hundredths(activity.ceus_hundredths),
+        "reference": activity.reference, "ceus": activity.ceus,
         "next_cycle": activity.next_cycle, **data,
     }
     # Without credential_id(s) the activity keeps counting toward what it counts toward now.

@@ -11,6 +11,7 @@ Public functions other features rely on: :func:`held_codes`, :func:`renewal_over
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -105,7 +106,7 @@ def other_rules(credential: Credential) -> BodyRules:
     """The rules of a credential outside the catalogue, from what the user entered."""
     return cycles.other_body_rules(
         current_catalog().other_rules, body_key(credential), credential.other_body or "Other", credential.code,
-        credential.name or credential.code, int(from_hundredths(credential.other_ceus_hundredths) or 0),
+        credential.name or credential.code, int(credential.other_ceus or 0),
         credential.other_cycle_years or 2,
     )
 
@@ -137,11 +138,11 @@ def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
         credentials=tuple(cycles.HeldCredential(c.code, c.earned_on, c.replaced_on) for c in credentials),
         renewal_month=row.renewal_month if row else None,
         cycle_end=other.other_cycle_end if other else (row.cycle_end if row else None),
-        first_cycle_ceus=from_hundredths(row.first_cycle_hundredths) if row else None,
+        first_cycle_ceus=row.first_cycle_ceus if row else None,
     )
 
 
-def _activity(row: CeuActivity, body: str, links: list[tuple[str, str]]) -> cycles.Activity:
+def _activity(row: ActivityRow, body: str, links: list[tuple[str, str]]) -> cycles.Activity:
     """An activity as ``body`` sees it: the codes of that body it is linked to (``links``: (body,
     code) pairs) and that body's approval (the second reference for the second body)."""
     codes = tuple(code for linked_body, code in links if linked_body == body)
@@ -150,7 +151,7 @@ def _activity(row: CeuActivity, body: str, links: list[tuple[str, str]]) -> cycl
     return cycles.Activity(
         id=row.id,
         completed_on=row.completed_on,
-        ceus=from_hundredths(row.ceus_hundredths),
+        ceus=row.ceus,
         title=row.title,
         reference=row.reference if body == row.body else row.second_reference,
         applies_to=codes,
@@ -160,6 +161,37 @@ def _activity(row: CeuActivity, body: str, links: list[tuple[str, str]]) -> cycl
 
 # -- the overview ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """What an overview knows of a stored CEU activity: the columns of :data:`ACTIVITY_COLUMNS`
+    (no certificate bytes, no relationships)."""
+
+    id: int
+    user_id: int
+    body: str
+    completed_on: dt.date
+    title: str
+    provider: str
+    reference: str
+    second_reference: str
+    ceus: Decimal
+    applies_to: str
+    next_cycle: bool
+    certificate_file: str | None
+
+    @property
+    def ceus_hundredths(self) -> int:
+        # The storage unit, for the exports written before the Hundredths type.
+        return int(self.ceus * 100)
+
+
+ACTIVITY_COLUMNS = (
+    CeuActivity.id, CeuActivity.user_id, CeuActivity.body, CeuActivity.completed_on, CeuActivity.title,
+    CeuActivity.provider, CeuActivity.reference, CeuActivity.second_reference, CeuActivity.ceus,
+    CeuActivity.applies_to, CeuActivity.next_cycle, CeuActivity.certificate_file,
+)
+
+
 @dataclass
 class BodyOverview:
     """One certifying body as the user stands with it on a date."""
@@ -168,7 +200,7 @@ class BodyOverview:
     credentials: list[Credential]
     setup_row: RenewalSetup | None  # None for a credential outside the catalogue
     setup: Setup
-    activities: list[CeuActivity]
+    activities: list[ActivityRow]
     current: Standing
     overdue: Standing | None  # the previous cycle, while it is overdue / inactive / lapsed
     history: list[Standing]  # every cycle, newest first (current included)
@@ -181,6 +213,11 @@ class BodyOverview:
         """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
         return cycles.requirement_is_estimate(self.rules, self.setup, standing.tally.cycle)
 
+    @functools.cached_property
+    def activity_by_id(self) -> dict[int, ActivityRow]:
+        """The body's activities by id (a page looks each counted one up)."""
+        return {a.id: a for a in self.activities}
+
     @property
     def attention(self) -> Standing:
         """The cycle that needs the user most: an unfinished past one, else the current one."""
@@ -188,7 +225,7 @@ class BodyOverview:
 
 
 def _body_overview(
-    rules: BodyRules, credentials: list[Credential], row: RenewalSetup, activities: list[CeuActivity],
+    rules: BodyRules, credentials: list[Credential], row: RenewalSetup, activities: list[ActivityRow],
     submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
 ) -> BodyOverview:
     setup = _setup(credentials, row)
@@ -267,11 +304,14 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
         .where(Credential.user_id.in_(ids))
     ):
         links.setdefault(activity_id, []).append((f"{OTHER}-{credential_id}" if body == OTHER else body, code))
-    activities: dict[tuple[int, str], list[CeuActivity]] = {}
-    for activity in db.session.execute(
-        select(CeuActivity).where(CeuActivity.user_id.in_(ids))
+    # Only the columns the tallies and pages read, as plain rows: building an ORM object per CEU
+    # was most of an uncached dashboard's time with 200 CEUs.
+    activities: dict[tuple[int, str], list[ActivityRow]] = {}
+    for values in db.session.execute(
+        select(*ACTIVITY_COLUMNS).where(CeuActivity.user_id.in_(ids))
         .order_by(CeuActivity.user_id, CeuActivity.completed_on.desc(), CeuActivity.id.desc())
-    ).scalars():
+    ):
+        activity = ActivityRow(*values)
         for body in dict.fromkeys([activity.body] + [b for b, _code in links.get(activity.id, [])]):
             activities.setdefault((activity.user_id, body), []).append(activity)
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}

@@ -75,6 +75,27 @@ def plans_of(user_ids: Iterable[int]) -> dict[int, list[Plan]]:
     return found
 
 
+@dataclass(frozen=True)
+class PlanTitle:
+    """A plan named in a list (the dashboard's other plans): no milestones loaded."""
+
+    id: int
+    title: str
+
+
+def dashboard_plans(user: User) -> tuple[Plan | None, list[PlanTitle]]:
+    """The active plan, with what its schedule needs (milestones, exam attempts; checklists and
+    costs only if asked for), and the user's other plans by title, newest first. Four queries
+    whatever the plans hold: the dashboard shows the active plan's dates and the others' names."""
+    rows = db.session.execute(
+        select(Plan.id, Plan.title).where(Plan.user_id == user.id).order_by(Plan.active_rank.desc(), Plan.id.desc())
+    ).all()
+    if not rows:
+        return None, []
+    plan = db.session.execute(select(Plan).where(Plan.id == rows[0].id).options(SCHEDULE_ONLY)).scalar_one()
+    return plan, [PlanTitle(row.id, row.title) for row in rows[1:]]
+
+
 def active_plan(user: User) -> Plan | None:
     """The plan on the dashboard: the one activated last."""
     return db.session.execute(

@@ -57,12 +57,13 @@ def _cycle_end(value: str | None) -> dt.date | None:
 def index():
     today = user_today()
     overviews = service.renewal_overview(current_user, today)
+    credentials = service.list_credentials(current_user)
     return render_template(
         "credentials/index.html",
         overviews=overviews,
-        credentials=service.list_credentials(current_user),
-        conversions={c.id: service.conversion_of(c) for c in service.list_credentials(current_user)},
-        replacements={c.id: service.replacement_of(c) for c in service.list_credentials(current_user)},
+        credentials=credentials,
+        conversions={c.id: service.conversion_of(c) for c in credentials},
+        replacements={c.id: service.replacement_of(c) for c in credentials},
         events=service.code_set_dates_between(today, today + dt.timedelta(days=365)),
         today=today,
         confirm=ConfirmForm(),
@@ -192,7 +193,7 @@ def setup(body: str):
     form = RenewalSetupForm(obj=row if request.method == "GET" else None)
     if request.method == "GET":
         form.renewal_month.data = row.renewal_month or 0
-        form.first_cycle_ceus.data = service.from_hundredths(row.first_cycle_hundredths)
+        form.first_cycle_ceus.data = row.first_cycle_ceus
     if form.validate_on_submit():
         try:
             service.update_setup(
@@ -296,7 +297,7 @@ def _ceu_form(activity=None) -> CeuForm:
     choices = service.counts_toward_choices(current_user, include_replaced=activity is not None)
     form.counts_toward.choices = options((v, label) for v, label, _ in choices)
     if activity is not None and request.method == "GET":
-        form.ceus.data = f"{service.from_hundredths(activity.ceus_hundredths):f}"
+        form.ceus.data = f"{activity.ceus:f}"
         form.counts_toward.data = service.counts_toward_of(activity)
         form.next_cycle.data = "next" if activity.next_cycle else "ending"
     return form

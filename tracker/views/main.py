@@ -32,8 +32,7 @@ def dashboard():
 
 
 def _dashboard_body(user, today: dt.date) -> str:
-    plans = plan_service.list_plans(user)  # the active plan first
-    plan, others = (plans[0], plans[1:]) if plans else (None, [])
+    plan, others = plan_service.dashboard_plans(user)
     view = plan_service.plan_view(plan, today) if plan else None
     stage = stages.stage_of(user)
     return render_template(

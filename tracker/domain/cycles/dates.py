@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 import functools
 
 from dateutil.relativedelta import relativedelta
@@ -84,6 +85,24 @@ def cycle_containing(rules: BodyRules, setup: Setup, day: dt.date) -> Cycle | No
         return None
     first = _first_index(rules, setup)
     return _cycle_at(rules, setup, max(first, _index_on_or_after(rules, setup, day)), first)
+
+
+def cycle_finder(rules: BodyRules, setup: Setup) -> Callable[[dt.date], Cycle | None]:
+    """:func:`cycle_containing` for many days of one setup: the first cycle's index (date
+    arithmetic with relativedelta) worked out once, and each cycle met kept."""
+    _check_setup(rules, setup)
+    first = _first_index(rules, setup)
+    met: dict[int, Cycle | None] = {}
+
+    def containing(day: dt.date) -> Cycle | None:
+        if day < setup.earned_on:
+            return None
+        index = max(first, _index_on_or_after(rules, setup, day))
+        if index not in met:
+            met[index] = _cycle_at(rules, setup, index, first)
+        return met[index]
+
+    return containing
 
 
 def cycles_through(rules: BodyRules, setup: Setup, day: dt.date) -> list[Cycle]:

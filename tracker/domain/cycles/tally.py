@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .dates import cycle_containing, in_renewal_month_overlap, next_cycle
+from .dates import cycle_containing, cycle_finder, in_renewal_month_overlap, next_cycle
 from .requirements import Subset, cycle_requirement
 from .rules import Activity, BodyRules, Cycle, Setup, ZERO
 
@@ -60,11 +60,18 @@ def cycles_of_activities(rules: BodyRules, setup: Setup, activities: Iterable[Ac
     """Each activity's cycle (see :func:`cycle_of_activity`), by activity id: work out once, then
     hand to :func:`tally` for every cycle of a history. Activities on the same day share the work."""
     by_day: dict[tuple[dt.date, bool], Cycle | None] = {}
-    result = {}
+    result: dict[int, Cycle | None] = {}
+    activities = list(activities)
+    if not activities:
+        return result
+    containing = cycle_finder(rules, setup)  # the first cycle's index worked out once for all
     for activity in activities:
         key = (activity.completed_on, activity.next_cycle)
         if key not in by_day:
-            by_day[key] = cycle_of_activity(rules, setup, activity)
+            cycle = containing(activity.completed_on)
+            if cycle is not None and activity.next_cycle and in_renewal_month_overlap(rules, setup, activity.completed_on):
+                cycle = next_cycle(rules, setup, cycle)
+            by_day[key] = cycle
         result[activity.id] = by_day[key]
     return result
 
