@@ -115,7 +115,7 @@ IMPORT_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(IMPORT_CASES))
-def test_import_refuses_what_forms_and_the_api_refuse(app, rich, empty, case):
+def test_import_refuses_what_forms_and_the_api_refuse(app, rich, empty, case):  # noqa: F811 (fixtures)
     from test_portability import TODAY, mutate, row_counts, set_in, user
 
     from tracker.services import portability

@@ -13,7 +13,7 @@ from tracker.passwords import hash_password
 from tracker.services import accounts, api_tokens
 from tracker.services import reminders as reminder_service
 
-from support import PASSWORD, Browser, outbox_messages, register, sign_up_link
+from support import PASSWORD, Browser, register, sign_up_link
 from test_calendar_feed import turn_on_feed
 
 OLD, NEW = "leaver@example.com", "newcomer@example.com"

@@ -9,7 +9,6 @@ import pytest
 from tracker import create_app
 from tracker.config import ConfigError
 
-from conftest import app_config
 from support import Browser, outbox_messages, register
 
 HOSTILE = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}

@@ -1,7 +1,6 @@
 """Request and response schemas: they validate requests and generate the OpenAPI document."""
 from __future__ import annotations
 
-import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
