@@ -102,3 +102,12 @@ def test_every_open_milestone_the_plan_page_dates_has_its_reminder(app, clock, u
         # Ahead: reminded the day before; already past (however long ago): one overdue reminder.
         kind = "milestone_due" if day > TODAY else "milestone_overdue"
         assert (kind, f"milestone:{milestone_id}", day) in planned, (title, on, planned)
+
+
+def test_the_centre_says_an_overdue_reminder_goes_with_the_next_sweep_not_a_past_time(app, clock, user_browser):
+    """Step 1's overdue reminder was due in August: the centre does not promise it 'sends Aug 31'."""
+    plan_started_in_the_past(app)
+    page = text_of(user_browser.get("/reminders/"))
+    assert "Due Aug 30, 2026 (target) · sends with the next sweep" in page
+    assert "sends Aug 31, 2026" not in page
+    assert "Due Dec 8, 2026 (target) · sends Dec 7, 2026" in page  # still ahead: its own time

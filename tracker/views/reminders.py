@@ -22,7 +22,7 @@ EDITABLE_OFFSETS = [k for k in rules.KINDS if k not in (rules.DIGEST, rules.APPR
 def index():
     return render_template(
         "reminders/index.html", groups=service.list_reminders(current_user), kinds=rules.KINDS,
-        last_sweep=service.last_sweep(), confirm=ConfirmForm(),
+        last_sweep=service.last_sweep(), confirm=ConfirmForm(), now=utc_now(),
     )
 
 
