@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import User
 
+from builders import signed_in
 from support import Browser, register, text_of
 from test_portability import build_rich_account, row_counts
 
@@ -36,8 +37,8 @@ def rows_of(user_id: int) -> dict[str, int]:
 
 def test_deleting_the_account_removes_every_row_and_file_and_signs_out(app, clock):
     owner, other = Browser(app.test_client()), Browser(app.test_client())
-    register(owner, email="coder@example.com")
-    register(other, email="other@example.com")
+    signed_in(owner, email="coder@example.com")
+    signed_in(other, email="other@example.com")
     with app.app_context():
         build_rich_account("coder@example.com")
         build_rich_account("other@example.com")

@@ -11,6 +11,7 @@ from tracker.models import ApiToken, CeuActivity, Credential, Milestone, Plan, U
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
+from builders import signed_in
 from support import Browser, register, text_of
 
 API = "/api/v1"
@@ -539,8 +540,7 @@ def test_a_stranger_cannot_revoke_someone_elses_token(app, user_browser):
     token_for(app)
     with app.app_context():
         token_id = db.session.execute(select(ApiToken.id)).scalar_one()
-    other = Browser(app.test_client())
-    register(other, email="stranger@example.com")
+    other = signed_in(Browser(app.test_client()), email="stranger@example.com")
     assert other.post(f"/settings/tokens/{token_id}/revoke").status_code == 404
     with app.app_context():
         assert db.session.get(ApiToken, token_id).revoked_at is None

@@ -29,7 +29,8 @@ from tracker.extensions import db
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
-from support import Browser, create_plan, register
+from builders import signed_in
+from support import Browser, create_plan
 
 CHECKS = [
     not_a_server_error,
@@ -58,7 +59,7 @@ class LiveServer:
 def live(app):
     """The app on a loopback port, with a user who has a plan, credentials and a CEU to find."""
     owner = Browser(app.test_client())
-    register(owner)
+    signed_in(owner)
     create_plan(owner)
     owner.post("/credentials/new", {"code": "CPC", "earned_on": "2024-01-10", "renewal_month": "5"})
     owner.post("/credentials/new", {"code": "RHIT", "earned_on": "2024-02-10", "cycle_end": "2026-12-31"})

@@ -8,7 +8,8 @@ from sqlalchemy import String, Text, select
 
 from tracker.extensions import db
 
-from support import Browser, register
+from builders import signed_in
+from support import Browser
 from test_every_route_as_a_stranger import API_BODIES, FORM, PUBLIC, owner_objects
 from test_portability import empty, rich  # noqa: F401 (fixtures)
 
@@ -44,7 +45,7 @@ def stored_control_characters(app) -> list:
 
 def signed_in_owner(app):
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    signed_in(owner, email="owner@example.com")
     return owner, owner_objects(app, owner)
 
 

@@ -70,10 +70,10 @@ def test_a_template_dropped_into_plans_appears_in_the_app(app, tmp_path):
     text = (plans / "crc.toml").read_text().replace('id = "crc"', 'id = "cic"').replace("CRC", "CIC")
     Path(plans / "cic.toml").write_text(text)
     app.config["PLANS_DIR"] = str(plans)
-    from support import Browser, register
+    from builders import signed_in
+    from support import Browser
 
-    browser = Browser(app.test_client())
-    register(browser)
+    browser = signed_in(Browser(app.test_client()))
     assert 'value="cic"' in browser.get("/plans/new").text
 
 
@@ -82,10 +82,10 @@ def test_a_broken_data_file_shows_its_problem_instead_of_a_server_error(app, tmp
     shutil.copytree(PROJECT_ROOT / "plans", plans)
     (plans / "pathway-cca.toml").write_text('kind = "pathway"\ntitle = ')
     app.config["PLANS_DIR"] = str(plans)
-    from support import Browser, register
+    from builders import signed_in
+    from support import Browser
 
-    browser = Browser(app.test_client())
-    register(browser)
+    browser = signed_in(Browser(app.test_client()))
     response = browser.get("/plans/new")
     assert response.status_code == 503
     assert "pathway-cca.toml" in response.text and "plans validate" in response.text

@@ -15,7 +15,8 @@ from tracker.extensions import db
 from tracker.models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User
 from tracker.services import credentials as credential_service
 
-from support import register, text_of
+from builders import signed_in
+from support import text_of
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -472,7 +473,7 @@ def test_another_users_certificate_and_ceus_answer_404(app, user_browser):
         credential_id = db.session.execute(select(Credential.id)).scalar_one()
     user_browser.post("/logout")
     user_browser.forget_token()
-    register(user_browser, email="other@example.com")
+    signed_in(user_browser, email="other@example.com")
     for url in (f"/credentials/ceus/{activity_id}/certificate", f"/credentials/ceus/{activity_id}/edit",
                 f"/credentials/{credential_id}/edit", f"/credentials/{credential_id}/delete", "/credentials/aapc/",
                 "/credentials/aapc/cycles/2027-05-31/audit.zip"):

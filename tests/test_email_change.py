@@ -9,7 +9,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import User
 
-from support import PASSWORD, Browser, outbox_messages, register, text_of
+from builders import make_user, signed_in
+from support import PASSWORD, Browser, outbox_messages, text_of
 
 LINK = re.compile(r"https?://[^/\s]+(/email-change/\S+)")
 
@@ -64,9 +65,8 @@ def test_a_wrong_password_sends_nothing(app, user_browser):
 
 
 def test_another_accounts_address_is_refused(app, clock):
-    register(Browser(app.test_client()), email="first@example.com")
-    second = Browser(app.test_client())
-    register(second, email="second@example.com")
+    make_user(app, email="first@example.com")
+    second = signed_in(Browser(app.test_client()), email="second@example.com")
     response = ask(second, new="First@Example.com")
     assert response.status_code == 422 and "Another account uses this email." in text_of(response)
 
@@ -74,7 +74,7 @@ def test_another_accounts_address_is_refused(app, clock):
 def test_an_address_taken_before_the_link_is_followed_is_refused(app, user_browser):
     ask(user_browser)
     link = change_link(app, "new@example.com")
-    register(Browser(app.test_client()), email="new@example.com")
+    make_user(app, email="new@example.com")
     page = user_browser.get(link)
     token = Browser.TOKEN.search(page.text).group(1)
     response = user_browser.client.post(link, data={"csrf_token": token})

@@ -15,7 +15,8 @@ from tracker.models import ApiToken, CeuActivity, ChecklistItem, Cost, Credentia
 from tracker.services import api_tokens
 from tracker.services.accounts import find_user_by_email
 
-from support import Browser, create_plan, register
+from builders import signed_in
+from support import Browser, create_plan
 
 # Routes that take a secret instead of an object id: public by design, tested on their own.
 PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "auth.email_change", "reminders.unsubscribe", "calendar.feed"}
@@ -72,12 +73,12 @@ def owner_objects(app, owner: Browser) -> dict:
 
 def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock, caplog):
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    signed_in(owner, email="owner@example.com")
     ids = owner_objects(app, owner)
     assert all(ids.values()), ids
 
     stranger = Browser(app.test_client())
-    register(stranger, email="stranger@example.com")
+    signed_in(stranger, email="stranger@example.com")
     create_plan(stranger)  # data of their own, with other ids
     with app.app_context():
         stranger_id = db.session.execute(select(User.id).where(User.email == "stranger@example.com")).scalar_one()

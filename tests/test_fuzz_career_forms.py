@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import CeuActivity, Credential
 
-from support import register
+from builders import signed_in
 
 junk = st.one_of(
     st.text(max_size=30),
@@ -35,7 +35,7 @@ TARGETS = [
 @given(data=fields, target=st.sampled_from(TARGETS))
 def test_career_forms_never_fail_with_a_server_error(app, browser, data, target):
     if browser.client.get("/settings/").status_code != 200:
-        register(browser)
+        signed_in(browser)
         browser.post("/credentials/new", {"code": "CPC-A", "earned_on": "2024-01-10", "renewal_month": "5"})
         browser.post("/credentials/ceus/new", {"completed_on": "2025-01-10", "title": "Webinar", "ceus": "1", "counts_toward": "aapc"})
     with app.app_context():

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Milestone
 
-from support import create_plan, register
+from builders import signed_in
+from support import create_plan
 
 junk = st.one_of(
     st.text(max_size=40),
@@ -27,7 +28,7 @@ fields = st.fixed_dictionaries(
 @given(data=fields, target=st.sampled_from(["progress", "duration", "notes", "checklist", "checklist/add", "costs", "exam", "new", "edit", "create"]))
 def test_plan_forms_never_fail_with_a_server_error(app, browser, data, target):
     if browser.client.get("/settings/").status_code != 200:
-        register(browser)
+        signed_in(browser)
     with app.app_context():
         existing = db.session.execute(select(Milestone.plan_id, Milestone.id).order_by(Milestone.id)).first()
     if existing is None:

@@ -10,7 +10,8 @@ from aiosmtpd.handlers import Message
 
 from tracker.mail import MailError, OutboxMailer, SMTPMailer, build_message, mailer_from_config, send_one
 
-from support import Browser, register
+from builders import make_user
+from support import Browser
 
 
 class Recorder(Message):
@@ -95,9 +96,7 @@ def test_password_reset_email_arrives_over_smtp(app, clock, smtp_server):
     controller, recorder = smtp_server
     app.config.update(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
     browser = Browser(app.test_client())
-    register(browser)
-    browser.post("/logout")
-    browser.forget_token()
+    make_user(app)
     browser.post("/reset", {"email": "coder@example.com"})
     [received] = recorder.messages
     assert received["X-RcptTo"] == "coder@example.com"
@@ -107,9 +106,7 @@ def test_password_reset_email_arrives_over_smtp(app, clock, smtp_server):
 def test_a_reset_request_still_answers_when_smtp_is_down(app, clock):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
     browser = Browser(app.test_client())
-    register(browser)
-    browser.post("/logout")
-    browser.forget_token()
+    make_user(app)
     response = browser.post("/reset", {"email": "coder@example.com"})
     assert response.status_code == 302
 

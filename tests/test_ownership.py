@@ -6,7 +6,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Cost, ExamAttempt, Milestone, Plan, User
 
-from support import Browser, create_plan, register
+from builders import signed_in
+from support import Browser, create_plan
 
 
 def snapshot(app):
@@ -32,7 +33,7 @@ def owner_ids(app, plan_id):
 
 def test_every_plan_route_answers_404_to_another_user_and_changes_nothing(app, clock):
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    signed_in(owner, email="owner@example.com")
     plan_id = create_plan(owner)
     with app.app_context():
         step2 = db.session.execute(select(Milestone.id).where(Milestone.plan_id == plan_id).order_by(Milestone.position).offset(1)).scalar()
@@ -40,7 +41,7 @@ def test_every_plan_route_answers_404_to_another_user_and_changes_nothing(app, c
     ids = owner_ids(app, plan_id)
 
     intruder = Browser(app.test_client())
-    register(intruder, email="intruder@example.com")
+    signed_in(intruder, email="intruder@example.com")
     create_plan(intruder)  # the intruder has data of their own, with other ids
     before = snapshot(app)
 

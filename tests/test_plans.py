@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Cost, Milestone, Plan
 
+from builders import signed_in
 from support import create_plan, text_of
 
 
@@ -357,11 +358,9 @@ def test_the_timeline_is_an_svg_with_a_row_per_step_and_todays_line(user_browser
 
 
 def test_today_follows_the_users_time_zone(app, browser, clock):
-    from support import register
-
     # 2026-11-23 15:00 UTC is already the 24th in Tokyo (UTC+9 → 00:00) and still the 23rd in Honolulu.
     clock.move_to(dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.timezone.utc))
-    register(browser, zone="Asia/Tokyo")
+    signed_in(browser, zone="Asia/Tokyo")
     plan_id = create_plan(browser)
     step = milestones(app, plan_id)[0][0]
     assert 'value="2026-11-24"' in browser.get(f"/plans/{plan_id}/milestones/{step}").text

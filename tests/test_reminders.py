@@ -15,7 +15,8 @@ from tracker.services import plans as plan_service
 from tracker.services import reminders as service
 
 from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
-from support import register, text_of
+from builders import signed_in
+from support import text_of
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2026, 11, 23)  # the clock fixture: 2026-11-23 15:00 UTC (10:00 in New York)
@@ -154,7 +155,7 @@ def test_a_451_reply_retries_with_backoff_then_delivers(app, clock, smtp):
 
 
 def test_a_550_reply_dead_letters_and_shows_in_the_reminder_centre(app, clock, smtp, browser):
-    register(browser)
+    signed_in(browser)
     with app.app_context():
         user = db.session.execute(select(User)).scalar_one()
         plan_with(user, 1)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import CeuActivity, User
 
-from support import PASSWORD, Browser, register, sign_up_link, text_of
+from builders import signed_in
+from support import PASSWORD, Browser, sign_up_link, text_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -40,7 +41,7 @@ def users_table(app) -> list[tuple]:
 @given(data=account_fields, target=st.sampled_from(["/register", "/login", "/reset", "/reset/not-a-token", "finish", "/settings/", "/settings/password"]))
 def test_account_forms_never_fail_with_a_server_error(app, browser, data, target):
     if not users_table(app):
-        register(browser)  # coder@example.com, signed in: for the settings forms
+        signed_in(browser)  # coder@example.com, signed in: for the settings forms
     anonymous = Browser(app.test_client())
     if target == "finish":
         # A fresh address each time, so the link is unused and its form really runs.
@@ -84,7 +85,7 @@ def test_the_certificate_quota_refuses_a_file_that_would_exceed_it_and_stores_no
 
     # The quota is per user: someone else still has all of theirs.
     other = Browser(app.test_client())
-    register(other, email="other@example.com", password=PASSWORD)
+    signed_in(other, email="other@example.com", password=PASSWORD)
     other.post("/credentials/new", {"code": "CPC", "earned_on": "2020-06-15", "renewal_month": "5"})
     assert upload(other, PNG).status_code == 302
     assert activities(app) == 3 and len(stored_files(app)) == 3
@@ -111,7 +112,7 @@ def test_no_get_changes_anything_for_the_owner(app, clock):
     from test_every_route_as_a_stranger import owner_objects, snapshot
 
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    signed_in(owner, email="owner@example.com")
     ids = owner_objects(app, owner)
     before = snapshot(app)
     checked = 0
@@ -129,10 +130,10 @@ def test_every_post_without_the_sessions_csrf_token_is_refused_and_changes_nothi
     from test_every_route_as_a_stranger import FORM, owner_objects, snapshot
 
     owner = Browser(app.test_client())
-    register(owner, email="owner@example.com")
+    signed_in(owner, email="owner@example.com")
     ids = owner_objects(app, owner)
     other = Browser(app.test_client())
-    register(other, email="other@example.com")
+    signed_in(other, email="other@example.com")
     foreign_token = other.token()
     before = snapshot(app)
     checked = 0

@@ -15,8 +15,9 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import User
 
+import builders
 from conftest import app_config
-from support import PASSWORD, Browser, register
+from support import PASSWORD, Browser
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -58,7 +59,7 @@ def cookie(browser: Browser, name: str) -> str:
 
 
 def test_sign_in_cookies_are_httponly_and_samesite_lax(app, browser):
-    register(browser)
+    builders.signed_in(browser)
     sign_out(browser)
     response = sign_in(browser, remember=True)
     assert response.status_code == 302
@@ -97,7 +98,7 @@ def test_production_cookies_are_also_secure(tmp_path, migrated_template, monkeyp
 
 
 def test_a_remember_cookie_copied_before_sign_out_no_longer_signs_in(app, browser):
-    register(browser)
+    builders.signed_in(browser)
     sign_out(browser)
     sign_in(browser, remember=True)
     remember = {"remember_token": cookie(browser, "remember_token")}
@@ -107,7 +108,7 @@ def test_a_remember_cookie_copied_before_sign_out_no_longer_signs_in(app, browse
 
 
 def test_a_session_cookie_from_before_a_password_change_stops_working(app, browser):
-    register(browser)
+    builders.signed_in(browser)
     before = {"session": cookie(browser, "session")}
     assert signed_in(app, before)
     response = browser.post("/settings/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
@@ -117,7 +118,7 @@ def test_a_session_cookie_from_before_a_password_change_stops_working(app, brows
 
 
 def test_a_remember_cookie_from_before_a_password_change_stops_working(app, browser):
-    register(browser)
+    builders.signed_in(browser)
     sign_out(browser)
     sign_in(browser, remember=True)
     remember = {"remember_token": cookie(browser, "remember_token")}
@@ -128,8 +129,8 @@ def test_a_remember_cookie_from_before_a_password_change_stops_working(app, brow
 
 def test_a_csrf_token_from_another_session_is_refused(app, clock):
     mine, theirs = Browser(app.test_client()), Browser(app.test_client())
-    register(mine, email="me@example.com")
-    register(theirs, email="them@example.com")
+    builders.signed_in(mine, email="me@example.com")
+    builders.signed_in(theirs, email="them@example.com")
     their_token = theirs.token()
     response = mine.post("/settings/", {"email": "changed@example.com", "time_zone": "UTC", "csrf_token": their_token})
     assert response.status_code == 400

@@ -8,7 +8,8 @@ import redis
 from tracker import create_app
 
 from conftest import app_config
-from support import Browser, register, text_of
+from builders import make_user, signed_in
+from support import Browser, text_of
 
 
 def attempt(browser: Browser, email: str, password: str, address: str):
@@ -16,14 +17,14 @@ def attempt(browser: Browser, email: str, password: str, address: str):
 
 
 def test_failed_sign_ins_to_one_account_are_throttled_from_any_address(app, browser):
-    register(Browser(app.test_client()), email="target@example.com")  # (from another device)
+    make_user(app, email="target@example.com")  # (from another device)
     for n in range(5):
         assert attempt(browser, "target@example.com", "wrong password!", f"10.0.0.{n}").status_code == 422
     blocked = attempt(browser, "Target@Example.com", "correct horse battery", "10.0.0.99")
     assert blocked.status_code == 429
     assert "Too many sign-in attempts" in text_of(blocked)
     # Another account from the same address is not affected.
-    register(Browser(app.test_client()), email="other@example.com")
+    make_user(app, email="other@example.com")
     assert attempt(browser, "other@example.com", "wrong password!", "10.0.0.99").status_code == 422
 
 
@@ -36,7 +37,7 @@ def test_many_accounts_from_one_address_are_throttled_with_the_same_message(app,
 
 
 def test_successful_sign_ins_do_not_count(app, browser):
-    register(browser, email="me@example.com")
+    signed_in(browser, email="me@example.com")
     for _ in range(8):
         browser.post("/logout")
         browser.forget_token()
@@ -69,7 +70,7 @@ def test_the_limit_holds_across_app_instances_sharing_redis(tmp_path, migrated_t
 
 
 def test_a_stranger_spending_the_accounts_attempts_never_locks_out_a_device_that_signed_in_before(app, browser):
-    register(browser, email="target@example.com")  # this browser is now a known device
+    signed_in(browser, email="target@example.com")  # this browser is now a known device
     browser.post("/logout")
     browser.forget_token()
     stranger = Browser(app.test_client())
@@ -81,10 +82,10 @@ def test_a_stranger_spending_the_accounts_attempts_never_locks_out_a_device_that
 
 
 def test_a_known_device_cookie_is_worth_nothing_for_another_account(app, browser):
-    register(browser, email="mine@example.com")
+    signed_in(browser, email="mine@example.com")
     browser.post("/logout")
     browser.forget_token()
-    register(Browser(app.test_client()), email="target@example.com")
+    make_user(app, email="target@example.com")
     stranger = Browser(app.test_client())
     for n in range(5):
         attempt(stranger, "target@example.com", "wrong password!", f"203.0.113.{n}")

@@ -264,15 +264,6 @@ class Credential(db.Model):
         ForeignKey("milestones.id", ondelete="SET NULL"), index=True
     )
 
-    # The storage unit under its old name, for services written before Hundredths (certificates,
-    # exports, import/export): the edges use ``other_ceus``. Remove once nothing reads it.
-    @property
-    def other_ceus_hundredths(self) -> int | None:
-        return None if self.other_ceus is None else int((Decimal(self.other_ceus) * 100).to_integral_value())
-
-    @other_ceus_hundredths.setter
-    def other_ceus_hundredths(self, value: int | None) -> None:
-        self.other_ceus = None if value is None else (Decimal(value) / 100).normalize()
 
 # Which credentials a CEU counts toward: several of one body (as AAPC's tracker allows), or of two
 # bodies when the activity carries approvals from both. No row: all of its body's credentials
@@ -303,16 +294,6 @@ class RenewalSetup(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-    # The storage unit under its old name, for services written before Hundredths (certificates,
-    # exports, import/export): the edges use ``first_cycle_ceus``. Remove once nothing reads it.
-    @property
-    def first_cycle_hundredths(self) -> int | None:
-        return None if self.first_cycle_ceus is None else int((Decimal(self.first_cycle_ceus) * 100).to_integral_value())
-
-    @first_cycle_hundredths.setter
-    def first_cycle_hundredths(self, value: int | None) -> None:
-        self.first_cycle_ceus = None if value is None else (Decimal(value) / 100).normalize()
-
 class CeuActivity(db.Model):
     """A continuing-education activity the user completed, with its optional certificate."""
 
@@ -342,16 +323,6 @@ class CeuActivity(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     credentials: Mapped[list[Credential]] = relationship(secondary=ceu_credentials, order_by="Credential.id")
-
-    # The storage unit under its old name, for services written before Hundredths (certificates,
-    # exports, import/export): the edges use ``ceus``. Remove once nothing reads it.
-    @property
-    def ceus_hundredths(self) -> int | None:
-        return None if self.ceus is None else int((Decimal(self.ceus) * 100).to_integral_value())
-
-    @ceus_hundredths.setter
-    def ceus_hundredths(self, value: int | None) -> None:
-        self.ceus = None if value is None else (Decimal(value) / 100).normalize()
 
 
 class CycleSubmission(db.Model):

@@ -124,14 +124,6 @@ def _body_of_key(user: User, key: str, held: list[Credential] | None = None) -> 
     return rules, credentials, _setup(credentials, get_setup(user, key))
 
 
-def hundredths(ceus: Decimal) -> int:
-    return int((Decimal(ceus) * 100).to_integral_value())
-
-
-def from_hundredths(value: int | None) -> Decimal | None:
-    return None if value is None else (Decimal(value) / 100).normalize()
-
-
 def _setup(credentials: list[Credential], row: RenewalSetup | None) -> Setup:
     other = credentials[0] if len(credentials) == 1 and credentials[0].body == OTHER else None
     return Setup(
@@ -178,11 +170,6 @@ class ActivityRow:
     applies_to: str
     next_cycle: bool
     certificate_file: str | None
-
-    @property
-    def ceus_hundredths(self) -> int:
-        # The storage unit, for the exports written before the Hundredths type.
-        return int(self.ceus * 100)
 
 
 ACTIVITY_COLUMNS = (
@@ -405,9 +392,9 @@ def apply_setup(
         else:
             row.renewal_month = renewal_month
         if first_cycle_ceus is not None:
-            row.first_cycle_hundredths = hundredths(parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True))
+            row.first_cycle_ceus = parse_ceus(first_cycle_ceus, "first_cycle_ceus", allow_zero=True)
         elif not keep_first_cycle:
-            row.first_cycle_hundredths = None
+            row.first_cycle_ceus = None
     else:
         if cycle_end is None:
             cycle_end = row.cycle_end or cycles.proposed_cycle_end(rules, earned_on)
@@ -453,7 +440,7 @@ def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end
         raise Invalid("cycle_end", "The cycle end is not after the date you earned the credential.")
     if end > today + relativedelta(years=years, days=1) and end > earned_on + relativedelta(years=years, days=1):
         raise Invalid("cycle_end", f"A cycle lasts {years} years: enter the end date your body shows for the current cycle.")
-    return dict(other_body=body, name=name, other_ceus_hundredths=hundredths(ceus), other_cycle_years=years, other_cycle_end=end)
+    return dict(other_body=body, name=name, other_ceus=ceus, other_cycle_years=years, other_cycle_end=end)
 
 
 def add_credential(
@@ -835,7 +822,7 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
         links += chosen
     return dict(
         body=body, completed_on=data.completed_on, title=title, provider=provider, reference=reference,
-        second_reference=second_reference, ceus_hundredths=hundredths(ceus),
+        second_reference=second_reference, ceus=ceus,
         applies_to=by_body[body][0] if by_body[body] else "", next_cycle=next_cycle, credentials=links,
     )
 

@@ -10,7 +10,7 @@ import zipfile
 from ..domain.cycles import Standing
 from ..models import User
 from .certificates import certificate_path, download_name
-from .credentials import BodyOverview, from_hundredths
+from .credentials import BodyOverview
 from .errors import NotFound
 
 
@@ -32,7 +32,7 @@ def _rows(overview: BodyOverview, standing: Standing) -> list[dict]:
             "title": activity.title,
             "provider": activity.provider,
             "reference": seen[activity_id].reference,  # this body's approval
-            "ceus": f"{from_hundredths(activity.ceus_hundredths):f}",
+            "ceus": f"{activity.ceus.normalize():f}",
             "counts_toward": " ".join(seen[activity_id].applies_to) or "general",
             "counted": "no" if activity_id in reasons else "yes",
             "not_counted_reason": reasons.get(activity_id, ""),

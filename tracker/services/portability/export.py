@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
             "converted_from": c.converted_from, "converted_on": _day(c.converted_on),
             "replaced_by": c.replaced_by, "replaced_on": _day(c.replaced_on),
             **({"other": {
-                "body": c.other_body, "name": c.name, "ceus": _ceus(c.other_ceus_hundredths),
+                "body": c.other_body, "name": c.name, "ceus": _ceus(c.other_ceus),
                 "cycle_years": c.other_cycle_years, "cycle_end": _day(c.other_cycle_end),
             }} if c.body == credential_service.OTHER else {}),
             "added_by_step": steps.get(c.from_milestone_id),
@@ -108,7 +109,7 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
     setups = [
         {
             "body": r.body, "renewal_month": r.renewal_month, "cycle_end": _day(r.cycle_end),
-            "first_cycle_ceus": _ceus(r.first_cycle_hundredths),
+            "first_cycle_ceus": _ceus(r.first_cycle_ceus),
         }
         for r in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id == user.id).order_by(RenewalSetup.body)).scalars()
     ]
@@ -121,7 +122,7 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
         activities.append({
             "completed_on": _day(a.completed_on), "title": a.title, "provider": a.provider, "reference": a.reference,
             "second_reference": a.second_reference,
-            "ceus": _ceus(a.ceus_hundredths), "counts_toward": targets[0] if len(targets) == 1 else targets,
+            "ceus": _ceus(a.ceus), "counts_toward": targets[0] if len(targets) == 1 else targets,
             "next_cycle": a.next_cycle,
             "certificate": {"file": files[a.id], "name": a.certificate_name or "certificate"} if a.id in files else None,
         })
@@ -165,9 +166,9 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _ceus(hundredths: int | None) -> str | None:
-    value = credential_service.from_hundredths(hundredths)
-    return None if value is None else f"{value:f}"
+def _ceus(value: Decimal | None) -> str | None:
+    # Normalized as the Hundredths type reads them back (1.50 as "1.5"), so files stay the same.
+    return None if value is None else f"{value.normalize():f}"
 
 
 def export_json(user: User, now: dt.datetime) -> bytes:
