@@ -233,9 +233,10 @@ def _body_overview(
     items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
     history = []
     cycles_of = cycles.cycles_of_activities(rules, setup, items)
-    for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
-        tally = cycles.tally(rules, setup, items, cycle, cycles_of)
-        history.append(cycles.standing(rules, tally, today, submissions.get(cycle.end)))
+    # Every cycle's tally from one pass over the activities (not one pass per cycle).
+    newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
+    for tally in cycles.tallies(rules, setup, items, newest_first, cycles_of):
+        history.append(cycles.standing(rules, tally, today, submissions.get(tally.cycle.end)))
     current, overdue = history[0], None
     # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
     # does not show its earlier cycles as lapsed.
