@@ -5,6 +5,7 @@ Part of :mod:`tracker.domain.cycles`: plain Python, no Flask.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,8 +33,10 @@ class Tally:
     subsets: tuple[Subset, ...]
     by_credential: tuple[tuple[str, Decimal], ...]  # AHIMA: CEUs assigned to each credential
 
-    @property
+    @functools.cached_property
     def earned(self) -> Decimal:
+        # Read several times per cycle (needed, pace, the page): summed once. The fields are
+        # frozen, so the sum never goes stale.
         return sum((a.ceus for a in self.counted), ZERO)
 
     @property
