@@ -220,9 +220,10 @@ def _body_overview(
     items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
     history = []
     cycles_of = cycles.cycles_of_activities(rules, setup, items)
-    for cycle in reversed(cycles.cycles_through(rules, setup, max(today, setup.earned_on))):
-        tally = cycles.tally(rules, setup, items, cycle, cycles_of)
-        history.append(cycles.standing(rules, tally, today, submissions.get(cycle.end)))
+    # Every cycle's tally from one pass over the activities (not one pass per cycle).
+    newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
+    for tally in cycles.tallies(rules, setup, items, newest_first, cycles_of):
+        history.append(cycles.standing(rules, tally, today, submissions.get(tally.cycle.end)))
     current, overdue = history[0], None
     # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
     # does not show its earlier cycles as lapsed.
@@ -266,9 +267,10 @@ def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
     return renewal_overviews({user.id: today})[user.id]
 
 
-def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]:
+def renewal_overviews(days: dict[int, dt.date], only: str | None = None) -> dict[int, list[BodyOverview]]:
     """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
-    same five queries (one when none of them holds a credential)."""
+    same five queries (one when none of them holds a credential). ``only``: the overview of that
+    body (or "other-<id>" credential) alone, the others not tallied."""
     ids = list(days)
     found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in ids}
     credentials: dict[int, list[Credential]] = {}
@@ -308,13 +310,13 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
     for user_id, held_all in credentials.items():
         for body_id, rules in known.items():
             held = [c for c in held_all if c.body == body_id]
-            if held and body_id in setups.get(user_id, {}):
+            if held and body_id in setups.get(user_id, {}) and only in (None, body_id):
                 found[user_id].append(_body_overview(
                     rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
                     submissions.get((user_id, body_id), {}), days[user_id], links,
                 ))
         for credential in held_all:
-            if credential.body == OTHER and credential.other_cycle_end:
+            if credential.body == OTHER and credential.other_cycle_end and only in (None, body_key(credential)):
                 key = body_key(credential)
                 found[user_id].append(_body_overview(
                     other_rules(credential), [credential], None, activities.get((user_id, key), []),
@@ -325,7 +327,7 @@ def renewal_overviews(days: dict[int, dt.date]) -> dict[int, list[BodyOverview]]
 
 def body_overview(user: User, body: str, today: dt.date) -> BodyOverview:
     """One body's overview; NotFound when the user holds none of its credentials."""
-    for overview in renewal_overview(user, today):
+    for overview in renewal_overviews({user.id: today}, only=body)[user.id]:
         if overview.rules.id == body:
             return overview
     raise NotFound(f"no {body} credential")

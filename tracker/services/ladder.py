@@ -72,13 +72,18 @@ class Standing:
 
 
 _ACTIVE_PLAN = object()
+_STAGE_OF_USER = object()  # stage not given: work it out
 
 
-def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView | None | object = _ACTIVE_PLAN) -> Standing:
+def standing(
+    user: User, today: dt.date, *, active_view: plan_service.PlanView | None | object = _ACTIVE_PLAN,
+    stage: str | None | object = _STAGE_OF_USER,
+) -> Standing:
     """The user's place on the ladder against the next rung, on ``today``.
 
-    ``active_view``: the active plan's view on ``today`` (or None: no plan), when the caller has
-    it already (the dashboard), so it is not loaded and projected twice.
+    ``active_view``: the active plan's view on ``today`` (or None: no plan), and ``stage``: the
+    user's career stage (:func:`stages.stage_of`), when the caller has them already (the
+    dashboard), so they are not worked out twice.
     """
     ladder = current_ladder()
     profile = profile_of(user)
@@ -88,7 +93,9 @@ def standing(user: User, today: dt.date, *, active_view: plan_service.PlanView |
     gaps = gaps_of(user)
     held = credential_service.held_codes(user)
     placed = False
-    if rung_key is None and career.is_working(stages.stage_of(user)):
+    if stage is _STAGE_OF_USER:
+        stage = stages.stage_of(user)
+    if rung_key is None and career.is_working(stage):
         # Someone who holds credentials and works as a coder is not "on the pathway": place them.
         started_on = profile.coding_started_on if profile else None
         years = experience_years(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps], today)

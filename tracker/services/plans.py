@@ -83,17 +83,23 @@ class PlanTitle:
     title: str
 
 
+def plan_titles(user: User) -> list[PlanTitle]:
+    """The user's plans by id and title, in :func:`list_plans` order, in one query: for lists
+    that name plans (no milestones, checklists or costs loaded)."""
+    return [PlanTitle(row.id, row.title) for row in db.session.execute(
+        select(Plan.id, Plan.title).where(Plan.user_id == user.id).order_by(Plan.active_rank.desc(), Plan.id.desc())
+    )]
+
+
 def dashboard_plans(user: User) -> tuple[Plan | None, list[PlanTitle]]:
     """The active plan, with what its schedule needs (milestones, exam attempts; checklists and
     costs only if asked for), and the user's other plans by title, newest first. Four queries
     whatever the plans hold: the dashboard shows the active plan's dates and the others' names."""
-    rows = db.session.execute(
-        select(Plan.id, Plan.title).where(Plan.user_id == user.id).order_by(Plan.active_rank.desc(), Plan.id.desc())
-    ).all()
-    if not rows:
+    titles = plan_titles(user)
+    if not titles:
         return None, []
-    plan = db.session.execute(select(Plan).where(Plan.id == rows[0].id).options(SCHEDULE_ONLY)).scalar_one()
-    return plan, [PlanTitle(row.id, row.title) for row in rows[1:]]
+    plan = db.session.execute(select(Plan).where(Plan.id == titles[0].id).options(SCHEDULE_ONLY)).scalar_one()
+    return plan, titles[1:]
 
 
 def active_plan(user: User) -> Plan | None:

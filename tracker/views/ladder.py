@@ -34,7 +34,7 @@ def _forms(state, profile_form=None, gap_form=None, plan_form=None):
         profile_form.coding_started_on.data = state.profile.coding_started_on
         profile_form.specialties.data = state.profile.specialties
     plan_form = plan_form or GapPlanForm()
-    plan_form.plan.choices = options([("new", "A new plan")] + [(str(p.id), p.title) for p in plan_service.list_plans(current_user)])
+    plan_form.plan.choices = options([("new", "A new plan")] + [(str(p.id), p.title) for p in plan_service.plan_titles(current_user)])
     return profile_form, gap_form or GapForm(), plan_form
 
 

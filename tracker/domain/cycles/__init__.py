@@ -37,7 +37,7 @@ from .requirements import (  # noqa: F401
     requirement_is_estimate,
 )
 from .tally import (  # noqa: F401
-    NotCounted, Tally, check_activity, cycle_of_activity, cycles_of_activities, tally,
+    NotCounted, Tally, check_activity, cycle_of_activity, cycles_of_activities, tallies, tally,
 )
 from .standing import (  # noqa: F401
     Standing, pace_reason, pace_status, standing,

@@ -92,10 +92,11 @@ def cycle_finder(rules: BodyRules, setup: Setup) -> Callable[[dt.date], Cycle | 
     arithmetic with relativedelta) worked out once, and each cycle met kept."""
     _check_setup(rules, setup)
     first = _first_index(rules, setup)
+    earned_on = setup.earned_on  # a property (the earliest credential): read once
     met: dict[int, Cycle | None] = {}
 
     def containing(day: dt.date) -> Cycle | None:
-        if day < setup.earned_on:
+        if day < earned_on:
             return None
         index = max(first, _index_on_or_after(rules, setup, day))
         if index not in met:

@@ -5,6 +5,7 @@ Part of :mod:`tracker.domain.cycles`: plain Python, no Flask.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,8 +33,10 @@ class Tally:
     subsets: tuple[Subset, ...]
     by_credential: tuple[tuple[str, Decimal], ...]  # AHIMA: CEUs assigned to each credential
 
-    @property
+    @functools.cached_property
     def earned(self) -> Decimal:
+        # Read several times per cycle (needed, pace, the page): summed once. The fields are
+        # frozen, so the sum never goes stale.
         return sum((a.ceus for a in self.counted), ZERO)
 
     @property
@@ -87,19 +90,45 @@ def tally(
     repeated AAPC index number counts once, across every cycle (a course counts once). Subset CEUs
     count toward both their subset and the total.
     """
-    ordered = sorted(activities, key=lambda a: (a.completed_on, a.id))
+    return tallies(rules, setup, activities, [cycle], cycles_of)[0]
+
+
+def tallies(
+    rules: BodyRules, setup: Setup, activities: Iterable[Activity], cycles: Sequence[Cycle],
+    cycles_of: dict[int, Cycle | None] | None = None,
+) -> list[Tally]:
+    """:func:`tally` for several cycles of one body (a history), in one pass over the activities.
+
+    The same result as calling :func:`tally` once per cycle: the activities are sorted once, a
+    repeated reference is found once (it repeats across every cycle), and each cycle then reads
+    only its own activities instead of every one of the body's.
+    """
+    if cycles_of is None:
+        activities = list(activities)
+        cycles_of = cycles_of_activities(rules, setup, activities)
+    wanted = set(cycles)
     seen: dict[str, Activity] = {}
+    # Each wanted cycle's activities in (date, id) order, with the earlier one it repeats (or None).
+    placed: dict[Cycle, list[tuple[Activity, Activity | None]]] = {}
+    unique = rules.unique_reference
+    for activity in sorted(activities, key=lambda a: (a.completed_on, a.id)):
+        reference = activity.reference.strip().upper()
+        duplicate_of = seen.get(reference) if unique and reference else None
+        if reference and reference not in seen:
+            seen[reference] = activity
+        of = cycles_of[activity.id]
+        if of in wanted:
+            placed.setdefault(of, []).append((activity, duplicate_of))
+    return [_tally_of(rules, setup, cycle, placed.get(cycle, ())) for cycle in cycles]
+
+
+def _tally_of(
+    rules: BodyRules, setup: Setup, cycle: Cycle, placed: Iterable[tuple[Activity, Activity | None]]
+) -> Tally:
     counted: list[Activity] = []
     not_counted: list[NotCounted] = []
     held = setup.codes_held_on(cycle.end)
-    for activity in ordered:
-        reference = activity.reference.strip().upper()
-        duplicate_of = seen.get(reference) if rules.unique_reference and reference else None
-        if reference and reference not in seen:
-            seen[reference] = activity
-        of = cycles_of[activity.id] if cycles_of is not None else cycle_of_activity(rules, setup, activity)
-        if of != cycle:
-            continue
+    for activity, duplicate_of in placed:
         if duplicate_of is not None:
             not_counted.append(NotCounted(activity, (
                 f"Same {rules.reference_label} ({activity.reference}) as “{duplicate_of.title}” "
