@@ -219,6 +219,8 @@ def test_recording_a_submission_early_with_ceus_missing_asks_to_confirm_and_says
     assert "AAPC opens submission for this cycle on Apr 30, 2027, after Nov 23, 2026." in page
     assert "32 of 40 CEUs are still needed for this cycle." in page
     assert "Record anyway" in page
+    assert "Please correct" not in page  # a question, not a mistake to correct
+    assert 'id="submission-question"' in response.get_data(as_text=True)
     assert count(app, CycleSubmission) == 0
     confirmed = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-23", "confirm": "y"})
     assert confirmed.status_code == 302
