@@ -16,8 +16,10 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +224,29 @@ class SmtpSink:
             received += int(match.group(1))
             distinct.update(ids.read_bytes().splitlines())
         return received, len(distinct)
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """Sign in through the real form; every cookie the answer sets ("a=1; b=2"). The sign-in sets
+    more than the session cookie (the device cookie too): keeping only the first one of them
+    would measure a signed-out visitor."""
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    connection = HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": csrf_token(page)})
+    connection = HTTPConnection(host, int(port), timeout=30)
+    connection.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"sign-in answered {response.status}")
+    cookies = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
+    connection = HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/", headers={"Cookie": cookies})
+    response = connection.getresponse()
+    if response.status != 200 or "Sign out" not in response.read().decode():
+        raise RuntimeError("the sign-in cookies do not open the dashboard")
+    return cookies

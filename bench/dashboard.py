@@ -75,26 +75,6 @@ def seed_and_count_queries(env: dict[str, str]) -> dict[int, tuple[int, int]]:
     return counts
 
 
-def sign_in(base: str, email: str, password: str) -> str:
-    """Sign in through the real form; the session cookie ("name=value")."""
-    host, port = urllib.parse.urlsplit(base).netloc.split(":")
-    connection = HTTPConnection(host, int(port), timeout=30)
-    connection.request("GET", "/login")
-    response = connection.getresponse()
-    page = response.read().decode()
-    cookie = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
-    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": common.csrf_token(page)})
-    connection = HTTPConnection(host, int(port), timeout=30)
-    connection.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
-    response = connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise RuntimeError(f"sign-in answered {response.status}")
-    # Every cookie (session and device): the first alone may leave the client signed out, and a
-    # signed-out "/" is the welcome page, also a 200.
-    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
-
-
 def _client_process(base: str, path: str, cookie: str, seconds: float, threads: int, queue) -> None:
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     statuses: dict[int, int] = {}
@@ -178,7 +158,7 @@ def main() -> None:
     queries = seed_and_count_queries(env)
 
     server, base = common.start_gunicorn(env, 2, folder / "gunicorn.log", "bench.wsgi:app")
-    cookie = sign_in(base, "ceus200@example.com", "correct horse battery")
+    cookie = common.sign_in(base, "ceus200@example.com", "correct horse battery")
     load = wrk_load if args.client == "wrk" else python_load
     load(base, "/bench/bare", "", 2, args.concurrency)  # warm both workers
     load(base, "/", cookie, 2, args.concurrency)
@@ -188,7 +168,7 @@ def main() -> None:
     log = (folder / "gunicorn.log").read_text()
     # The same dashboard with the page cache off: what every request after a change costs.
     server, base = common.start_gunicorn({**env, "PAGE_CACHE_SIZE": "0"}, 2, folder / "gunicorn-nocache.log", "bench.wsgi:app")
-    cookie = sign_in(base, "ceus200@example.com", "correct horse battery")
+    cookie = common.sign_in(base, "ceus200@example.com", "correct horse battery")
     load(base, "/", cookie, 2, args.concurrency)
     cold_rate, cold_statuses = load(base, "/", cookie, args.seconds, args.concurrency)
     server.stop()

@@ -17,8 +17,6 @@ import datetime as dt
 import logging
 import os
 import sys
-import urllib.parse
-from http.client import HTTPConnection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,36 +81,10 @@ def seed_and_count_queries(env: dict[str, str]) -> tuple[int, dict[str, dict[int
     return plans[200], counts
 
 
-def sign_in(base: str, email: str, password: str) -> str:
-    """Sign in through the real form; every cookie the answer sets ("a=1; b=2"). The sign-in sets
-    more than the session cookie (the device cookie too): keeping only the first one of them
-    would measure a signed-out visitor."""
-    host, port = urllib.parse.urlsplit(base).netloc.split(":")
-    connection = HTTPConnection(host, int(port), timeout=30)
-    connection.request("GET", "/login")
-    response = connection.getresponse()
-    page = response.read().decode()
-    cookie = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
-    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": common.csrf_token(page)})
-    connection = HTTPConnection(host, int(port), timeout=30)
-    connection.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
-    response = connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise RuntimeError(f"sign-in answered {response.status}")
-    cookies = "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
-    connection = HTTPConnection(host, int(port), timeout=30)
-    connection.request("GET", "/", headers={"Cookie": cookies})
-    response = connection.getresponse()
-    if response.status != 200 or "Sign out" not in response.read().decode():
-        raise RuntimeError("the sign-in cookies do not open the dashboard")
-    return cookies
-
-
 def measure(env: dict[str, str], folder: Path, label: str, plan: int, seconds: float, concurrency: int) -> tuple[dict[str, float], list[str]]:
     """Requests per second of the bare route and of each page, alternating, in one server."""
     server, base = common.start_gunicorn(env, 2, folder / f"gunicorn-{label}.log", "bench.wsgi:app")
-    cookie = sign_in(base, "ceus200@example.com", "correct horse battery")
+    cookie = common.sign_in(base, "ceus200@example.com", "correct horse battery")
     python_load(base, "/bench/bare", "", 2, concurrency)  # warm both workers
     rates: dict[str, float] = {}
     problems = []
