@@ -21,6 +21,7 @@ from tracker import create_app
 from tracker.extensions import db
 
 from builders import signed_in
+from smtp_server import SMTPServer
 from support import Browser
 
 # A Monday in late November, in the middle of a normal week for every US zone.
@@ -133,3 +134,11 @@ def user_browser(browser):
     return signed_in(browser)
 
 
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd on 127.0.0.1) that the app sends through, recording what arrives."""
+    server = SMTPServer()
+    server.start()
+    app.config.update(server.config)
+    yield server
+    server.stop()

@@ -16,7 +16,6 @@ from tracker.services import reminders as reminder_service
 
 from support import text_of
 from test_calendar_feed import turn_on_feed
-from test_reminders import smtp  # noqa: F401  (the fixture)
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2026, 11, 23)  # the clock fixture's date in New York
@@ -38,7 +37,7 @@ def plan_started_in_the_past(app) -> tuple[int, int]:
         return plan.id, plan.milestones[1].id
 
 
-def test_a_plan_started_in_the_past_shows_one_due_date_named_the_same_everywhere(app, clock, smtp, user_browser):  # noqa: F811
+def test_a_plan_started_in_the_past_shows_one_due_date_named_the_same_everywhere(app, clock, smtp, user_browser):
     plan_id, step_2 = plan_started_in_the_past(app)
     with app.app_context():
         view = plan_service.plan_view(db.session.get(Plan, plan_id), TODAY)

@@ -15,20 +15,11 @@ from tracker.services import plans as plan_service
 from tracker.services import reminders as service
 from tracker.services.delivery import NOT_TRIED_TEXT
 
-from smtp_server import SMTPServer, free_port
+from smtp_server import free_port
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2026, 11, 23)
 EIGHT_NY = dt.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 08:00 in New York: "due tomorrow" time
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start()
-    app.config.update(server.config)
-    yield server
-    server.stop()
 
 
 def make_user(email: str, zone: str = "America/New_York") -> User:

@@ -14,7 +14,7 @@ from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 from tracker.services import reminders as service
 
-from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
+from smtp_server import concurrent_sweeps, seed_due_rows
 from builders import signed_in
 from support import text_of
 
@@ -24,15 +24,6 @@ TODAY = dt.date(2026, 11, 23)  # the clock fixture: 2026-11-23 15:00 UTC (10:00 
 
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start()
-    app.config.update(server.config)
-    yield server
-    server.stop()
 
 
 def make_user(email="coder@example.com", zone="America/New_York") -> User:
