@@ -165,7 +165,7 @@ class PlanView:
     def dates(self) -> dict:
         """Each milestone's agenda item, by milestone id: the date every page, feed and reminder
         gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`)."""
-        from .agenda import plan_items
+        from ..agenda import plan_items
 
         return plan_items(self.plan, self.today)
 
