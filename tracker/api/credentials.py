@@ -19,7 +19,7 @@ credentials = make_blueprint("credentials", "/credentials", "Credentials you hol
 
 def _cycles_by_body():
     result = {}
-    for overview in credential_service.renewal_overview(user(), today()):
+    for overview in credential_service.renewal_summary(user(), today()):
         standing = overview.current
         tally = standing.tally
         result[overview.rules.id] = {

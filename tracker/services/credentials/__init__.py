@@ -6,6 +6,7 @@ rules, and writes back. Raises :class:`Invalid` (field, message) for bad input a
 
 - :mod:`.reading`: the user's credentials, the bodies' rules, CEU amounts;
 - :mod:`.overview`: where the user stands with each body (cycles, tallies, history);
+- :mod:`.summary`: the same for the current cycle, from CEUs the database summed;
 - :mod:`.manage`: adding, editing and deleting credentials and their renewal setup;
 - :mod:`.changes`: conversions and replacements, and undoing them;
 - :mod:`.ceus`: CEU activities.
@@ -21,6 +22,7 @@ from .overview import (  # noqa: F401
     ActivityRow, ACTIVITY_COLUMNS, BodyOverview, renewal_overview, renewal_overviews,
     body_overview, find_cycle, code_set_dates_between,
 )
+from .summary import renewal_summary  # noqa: F401
 from .manage import (  # noqa: F401
     check_earned_on, apply_setup, OtherCredential, check_other, add_credential,
     update_credential, update_setup, check_apprentice, update_apprentice, delete_credential,

@@ -97,18 +97,22 @@ class BodyOverview:
 
 
 def _body_overview(
-    rules: BodyRules, credentials: list[Credential], row: RenewalSetup, activities: list[ActivityRow],
+    rules: BodyRules, credentials: list[Credential], row: RenewalSetup | None, activities: list[ActivityRow],
     submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
+    sums: list[cycles.Sum] | None = None,
 ) -> BodyOverview:
     setup = _setup(credentials, row)
-    links = links or {}
-    items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
-    history = []
-    cycles_of = cycles.cycles_of_activities(rules, setup, items)
-    # Every cycle's tally from one pass over the activities (not one pass per cycle).
     newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
-    for tally in cycles.tallies(rules, setup, items, newest_first, cycles_of):
-        history.append(cycles.standing(rules, tally, today, submissions.get(tally.cycle.end)))
+    if sums is not None:
+        # Totals the database summed (see summary.py): the current and previous cycle only.
+        newest_first = newest_first[:2]
+        tallies = cycles.tallies_from_sums(rules, setup, newest_first, sums)
+    else:
+        links = links or {}
+        items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
+        # Every cycle's tally from one pass over the activities (not one pass per cycle).
+        tallies = cycles.tallies(rules, setup, items, newest_first, cycles.cycles_of_activities(rules, setup, items))
+    history = [cycles.standing(rules, tally, today, submissions.get(tally.cycle.end)) for tally in tallies]
     current, overdue = history[0], None
     # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
     # does not show its earlier cycles as lapsed.
@@ -143,11 +147,55 @@ def _body_overview(
     )
 
 
+@dataclass(frozen=True)
+class HeldBody:
+    """A certifying body (or one "other" credential) a user holds credentials of."""
+
+    user_id: int
+    key: str  # the body's id, or "other-<credential id>"
+    rules: BodyRules
+    credentials: list[Credential]
+    row: RenewalSetup | None
+
+
+def held_bodies(ids: list[int], only: str | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
+    """The bodies the users hold credentials of, in the catalogue's order then the "other"
+    credentials (only ``only`` when given), with each one's cycle submissions (cycle end: day
+    submitted). Three queries whatever the amount of data (one when nobody holds a credential)."""
+    credentials: dict[int, list[Credential]] = {}
+    for credential in db.session.execute(
+        select(Credential).where(Credential.user_id.in_(ids))
+        .order_by(Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+    ).scalars():
+        credentials.setdefault(credential.user_id, []).append(credential)
+    if not credentials:
+        return [], {}
+    ids = list(credentials)
+    setups: dict[int, dict[str, RenewalSetup]] = {}
+    for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
+        setups.setdefault(row.user_id, {})[row.body] = row
+    submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
+    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
+        submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
+    found = []
+    known = bodies()
+    for user_id, held_all in credentials.items():
+        for body_id, rules in known.items():
+            held = [c for c in held_all if c.body == body_id]
+            if held and body_id in setups.get(user_id, {}) and only in (None, body_id):
+                found.append(HeldBody(user_id, body_id, rules, held, setups[user_id][body_id]))
+        for credential in held_all:
+            if credential.body == OTHER and credential.other_cycle_end and only in (None, body_key(credential)):
+                found.append(HeldBody(user_id, body_key(credential), other_rules(credential), [credential], None))
+    return found, submissions
+
+
 def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
     """Every certifying body the user holds a credential of, with its cycles on ``today``.
 
-    Five queries whatever the amount of data: credentials, setups, CEU links, activities,
-    submissions.
+    Five queries whatever the amount of data: credentials, setups, submissions, CEU links,
+    activities. Pages that show only the current (and an unfinished previous) cycle use
+    :func:`.summary.renewal_summary`, which has the database sum the CEUs instead.
     """
     return renewal_overviews({user.id: today})[user.id]
 
@@ -156,20 +204,11 @@ def renewal_overviews(days: dict[int, dt.date], only: str | None = None) -> dict
     """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
     same five queries (one when none of them holds a credential). ``only``: the overview of that
     body (or "other-<id>" credential) alone, the others not tallied."""
-    ids = list(days)
-    found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in ids}
-    credentials: dict[int, list[Credential]] = {}
-    for credential in db.session.execute(
-        select(Credential).where(Credential.user_id.in_(ids))
-        .order_by(Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
-    ).scalars():
-        credentials.setdefault(credential.user_id, []).append(credential)
-    if not credentials:
+    found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in days}
+    held, submissions = held_bodies(list(days), only)
+    if not held:
         return found
-    ids = list(credentials)
-    setups: dict[int, dict[str, RenewalSetup]] = {}
-    for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
-        setups.setdefault(row.user_id, {})[row.body] = row
+    ids = list(dict.fromkeys(h.user_id for h in held))
     # Which credentials each CEU counts toward: one activity may count for a second body too.
     links: dict[int, list[tuple[str, str]]] = {}
     for activity_id, body, code, credential_id in db.session.execute(
@@ -188,25 +227,11 @@ def renewal_overviews(days: dict[int, dt.date], only: str | None = None) -> dict
         activity = ActivityRow(*values)
         for body in dict.fromkeys([activity.body] + [b for b, _code in links.get(activity.id, [])]):
             activities.setdefault((activity.user_id, body), []).append(activity)
-    submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
-        submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
-    known = bodies()
-    for user_id, held_all in credentials.items():
-        for body_id, rules in known.items():
-            held = [c for c in held_all if c.body == body_id]
-            if held and body_id in setups.get(user_id, {}) and only in (None, body_id):
-                found[user_id].append(_body_overview(
-                    rules, held, setups[user_id][body_id], activities.get((user_id, body_id), []),
-                    submissions.get((user_id, body_id), {}), days[user_id], links,
-                ))
-        for credential in held_all:
-            if credential.body == OTHER and credential.other_cycle_end and only in (None, body_key(credential)):
-                key = body_key(credential)
-                found[user_id].append(_body_overview(
-                    other_rules(credential), [credential], None, activities.get((user_id, key), []),
-                    submissions.get((user_id, key), {}), days[user_id], links,
-                ))
+    for h in held:
+        found[h.user_id].append(_body_overview(
+            h.rules, h.credentials, h.row, activities.get((h.user_id, h.key), []),
+            submissions.get((h.user_id, h.key), {}), days[h.user_id], links,
+        ))
     return found
 
 
