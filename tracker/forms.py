@@ -90,7 +90,7 @@ class EmailAddress(EmailField):
 def _email_field(label: str = "Email") -> EmailAddress:
     return EmailAddress(
         label,
-        validators=[DataRequired("Enter your email address."), Email("Enter a valid email address, like name@example.com."), Length(max=254)],
+        validators=[DataRequired("Enter your email address."), Email("Enter a valid email address, like name@example.com."), Length(max=limits.EMAIL, message=limits.too_long(limits.EMAIL))],
         render_kw={"autocomplete": "email"},
     )
 
@@ -135,7 +135,7 @@ class ResetPasswordForm(Form):
 class TokenForm(Form):
     name = StringField(
         "Token name",
-        validators=[DataRequired("Name the token after what will use it."), Length(max=80, message="Use at most 80 characters.")],
+        validators=[DataRequired("Name the token after what will use it."), Length(max=limits.TOKEN_NAME, message=limits.too_long(limits.TOKEN_NAME))],
         description="What will use it, like “calendar script” or “laptop”. You can revoke it at any time.",
     )
 
@@ -192,11 +192,11 @@ class NewPlanForm(Form):
         validators=[InputRequired("Choose a pace.")],
         description="Part time roughly doubles the coding program; you can edit any step's duration later.",
     )
-    title = StringField("Plan name", validators=[Optional(), Length(max=120)], description="Optional; the track's name is used otherwise.")
+    title = StringField("Plan name", validators=[Optional(), Length(max=limits.PLAN_TITLE, message=limits.too_long(limits.PLAN_TITLE))], description="Optional; the track's name is used otherwise.")
 
 
 class EditPlanForm(Form):
-    title = StringField("Plan name", validators=[DataRequired("Give the plan a name."), Length(max=120)])
+    title = StringField("Plan name", validators=[DataRequired("Give the plan a name."), Length(max=limits.PLAN_TITLE, message=limits.too_long(limits.PLAN_TITLE))])
     start_date = DateField("Start date", validators=[InputRequired("Enter a date, like 2027-01-04.")], description="Targets move with the start date.")
     pace = RadioField("Pace", choices=PACE_CHOICES, validators=[InputRequired("Choose a pace.")])
 
@@ -212,7 +212,7 @@ class DurationForm(Form):
 
 
 class NotesForm(Form):
-    notes = TextAreaField("Notes", validators=[Length(max=10_000)])
+    notes = TextAreaField("Notes", validators=[Length(max=limits.NOTES, message=limits.too_long(limits.NOTES))])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -229,7 +229,7 @@ class ChecklistForm(Form):
 
 
 class ChecklistItemForm(Form):
-    label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=200)])
+    label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=limits.CHECKLIST_LABEL, message=limits.too_long(limits.CHECKLIST_LABEL))])
 
 
 class CostForm(Form):
@@ -237,7 +237,7 @@ class CostForm(Form):
         "Kind",
         choices=options([("program", "Program fee"), ("exam", "Exam fee"), ("materials", "Books & materials"), ("other", "Other")]),
     )
-    label = StringField("Description", validators=[Optional(), Length(max=120)])
+    label = StringField("Description", validators=[Optional(), Length(max=limits.COST_LABEL, message=limits.too_long(limits.COST_LABEL))])
     amount = DecimalField(
         "Amount (USD)",
         places=2,
@@ -253,8 +253,8 @@ class ExamAttemptForm(Form):
 
 
 class CustomMilestoneForm(Form):
-    title = StringField("Title", validators=[DataRequired("Give the milestone a name."), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    title = StringField("Title", validators=[DataRequired("Give the milestone a name."), Length(max=limits.MILESTONE_TITLE, message=limits.too_long(limits.MILESTONE_TITLE))])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=limits.MILESTONE_DESCRIPTION, message=limits.too_long(limits.MILESTONE_DESCRIPTION))])
     amount = IntegerField("Duration", validators=[InputRequired("Enter a number."), NumberRange(min=0, message="A duration cannot be negative.")])
     unit = SelectField("Unit", choices=UNIT_CHOICES, default="weeks")
     after = SelectField("Goes after", coerce=int)
@@ -281,13 +281,13 @@ class CredentialForm(Form):
         description="AHIMA credentials (and another credential not in the list): the date your account shows. Leave empty and Rungs proposes one from your pass date that you can correct.",
     )
     first_cycle_ceus = DecimalField(
-        "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
+        "First-cycle CEUs (AAPC, if pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=limits.MAX_CEUS, message=f"Enter 0 to {limits.MAX_CEUS} CEUs.")],
         description="AAPC pro-rates your first cycle and shows the figure in your CEU tracker; leave empty and Rungs estimates it from the months your first cycle runs.",
     )
     # A credential not in the list: what its body says.
-    other_code = StringField("Its letters", validators=[Optional(), Length(max=12)], description="Like CCDS or CRCR.")
-    name = StringField("Its full name", validators=[Optional(), Length(max=120)])
-    other_body = StringField("Certifying body", validators=[Optional(), Length(max=60)], description="Like ACDIS or HFMA.")
+    other_code = StringField("Its letters", validators=[Optional(), Length(max=limits.CREDENTIAL_CODE, message=limits.too_long(limits.CREDENTIAL_CODE))], description="Like CCDS or CRCR.")
+    name = StringField("Its full name", validators=[Optional(), Length(max=limits.CREDENTIAL_NAME, message=limits.too_long(limits.CREDENTIAL_NAME))])
+    other_body = StringField("Certifying body", validators=[Optional(), Length(max=limits.OTHER_BODY, message=limits.too_long(limits.OTHER_BODY))], description="Like ACDIS or HFMA.")
     other_ceus = StringField("CEUs per cycle", validators=[Optional(), Length(max=10)], render_kw={"inputmode": "decimal"})
     other_cycle_years = IntegerField("Cycle length in years", validators=[Optional(), NumberRange(min=1, max=10, message="Enter 1 to 10 years.")])
 
@@ -304,7 +304,7 @@ class RenewalSetupForm(Form):
     renewal_month = SelectField("Membership renewal month", coerce=int, default=0)
     cycle_end = DateField("Current cycle end date", validators=[Optional()], description="As your AHIMA account shows it.")
     first_cycle_ceus = DecimalField(
-        "First-cycle CEUs (pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100 CEUs.")],
+        "First-cycle CEUs (pro-rated)", places=2, validators=[Optional(), NumberRange(min=0, max=limits.MAX_CEUS, message=f"Enter 0 to {limits.MAX_CEUS} CEUs.")],
         description="The figure your AAPC CEU tracker shows for your first submission. Leave empty and Rungs estimates it from the months your first cycle runs.",
     )
 
@@ -324,12 +324,12 @@ class ApprenticeForm(Form):
 
 class CeuForm(Form):
     completed_on = DateField("Date completed", validators=[InputRequired("Enter the date you completed it, like 2026-11-02.")])
-    title = StringField("Title", validators=[DataRequired("Enter the activity's title, as on its certificate."), Length(max=200)])
-    provider = StringField("Provider", validators=[Optional(), Length(max=200)], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
-    reference = StringField("AAPC index number or AHIMA program id", validators=[Optional(), Length(max=60)], description="As on the certificate: AAPC checks index numbers, and a course counts once.")
+    title = StringField("Title", validators=[DataRequired("Enter the activity's title, as on its certificate."), Length(max=limits.CEU_TITLE, message=limits.too_long(limits.CEU_TITLE))])
+    provider = StringField("Provider", validators=[Optional(), Length(max=limits.CEU_PROVIDER, message=limits.too_long(limits.CEU_PROVIDER))], description="Who ran it (an AAPC-approved vendor, AHIMA, a state association...).")
+    reference = StringField("AAPC index number or AHIMA program id", validators=[Optional(), Length(max=limits.CEU_REFERENCE, message=limits.too_long(limits.CEU_REFERENCE))], description="As on the certificate: AAPC checks index numbers, and a course counts once.")
     ceus = StringField("CEUs", validators=[DataRequired("Enter the CEUs, like 1, 0.5 or 1.25.")], render_kw={"inputmode": "decimal"})
     second_reference = StringField(
-        "Second approval (AHIMA program id)", validators=[Optional(), Length(max=60)],
+        "Second approval (AHIMA program id)", validators=[Optional(), Length(max=limits.CEU_REFERENCE, message=limits.too_long(limits.CEU_REFERENCE))],
         description="Only for an activity approved by both AAPC and AHIMA: the AHIMA program id, with AAPC's index number above. Logged once, it counts toward both.",
     )
     counts_toward = MultiCheckboxField(

@@ -42,7 +42,7 @@ class Text(fields.String):
 
     def __init__(self, *, multiline: bool = False, max_length: int | None = None, **kwargs):
         self.multiline = multiline
-        checks = [validate.Length(max=max_length)] if max_length else []
+        checks = [validate.Length(max=max_length, error=limits.too_long(max_length))] if max_length else []
         rule = ("No control characters except tab and line breaks." if multiline
                 else "No control characters (NUL, tab, line breaks...).")
         kwargs = _described(kwargs, rule)
@@ -186,11 +186,11 @@ class PlanCreate(Strict):
     template = Text(required=True, max_length=40, metadata={"description": "A template id from GET /api/v1/templates."})
     start_date = Day(required=True)
     pace = fields.String(required=True, validate=validate.OneOf(PACES))
-    title = Text(max_length=120)
+    title = Text(max_length=limits.PLAN_TITLE)
 
 
 class PlanPatch(Strict):
-    title = Text(max_length=120)
+    title = Text(max_length=limits.PLAN_TITLE)
     start_date = Day()
     pace = fields.String(validate=validate.OneOf(PACES))
     active = fields.Boolean(validate=validate.Equal(True, error="Make another plan active instead."),
@@ -198,8 +198,8 @@ class PlanPatch(Strict):
 
 
 class MilestoneCreate(Strict):
-    title = Text(required=True, max_length=200)
-    description = Text(multiline=True, max_length=5000, load_default="")
+    title = Text(required=True, max_length=limits.MILESTONE_TITLE)
+    description = Text(multiline=True, max_length=limits.MILESTONE_DESCRIPTION, load_default="")
     duration_amount = fields.Integer(required=True, strict=True, validate=validate.Range(0, 3650))
     duration_unit = fields.String(required=True, validate=validate.OneOf(UNITS))
     after_position = fields.Integer(strict=True, validate=validate.Range(0, 10_000),
@@ -223,7 +223,7 @@ class MilestonePatch(Strict):
     duration_amount = fields.Integer(strict=True, validate=validate.Range(0, 3650),
                                      metadata={"description": "Only together with duration_unit."})
     duration_unit = fields.String(validate=validate.OneOf(UNITS), metadata={"description": "Only together with duration_amount."})
-    notes = Text(multiline=True, max_length=10_000)
+    notes = Text(multiline=True, max_length=limits.NOTES)
 
     @validates_schema
     def _together(self, data, **kwargs):
@@ -277,22 +277,22 @@ class CredentialCreate(Strict):
             "(CPC, CRC, RHIT...) not already held."
         )
 
-    code = Text(required=True, max_length=12)
+    code = Text(required=True, max_length=limits.CREDENTIAL_CODE)
     earned_on = Day(required=True, metadata={"description": "Not in the future."})
     renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={
         "description": "AAPC: the month your membership renews (required for the first AAPC credential)."})
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
-    first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, 1000),
+    first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, float(limits.MAX_CEUS)),
                                       metadata={"description": "AAPC: the pro-rated requirement of your first cycle, at most two decimals."})
-    other_body = Text(max_length=60, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
-    name = Text(max_length=120, metadata={"description": "A credential outside Rungs' list: its full name."})
+    other_body = Text(max_length=limits.OTHER_BODY, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
+    name = Text(max_length=limits.CREDENTIAL_NAME, metadata={"description": "A credential outside Rungs' list: its full name."})
     ceus_per_cycle = fields.Integer(strict=True, validate=validate.Range(1, 200), metadata={"description": "A credential outside Rungs' list: CEUs per cycle."})
     cycle_years = fields.Integer(strict=True, validate=validate.Range(1, 10), metadata={"description": "A credential outside Rungs' list: the cycle length in years."})
 
 
 class CredentialPatch(Strict):
     earned_on = Day(metadata={"description": "Correct the day you earned the credential."})
-    code = Text(max_length=12, metadata={
+    code = Text(max_length=limits.CREDENTIAL_CODE, metadata={
         "description": "Convert an apprentice designation to its full credential (`{\"code\": \"CPC\"}` on a CPC-A): "
                        "the same credential keeps its CEUs and cycle."})
     converted_on = Day(metadata={"description": "With code: the day the designation was removed (default today)."})
@@ -341,11 +341,11 @@ class CeuCreate(Strict):
         )
 
     completed_on = Day(required=True)
-    title = Text(required=True, max_length=200)
-    provider = Text(load_default="", max_length=200)
-    reference = Text(load_default="", max_length=60)
+    title = Text(required=True, max_length=limits.CEU_TITLE)
+    provider = Text(load_default="", max_length=limits.CEU_PROVIDER)
+    reference = Text(load_default="", max_length=limits.CEU_REFERENCE)
     ceus = fields.Float(required=True, allow_nan=False,
-                        validate=validate.Range(min=0, max=1000, min_inclusive=False),
+                        validate=validate.Range(min=0, max=float(limits.MAX_CEUS), min_inclusive=False),
                         metadata={"description": "CEUs, more than 0, at most two decimals (1, 0.5, 1.25).",
                                   "exclusiveMinimum": True})
     credential_id = fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID), metadata={
@@ -355,7 +355,7 @@ class CeuCreate(Strict):
     credential_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID)), validate=validate.Length(min=1, max=20), metadata={
         "description": "Several credentials it counts for (as AAPC's tracker allows), or credentials of both AAPC "
                        "and AHIMA when it carries both approvals (then give second_reference too)."})
-    second_reference = Text(load_default="", max_length=60, metadata={
+    second_reference = Text(load_default="", max_length=limits.CEU_REFERENCE, metadata={
         "description": "With credentials of two bodies: the second body's approval (reference holds the first's)."})
     next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
         "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle. "

@@ -1,5 +1,5 @@
 """The limits of what Rungs accepts, defined once: forms (tracker/forms.py), API schemas
-(tracker/api/schemas.py), import (tracker/services/portability.py) and URLs use these.
+(tracker/api/schemas.py), import (tracker/services/portability/) and URLs use these.
 
 Values past them are refused with a message at the edge, never stored and never a 500.
 """
@@ -55,3 +55,31 @@ def number_problem(value: float | Decimal) -> str | None:
 
 def whole_number_problem(value: int) -> str | None:
     return None if -MAX_WHOLE_NUMBER <= value <= MAX_WHOLE_NUMBER else WHOLE_NUMBER_MESSAGE
+
+
+# -- lengths and amounts of what people type ------------------------------------------------------
+# Each is read by the service that checks it, the form field (maxlength and its message), the API
+# schema and import: one number, one message, everywhere.
+
+PLAN_TITLE = 120
+MILESTONE_TITLE = 200
+MILESTONE_DESCRIPTION = 2000
+NOTES = 10_000
+CHECKLIST_LABEL = 200
+COST_LABEL = 120
+CEU_TITLE = 200
+CEU_PROVIDER = 200
+CEU_REFERENCE = 60  # an AAPC index number or AHIMA program id
+CREDENTIAL_CODE = 12
+CREDENTIAL_NAME = 120
+OTHER_BODY = 60
+EMAIL = 254
+TOKEN_NAME = 80
+
+# CEUs in one activity, and a first cycle's figure: anything above is a typo.
+MAX_CEUS = Decimal("100")
+
+
+def too_long(limit: int) -> str:
+    """The message for text over ``limit`` characters (forms, services and the API say the same)."""
+    return f"Use at most {limit:,} characters."

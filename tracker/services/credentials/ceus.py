@@ -8,6 +8,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...domain import limits
 from ...domain.dates import long_date
 from ...domain import cycles
 from ...extensions import db
@@ -116,16 +117,16 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     title = (data.title or "").strip()
     if not title:
         raise Invalid("title", "Enter the activity's title, as on its certificate.")
-    if len(title) > 200:
-        raise Invalid("title", "Keep the title to 200 characters.")
+    if len(title) > limits.CEU_TITLE:
+        raise Invalid("title", limits.too_long(limits.CEU_TITLE))
     provider = (data.provider or "").strip()
-    if len(provider) > 200:
-        raise Invalid("provider", "Keep the provider to 200 characters.")
+    if len(provider) > limits.CEU_PROVIDER:
+        raise Invalid("provider", limits.too_long(limits.CEU_PROVIDER))
     reference = (data.reference or "").strip()
     second_reference = (data.second_reference or "").strip()
     for field, value in (("reference", reference), ("second_reference", second_reference)):
-        if len(value) > 60:
-            raise Invalid(field, "Keep the index number or program id to 60 characters.")
+        if len(value) > limits.CEU_REFERENCE:
+            raise Invalid(field, limits.too_long(limits.CEU_REFERENCE))
     ceus = parse_ceus(data.ceus, "ceus")
     held = list_credentials(user)
     valid = {value for value, _label, _body in counts_toward_choices(user, include_replaced=True)}

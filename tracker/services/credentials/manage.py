@@ -9,6 +9,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select
 
+from ...domain import limits
 from ...domain import cycles
 from ...domain.cycles import BodyRules
 from ...extensions import db
@@ -81,11 +82,11 @@ def check_other(code: str, other: OtherCredential, earned_on: dt.date, cycle_end
     if not re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", code):
         raise Invalid("code", "Enter the credential's letters (up to 12, like CCDS).")
     body = (other.body or "").strip()
-    if not body or len(body) > 60:
-        raise Invalid("other_body", "Enter the certifying body's name (up to 60 characters).")
+    if not body or len(body) > limits.OTHER_BODY:
+        raise Invalid("other_body", f"Enter the certifying body's name (up to {limits.OTHER_BODY} characters).")
     name = (other.name or "").strip()
-    if not name or len(name) > 120:
-        raise Invalid("name", "Enter the credential's full name (up to 120 characters).")
+    if not name or len(name) > limits.CREDENTIAL_NAME:
+        raise Invalid("name", f"Enter the credential's full name (up to {limits.CREDENTIAL_NAME} characters).")
     ceus = parse_ceus(other.ceus, "other_ceus")
     if ceus != ceus.to_integral_value():
         raise Invalid("other_ceus", "Enter whole CEUs per cycle, as the body states them.")

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from ...domain import limits
 from ...domain import cycles
 from ...domain.cycles import BodyRules, Setup
 from ...extensions import db
@@ -16,7 +17,7 @@ from ..errors import Invalid, NotFound
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
 OTHER = "other"  # the body of a credential the catalogue lacks
-MAX_CEUS = Decimal("100")
+MAX_CEUS = limits.MAX_CEUS
 # -- reading ----------------------------------------------------------------------------------
 
 def bodies() -> dict[str, BodyRules]:

@@ -12,7 +12,7 @@ from .reading import (  # noqa: F401
 )
 from .checks import (  # noqa: F401
     MAX_DURATION, MAX_COST_CENTS, COST_KINDS, check_pace, check_plan_title, check_duration,
-    check_milestone_title, check_notes, check_checklist_label, check_cost, check_exam_attempt,
+    check_milestone_title, check_milestone_description, check_notes, check_checklist_label, check_cost, check_exam_attempt,
     check_milestone_progress,
 )
 from .manage import (  # noqa: F401

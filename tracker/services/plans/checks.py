@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 
+from ...domain import limits
 from ...catalog.pathways import PACE_LABELS, PACES
 from ...domain.durations import Unit
 from ...domain.plans import (
@@ -35,8 +36,8 @@ def check_plan_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise Invalid("title", "Give the plan a name.")
-    if len(title) > 120:
-        raise Invalid("title", "Use at most 120 characters.")
+    if len(title) > limits.PLAN_TITLE:
+        raise Invalid("title", limits.too_long(limits.PLAN_TITLE))
     return title
 
 
@@ -54,29 +55,29 @@ def check_duration(amount: int, unit: str) -> Unit:
 
 
 def check_milestone_title(title: str) -> str:
-    """A milestone's name, trimmed; Invalid when empty or longer than 200 characters."""
+    """A milestone's name, trimmed; Invalid when empty or longer than :data:`~tracker.domain.limits.MILESTONE_TITLE`."""
     title = title.strip()
     if not title:
         raise Invalid("title", "Give the milestone a name.")
-    if len(title) > 200:
-        raise Invalid("title", "Use at most 200 characters.")
+    if len(title) > limits.MILESTONE_TITLE:
+        raise Invalid("title", limits.too_long(limits.MILESTONE_TITLE))
     return title
 
 
 def check_notes(notes: str) -> str:
-    """A step's notes, trimmed; at most 10,000 characters."""
-    if len(notes) > 10_000:
-        raise Invalid("notes", "Notes can be at most 10,000 characters.")
+    """A step's notes, trimmed; at most :data:`~tracker.domain.limits.NOTES` characters."""
+    if len(notes) > limits.NOTES:
+        raise Invalid("notes", f"Notes can be at most {limits.NOTES:,} characters.")
     return notes.strip()
 
 
 def check_checklist_label(label: str) -> str:
-    """A checklist item's text, trimmed; Invalid when empty or longer than 200 characters."""
+    """A checklist item's text, trimmed; Invalid when empty or longer than :data:`~tracker.domain.limits.MILESTONE_TITLE`."""
     label = label.strip()
     if not label:
         raise Invalid("label", "Say what the item is.")
-    if len(label) > 200:
-        raise Invalid("label", "Use at most 200 characters.")
+    if len(label) > limits.CHECKLIST_LABEL:
+        raise Invalid("label", limits.too_long(limits.CHECKLIST_LABEL))
     return label
 
 
@@ -92,8 +93,8 @@ def check_cost(kind: str, label: str, amount: Decimal) -> tuple[str, str, int]:
     if cents > MAX_COST_CENTS:
         raise Invalid("amount", "That is more than $1,000,000; check the amount.")
     label = label.strip() or COST_KINDS[kind]
-    if len(label) > 120:
-        raise Invalid("label", "Use at most 120 characters.")
+    if len(label) > limits.COST_LABEL:
+        raise Invalid("label", limits.too_long(limits.COST_LABEL))
     return kind, label, cents
 
 
@@ -117,3 +118,11 @@ def check_milestone_progress(milestone: Milestone, started_on: dt.date | None, c
         check_progress(started_on, completed_on, plan_start=milestone.plan.start_date, today=today)
     except PlanError as error:
         raise Invalid(error.field, error.message) from None
+
+
+def check_milestone_description(description: str) -> str:
+    """A milestone's description, trimmed; at most :data:`~tracker.domain.limits.MILESTONE_DESCRIPTION`."""
+    description = (description or "").strip()
+    if len(description) > limits.MILESTONE_DESCRIPTION:
+        raise Invalid("description", limits.too_long(limits.MILESTONE_DESCRIPTION))
+    return description

@@ -13,7 +13,7 @@ from ...domain.plans import (
 from ...models import ChecklistItem, Cost, ExamAttempt, Milestone, Plan
 from ..transaction import commit
 from ..errors import Invalid, NotFound
-from .checks import MAX_DURATION, check_checklist_label, check_cost, check_duration, check_exam_attempt, check_milestone_progress, check_milestone_title, check_notes
+from .checks import MAX_DURATION, check_checklist_label, check_milestone_description, check_cost, check_duration, check_exam_attempt, check_milestone_progress, check_milestone_title, check_notes
 from .reading import template_or_none
 
 # -- progress ---------------------------------------------------------------------------------
@@ -167,6 +167,7 @@ def add_custom_milestone(
 ) -> Milestone:
     """Insert the user's own milestone after the one at ``after_position`` (0 = first)."""
     title = check_milestone_title(title)
+    description = check_milestone_description(description)
     positions = [m.position for m in plan.milestones]
     if after_position != 0 and after_position not in positions:
         raise Invalid("after", "Choose where the milestone goes.")
@@ -179,7 +180,7 @@ def add_custom_milestone(
     milestone = Milestone(
         step_key=None,
         title=title,
-        description=description.strip(),
+        description=description,
         duration_amount=amount,
         duration_unit=unit_.value,
         position=after_position + 1,
