@@ -152,6 +152,10 @@ class ChangePasswordForm(Form):
 
 class ProfileForm(Form):
     time_zone = SelectField("Time zone", description="Dates and reminders follow this zone.")
+    member_number = StringField(
+        "Member number (optional)", validators=[Optional(), Length(max=limits.MEMBER_NUMBER_MAX, message=limits.MEMBER_NUMBER_MESSAGE)],
+        description="Your AAPC member ID or AHIMA ID, printed on your audit packets. With both, enter both: AAPC 01234567, AHIMA 1234567.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
