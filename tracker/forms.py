@@ -349,6 +349,22 @@ class CeuForm(Form):
     remove_certificate = BooleanField("Remove the stored certificate")
 
 
+class CeuLogFilterForm(Form):
+    """The CEU log's filters, sent in the query string (a GET form: links to a filtered log work)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=limits.CEU_SEARCH_MAX)],
+                    description="Words of the title, provider or index number.", render_kw={"type": "search"})
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])
+    provider = SelectField("Provider", validators=[Optional(), Length(max=200)], validate_choice=False)
+    toward = SelectField("Credential", validators=[Optional(), Length(max=40)], validate_choice=False)
+    certificate = SelectField("Certificate", default="", choices=options([("", "With or without"), ("with", "With a certificate"), ("without", "Without a certificate")]))
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=limits.MAX_WHOLE_NUMBER)])
+
+
 class SubmissionForm(Form):
     # Not prefilled: the date is the one the body's site shows for the submission.
     submitted_on = DateField("Submitted on", validators=[InputRequired("Enter the date you submitted your CEUs.")])
