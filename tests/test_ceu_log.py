@@ -232,8 +232,11 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(app, logged):
     assert "1 CEU activity" in text_of(response)
 
 
-def test_a_credential_the_user_does_not_hold_is_not_found(app, logged):
-    assert logged.get("/ceus/?toward=aapc%3ACRC").status_code == 404
+def test_a_credential_the_user_does_not_hold_is_said_at_the_field(app, logged):
+    response = logged.get("/ceus/?toward=aapc%3ACRC&provider=AHIMA")
+    assert response.status_code == 422
+    assert "You hold no such credential now" in text_of(response)
+    assert "1 CEU activity" in text_of(response)
 
 
 def test_the_log_pages_fifty_at_a_time(app, coder):
@@ -394,11 +397,12 @@ def test_the_audit_packet_has_the_summary_the_table_and_every_certificate(app, c
     outline = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
     assert outline == [
         ("Summary and requirements", 0), ("CEUs that count", 1),
-        ("Certificate 1: E/M update", summary_pages), ("Certificate 2: Audit basics", summary_pages + 2),
+        ("CEU 1 certificate: E/M update", summary_pages), ("CEU 2 certificate: Audit basics", summary_pages + 2),
     ]
     # The table of contents and the CEU table name the certificates' pages.
     assert f"page {summary_pages + 1}" in summary and f"page {summary_pages + 3}" in summary
     assert "CEU 2: Audit basics" in reader.pages[summary_pages + 2].extract_text()
+    assert "CEU 1 certificate - page" in reader.pages[summary_pages + 1].extract_text()
 
 
 def test_a_damaged_certificate_gets_a_page_saying_so(app, coder):
@@ -406,6 +410,13 @@ def test_a_damaged_certificate_gets_a_page_saying_so(app, coder):
     log(app, "Broken file", dt.date(2026, 1, 10), certificate=("broken.pdf", damaged))
     bad_image = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     log(app, "Broken photo", dt.date(2026, 2, 10), certificate=("broken.png", bad_image))
+    from pypdf import PdfWriter
+
+    locked = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf("LOCKED CERT"))))
+    locked.encrypt("secret")
+    out = io.BytesIO()
+    locked.write(out)
+    log(app, "Locked file", dt.date(2026, 2, 20), certificate=("locked.pdf", out.getvalue()))
     good = log(app, "Fine", dt.date(2026, 3, 10), certificate=("fine.pdf", _pdf("FINE CERT")))
     with app.app_context():
         user = user_of(app)
@@ -415,8 +426,9 @@ def test_a_damaged_certificate_gets_a_page_saying_so(app, coder):
         certificates.certificate_path(user, gone).unlink()
     reader = _packet(coder)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert text.count("Certificate not included") == 3
+    assert text.count("Certificate not included") == 4
     assert "could not be read" in text and "missing" in text
+    assert "LOCKED CERT" not in text and "FINE CERT" not in text
 
 
 def test_the_packet_of_an_empty_cycle_and_of_a_stranger(app, coder):

@@ -90,4 +90,4 @@ def test_quick_capture_search_and_audit_packet_on_a_phone(person, tmp_path):
     assert "IDX-RA-1" in text and "Risk adjustment, part 2" in text
     assert "Certificate of completion: Risk adjustment, part 1" in reader.pages[-1].extract_text()
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in reader.pages[-1].extract_text()
-    assert [item.title for item in reader.outline][-1] == "Certificate 1: Risk adjustment, part 1"
+    assert [item.title for item in reader.outline][-1] == "CEU 1 certificate: Risk adjustment, part 1"

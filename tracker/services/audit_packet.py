@@ -87,11 +87,16 @@ def _certificate_part(user: User, row: ActivityRow, number: int) -> _Part:
         if row.certificate_file.endswith(".pdf"):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
-                raise ValueError("encrypted")
-            pages = len(reader.pages)
-            if not pages:
+                raise ValueError("encrypted with a password")
+            # Copied whole here, so a damaged object deep inside fails now, on this certificate,
+            # and not later while the packet is put together.
+            copy = PdfWriter()
+            copy.append(reader, import_outline=False)
+            if not copy.pages:
                 raise ValueError("no pages")
-            return _Part(row, number, data, pages)
+            out = io.BytesIO()
+            copy.write(out)
+            return _Part(row, number, out.getvalue(), len(copy.pages))
         return _Part(row, number, _image_page(data, title), 1)
     except Exception as error:  # noqa: BLE001 (a damaged file of any kind must not break the packet)
         log.warning("audit packet: certificate of CEU activity %s not included: %r", row.id, error)
@@ -197,7 +202,7 @@ def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date
         toc = [("Summary and requirements", 1), ("CEUs that count", 2)]
         for part in ordered:
             part.first_page = page
-            toc.append((f"Certificate {part.number}: {part.row.title}", page))
+            toc.append((f"CEU {part.number} certificate: {part.row.title}", page))
             page += part.pages
         return toc
 
@@ -211,28 +216,32 @@ def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date
         toc = contents(summary_pages)
         summary = _summary(user, overview, standing, rows, parts, today, toc)
 
+    caption = f"{overview.rules.name} CEU audit packet, {long_date(tally.cycle.start)} to {long_date(tally.cycle.end)}"
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(bytes(summary.output()))), import_outline=False)
     writer.add_outline_item("Summary and requirements", 0)
     writer.add_outline_item("CEUs that count", 1)
+    captions = [caption] * len(writer.pages)
     for part in ordered:
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
-        writer.add_outline_item(_text(f"Certificate {part.number}: {part.row.title}"), start)
-    _number_pages(writer, f"{overview.rules.name} CEU audit packet, {long_date(tally.cycle.start)} to {long_date(tally.cycle.end)}")
+        writer.add_outline_item(_text(f"CEU {part.number} certificate: {part.row.title}"), start)
+        # A certificate's own pages do not say which CEU they prove: the foot of each page does.
+        captions += [f"{caption} - CEU {part.number} certificate"] * (len(writer.pages) - start)
+    _number_pages(writer, captions)
     writer.add_metadata({"/Title": _text(f"{overview.rules.name} CEU audit packet"), "/Author": _text(user.email)})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _number_pages(writer: PdfWriter, caption: str) -> None:
-    """Stamp "page i of n" at the foot of every page (certificates' pages too)."""
+def _number_pages(writer: PdfWriter, captions: list[str]) -> None:
+    """Stamp each page's caption and "page i of n" at its foot (certificates' pages too)."""
     total = len(writer.pages)
     stamps = FPDF(unit="pt")
     stamps.set_auto_page_break(False)
     boxes = []
-    for index, page in enumerate(writer.pages, start=1):
+    for index, (page, caption) in enumerate(zip(writer.pages, captions), start=1):
         box = page.mediabox
         width, height = float(box.width), float(box.height)
         boxes.append((float(box.left), float(box.bottom)))
@@ -242,8 +251,11 @@ def _number_pages(writer: PdfWriter, caption: str) -> None:
         stamps.set_xy(0, height - 24)
         stamps.cell(width, 10, _text(f"{caption} - page {index} of {total}"), align="C")
     reader = PdfReader(io.BytesIO(bytes(stamps.output())))
-    for page, stamp, (left, bottom) in zip(writer.pages, reader.pages, boxes):
-        page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
+    for index, (page, stamp, (left, bottom)) in enumerate(zip(writer.pages, reader.pages, boxes), start=1):
+        try:
+            page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
+        except Exception as error:  # noqa: BLE001 (an odd certificate page keeps its content, unnumbered)
+            log.warning("audit packet: page %s could not be numbered: %r", index, error)
 
 
 def file_name(overview: BodyOverview, standing: Standing) -> str:

@@ -3,7 +3,7 @@ the searchable log with its totals, and each cycle's audit packet (one PDF for a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,8 +14,8 @@ from ..domain import limits
 from ..forms import CeuForm, CeuLogFilterForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
-from ..services.errors import Invalid
-from . import or_404, show_error, user_today
+from ..services.errors import Invalid, NotFound
+from . import not_found, or_404, show_error, user_today
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
 
@@ -151,7 +151,14 @@ def log():
         certificate=form.certificate.data if form.certificate.data in ceu_log.CERTIFICATE_CHOICES else "",
         page=form.page.data if form.page.data and not form.page.errors else 1,
     )
-    found = or_404(ceu_log.search, current_user, wanted)
+    try:
+        found = ceu_log.search(current_user, wanted)
+    except NotFound:
+        # A credential no longer held (an old bookmark): said at the field, the rest still applies.
+        form.toward.errors = [*form.toward.errors, "You hold no such credential now: choose another."]
+        valid = False
+        wanted = replace(wanted, toward="")
+        found = ceu_log.search(current_user, wanted)
     form.toward.choices = options([("", "Any credential")])
     for body in dict.fromkeys(c.body for c in found.categories):
         mine = [c for c in found.categories if c.body == body]
@@ -171,8 +178,6 @@ def _cycle_end(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from . import not_found
-
         not_found(f"cycle ending {value!r}")
 
 
