@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import limits
@@ -16,6 +17,7 @@ from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
 from . import not_found, or_404, show_error, user_today
+from .page_cache import cached_fragment
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
 
@@ -75,9 +77,21 @@ def quick_capture(toward: str | None = None) -> QuickCapture | None:
                         ceu_log.latest_activity(current_user), request.full_path.rstrip("?"))
 
 
+def quick_capture_html(toward: str | None = None) -> Markup:
+    """The quick-capture card, rendered (empty without a credential). Cached like the dashboard's
+    main part, under everything it shows: the user's data version, zone and day, and the page it
+    returns to (the CSRF token is put back per request): a cached dashboard stays two queries."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    user = current_user._get_current_object()
+    back = request.full_path.rstrip("?")
+    key = ("quick-capture", user.id, user.data_version, user.time_zone, user_today(), back, toward)
+    return cached_fragment(key, lambda: render_template("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
+
+
 @bp.app_context_processor
 def quick_capture_helper():
-    return {"quick_capture": quick_capture}
+    return {"quick_capture_html": quick_capture_html}
 
 
 def _activity_input(form: CeuForm) -> credential_service.ActivityInput:
