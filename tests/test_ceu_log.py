@@ -76,7 +76,7 @@ def test_the_dashboard_offers_quick_capture_dated_today_in_the_users_zone(app, c
     page = coder.get("/").text
     assert 'id="log-a-ceu"' in page
     assert f'value="{TODAY.isoformat()}"' in page  # Nov 23 in New York
-    assert '<select id="counts_toward" name="counts_toward">' in page  # several credentials: it asks
+    assert '<select id="quick-counts_toward" name="counts_toward">' in page  # several credentials: it asks
 
 
 def test_quick_capture_is_absent_without_a_credential(app, user_browser):

@@ -35,7 +35,7 @@ def test_quick_capture_search_and_audit_packet_on_a_phone(person, tmp_path):
     check_accessibility(page)
     quick.get_by_role("button", name="Log CEU").click()  # nothing filled in: said at the fields
     expect(page.get_by_role("alert")).to_be_visible()
-    expect(page.locator("#title-error")).to_be_visible()
+    expect(page.locator("#quick-title-error")).to_be_visible()
     check_accessibility(page)
     assert horizontal_overflow(page) <= 0
 
