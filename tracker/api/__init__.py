@@ -50,9 +50,9 @@ def register(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (rungs_pat_...)."}
     )
-    from . import resources
+    from . import account, ceus, credentials, plans
 
-    for blueprint in resources.BLUEPRINTS:
+    for blueprint in [*account.BLUEPRINTS, *plans.BLUEPRINTS, *credentials.BLUEPRINTS, *ceus.BLUEPRINTS]:
         api.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
 
 

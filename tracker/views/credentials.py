@@ -56,7 +56,7 @@ def _cycle_end(value: str | None) -> dt.date | None:
 @bp.route("/")
 def index():
     today = user_today()
-    overviews = service.renewal_overview(current_user, today)
+    overviews = service.renewal_summary(current_user, today)
     credentials = service.list_credentials(current_user)
     return render_template(
         "credentials/index.html",

@@ -39,7 +39,7 @@ def _dashboard_body(user, today: dt.date) -> str:
         "main/_dashboard_body.html", view=view, others=others, confirm=ConfirmForm(),
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
-        renewals=credential_service.renewal_overview(user, today),
+        renewals=credential_service.renewal_summary(user, today),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
         ladder=ladder_service.standing(user, today, active_view=view, stage=stage),
     )

@@ -17,7 +17,8 @@ Either way a first cycle is never days long: a due date closer to the day earned
 ``first_cycle.minimum_months`` rolls to the next one.
 
 One module per subject: :mod:`.rules` (rules and facts), :mod:`.dates`, :mod:`.requirements`,
-:mod:`.tally` (what counts), :mod:`.standing` (status and pace), :mod:`.duties` (dues, fees, the
+:mod:`.tally` (what counts), :mod:`.sums` (the same
+totals from CEUs the database summed), :mod:`.standing` (status and pace), :mod:`.duties` (dues, fees, the
 apprentice designation), :mod:`.code_sets`. Everything is importable from here.
 """
 from __future__ import annotations
@@ -37,7 +38,11 @@ from .requirements import (  # noqa: F401
     requirement_is_estimate,
 )
 from .tally import (  # noqa: F401
-    NotCounted, Tally, check_activity, cycle_of_activity, cycles_of_activities, tallies, tally,
+    NotCounted, Tally, check_activity, cycle_of_activity, cycles_of_activities, reference_key, tallies,
+    tally,
+)
+from .sums import (  # noqa: F401
+    Sum, Window, tallies_from_sums, windows,
 )
 from .standing import (  # noqa: F401
     Standing, pace_reason, pace_status, standing,

@@ -14,6 +14,16 @@ from .dates import cycle_containing, cycle_finder, in_renewal_month_overlap, nex
 from .requirements import Subset, cycle_requirement
 from .rules import Activity, BodyRules, Cycle, Setup, ZERO
 
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def reference_key(reference: str) -> str:
+    """What makes two index numbers (program ids) the same course: surrounding space and the case
+    of ASCII letters do not count. ASCII only, so that SQLite's ``upper()`` and the SQL the
+    services write for PostgreSQL agree with it (:mod:`.sums`)."""
+    return reference.strip().translate(_ASCII_UPPER)
+
+
 # -- what counts ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ def tallies(
     placed: dict[Cycle, list[tuple[Activity, Activity | None]]] = {}
     unique = rules.unique_reference
     for activity in sorted(activities, key=lambda a: (a.completed_on, a.id)):
-        reference = activity.reference.strip().upper()
+        reference = reference_key(activity.reference)
         duplicate_of = seen.get(reference) if unique and reference else None
         if reference and reference not in seen:
             seen[reference] = activity

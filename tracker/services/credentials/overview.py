@@ -1,0 +1,261 @@
+"""Where a user stands with each certifying body: cycles, tallies, history (part of :mod:`.credentials`)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from ...domain import cycles
+from ...domain.cycles import BodyRules, Setup, Standing
+from ...extensions import db
+from ...models import CeuActivity, Credential, CycleSubmission, RenewalSetup, User, ceu_credentials
+from ..catalog import current_catalog
+from ..errors import NotFound
+from .reading import OTHER, _setup, bodies, body_key, other_rules
+
+
+
+def _activity(row: ActivityRow, body: str, links: list[tuple[str, str]]) -> cycles.Activity:
+    """An activity as ``body`` sees it: the codes of that body it is linked to (``links``: (body,
+    code) pairs) and that body's approval (the second reference for the second body)."""
+    codes = tuple(code for linked_body, code in links if linked_body == body)
+    if not codes and body == row.body and row.applies_to:
+        codes = (row.applies_to,)
+    return cycles.Activity(
+        id=row.id,
+        completed_on=row.completed_on,
+        ceus=row.ceus,
+        title=row.title,
+        reference=row.reference if body == row.body else row.second_reference,
+        applies_to=codes,
+        next_cycle=row.next_cycle,
+    )
+
+
+# -- the overview ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """What an overview knows of a stored CEU activity: the columns of :data:`ACTIVITY_COLUMNS`
+    (no certificate bytes, no relationships)."""
+
+    id: int
+    user_id: int
+    body: str
+    completed_on: dt.date
+    title: str
+    provider: str
+    reference: str
+    second_reference: str
+    ceus: Decimal
+    applies_to: str
+    next_cycle: bool
+    certificate_file: str | None
+
+
+ACTIVITY_COLUMNS = (
+    CeuActivity.id, CeuActivity.user_id, CeuActivity.body, CeuActivity.completed_on, CeuActivity.title,
+    CeuActivity.provider, CeuActivity.reference, CeuActivity.second_reference, CeuActivity.ceus,
+    CeuActivity.applies_to, CeuActivity.next_cycle, CeuActivity.certificate_file,
+)
+
+
+@dataclass
+class BodyOverview:
+    """One certifying body as the user stands with it on a date."""
+
+    rules: BodyRules
+    credentials: list[Credential]
+    setup_row: RenewalSetup | None  # None for a credential outside the catalogue
+    setup: Setup
+    activities: list[ActivityRow]
+    current: Standing
+    overdue: Standing | None  # the previous cycle, while it is overdue / inactive / lapsed
+    history: list[Standing]  # every cycle, newest first (current included)
+    duties: list[cycles.DutyDate]
+    apprentices: list[tuple[Credential, cycles.ApprenticeStatus]]
+    submissions: dict[dt.date, dt.date]
+    tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
+
+    def requirement_is_estimate(self, standing: Standing) -> bool:
+        """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
+        return cycles.requirement_is_estimate(self.rules, self.setup, standing.tally.cycle)
+
+    @functools.cached_property
+    def activity_by_id(self) -> dict[int, ActivityRow]:
+        """The body's activities by id (a page looks each counted one up)."""
+        return {a.id: a for a in self.activities}
+
+    @property
+    def attention(self) -> Standing:
+        """The cycle that needs the user most: an unfinished past one, else the current one."""
+        return self.overdue or self.current
+
+
+def _body_overview(
+    rules: BodyRules, credentials: list[Credential], row: RenewalSetup | None, activities: list[ActivityRow],
+    submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
+    sums: list[cycles.Sum] | None = None,
+) -> BodyOverview:
+    setup = _setup(credentials, row)
+    newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
+    if sums is not None:
+        # Totals the database summed (see summary.py): the current and previous cycle only.
+        newest_first = newest_first[:2]
+        tallies = cycles.tallies_from_sums(rules, setup, newest_first, sums)
+    else:
+        links = links or {}
+        items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
+        # Every cycle's tally from one pass over the activities (not one pass per cycle).
+        tallies = cycles.tallies(rules, setup, items, newest_first, cycles.cycles_of_activities(rules, setup, items))
+    history = [cycles.standing(rules, tally, today, submissions.get(tally.cycle.end)) for tally in tallies]
+    current, overdue = history[0], None
+    # A past cycle is judged only if Rungs knew of it before it ended: a credential added today
+    # does not show its earlier cycles as lapsed.
+    tracked_since = min(c.created_at for c in credentials).date()
+    if len(history) > 1:
+        previous = history[1]
+        if previous.status in (cycles.OVERDUE, cycles.INACTIVE, cycles.LAPSED) and previous.tally.cycle.end >= tracked_since:
+            overdue = previous
+    apprentices = []
+    if rules.apprentice:
+        for credential in credentials:
+            if credential.code in rules.apprentice.designations:
+                apprentices.append((credential, cycles.apprentice_status(
+                    rules.apprentice,
+                    credential.experience_months,
+                    credential.course_done_on is not None,
+                    credential.practicode_done_on is not None,
+                )))
+    return BodyOverview(
+        rules=rules,
+        credentials=credentials,
+        setup_row=row,
+        setup=setup,
+        activities=activities,
+        current=current,
+        overdue=overdue,
+        history=history,
+        duties=cycles.duties_between(rules, setup, today, today + relativedelta(years=2)),
+        apprentices=apprentices,
+        submissions=submissions,
+        tracked_since=tracked_since,
+    )
+
+
+@dataclass(frozen=True)
+class HeldBody:
+    """A certifying body (or one "other" credential) a user holds credentials of."""
+
+    user_id: int
+    key: str  # the body's id, or "other-<credential id>"
+    rules: BodyRules
+    credentials: list[Credential]
+    row: RenewalSetup | None
+
+
+def held_bodies(ids: list[int], only: str | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
+    """The bodies the users hold credentials of, in the catalogue's order then the "other"
+    credentials (only ``only`` when given), with each one's cycle submissions (cycle end: day
+    submitted). Three queries whatever the amount of data (one when nobody holds a credential)."""
+    credentials: dict[int, list[Credential]] = {}
+    for credential in db.session.execute(
+        select(Credential).where(Credential.user_id.in_(ids))
+        .order_by(Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+    ).scalars():
+        credentials.setdefault(credential.user_id, []).append(credential)
+    if not credentials:
+        return [], {}
+    ids = list(credentials)
+    setups: dict[int, dict[str, RenewalSetup]] = {}
+    for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
+        setups.setdefault(row.user_id, {})[row.body] = row
+    submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
+    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
+        submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
+    found = []
+    known = bodies()
+    for user_id, held_all in credentials.items():
+        for body_id, rules in known.items():
+            held = [c for c in held_all if c.body == body_id]
+            if held and body_id in setups.get(user_id, {}) and only in (None, body_id):
+                found.append(HeldBody(user_id, body_id, rules, held, setups[user_id][body_id]))
+        for credential in held_all:
+            if credential.body == OTHER and credential.other_cycle_end and only in (None, body_key(credential)):
+                found.append(HeldBody(user_id, body_key(credential), other_rules(credential), [credential], None))
+    return found, submissions
+
+
+def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
+    """Every certifying body the user holds a credential of, with its cycles on ``today``.
+
+    Five queries whatever the amount of data: credentials, setups, submissions, CEU links,
+    activities. Pages that show only the current (and an unfinished previous) cycle use
+    :func:`.summary.renewal_summary`, which has the database sum the CEUs instead.
+    """
+    return renewal_overviews({user.id: today})[user.id]
+
+
+def renewal_overviews(days: dict[int, dt.date], only: str | None = None) -> dict[int, list[BodyOverview]]:
+    """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
+    same five queries (one when none of them holds a credential). ``only``: the overview of that
+    body (or "other-<id>" credential) alone, the others not tallied."""
+    found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in days}
+    held, submissions = held_bodies(list(days), only)
+    if not held:
+        return found
+    ids = list(dict.fromkeys(h.user_id for h in held))
+    # Which credentials each CEU counts toward: one activity may count for a second body too.
+    links: dict[int, list[tuple[str, str]]] = {}
+    for activity_id, body, code, credential_id in db.session.execute(
+        select(ceu_credentials.c.activity_id, Credential.body, Credential.code, Credential.id)
+        .join(Credential, Credential.id == ceu_credentials.c.credential_id)
+        .where(Credential.user_id.in_(ids))
+    ):
+        links.setdefault(activity_id, []).append((f"{OTHER}-{credential_id}" if body == OTHER else body, code))
+    # Only the columns the tallies and pages read, as plain rows: building an ORM object per CEU
+    # was most of an uncached dashboard's time with 200 CEUs.
+    activities: dict[tuple[int, str], list[ActivityRow]] = {}
+    for values in db.session.execute(
+        select(*ACTIVITY_COLUMNS).where(CeuActivity.user_id.in_(ids))
+        .order_by(CeuActivity.user_id, CeuActivity.completed_on.desc(), CeuActivity.id.desc())
+    ):
+        activity = ActivityRow(*values)
+        for body in dict.fromkeys([activity.body] + [b for b, _code in links.get(activity.id, [])]):
+            activities.setdefault((activity.user_id, body), []).append(activity)
+    for h in held:
+        found[h.user_id].append(_body_overview(
+            h.rules, h.credentials, h.row, activities.get((h.user_id, h.key), []),
+            submissions.get((h.user_id, h.key), {}), days[h.user_id], links,
+        ))
+    return found
+
+
+def body_overview(user: User, body: str, today: dt.date) -> BodyOverview:
+    """One body's overview; NotFound when the user holds none of its credentials."""
+    for overview in renewal_overviews({user.id: today}, only=body)[user.id]:
+        if overview.rules.id == body:
+            return overview
+    raise NotFound(f"no {body} credential")
+
+
+def find_cycle(overview: BodyOverview, cycle_end: dt.date | None) -> Standing:
+    """A cycle of the overview by its end date (the current one when None)."""
+    if cycle_end is None:
+        return overview.current
+    for standing in overview.history:
+        if standing.tally.cycle.end == cycle_end:
+            return standing
+    raise NotFound(f"cycle ending {cycle_end}")
+
+
+def code_set_dates_between(start: dt.date, end: dt.date) -> list[cycles.CalendarDate]:
+    """Code-set updates (ICD-10, CPT, HCPCS) taking effect from ``start`` to ``end``."""
+    found = []
+    for calendar in current_catalog().calendars.values():
+        found.extend(cycles.code_set_dates(calendar, start, end))
+    return sorted(found, key=lambda d: (d.on, d.event.title))

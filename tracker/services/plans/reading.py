@@ -1,0 +1,230 @@
+"""Reading plans and the plan page's view of them (part of :mod:`.plans`)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...catalog.pathways import PlanTemplate, StepTemplate
+from ...catalog.pathways import PACE_LABELS
+from ...domain.durations import Duration, Unit
+from ...domain.plans import (
+    PlanSchedule,
+    StepInput,
+    StepSchedule,
+    project_plan,
+)
+from ...extensions import db
+from ...models import Milestone, Plan, User
+from ..catalog import current_catalog
+from ..errors import NotFound
+
+# -- reading ----------------------------------------------------------------------------------
+
+# A plan page shows every milestone with its checklist, costs and exam attempts: load them with the
+# plans in one query per table (not one per milestone), so a page costs the same number of queries
+# whatever the size of the user's plans.
+WHOLE_PLAN = selectinload(Plan.milestones).options(
+    selectinload(Milestone.checklist), selectinload(Milestone.costs), selectinload(Milestone.exam_attempts)
+)
+
+
+def list_plans(user: User) -> list[Plan]:
+    """The user's plans, the active one first, then newest first."""
+    return list(
+        db.session.execute(
+            select(Plan)
+            .where(Plan.user_id == user.id)
+            .order_by(Plan.active_rank.desc(), Plan.id.desc())
+            .options(WHOLE_PLAN)
+        ).scalars()
+    )
+
+
+# What a plan's dates need (durations, progress, exam retakes), without checklists and costs.
+SCHEDULE_ONLY = selectinload(Plan.milestones).options(selectinload(Milestone.exam_attempts))
+
+
+def plans_of(user_ids: Iterable[int]) -> dict[int, list[Plan]]:
+    """:func:`list_plans` for many users at once, in a fixed number of queries, with what their
+    schedules need loaded (checklists and costs load only if asked for: the reminder sweep never does)."""
+    ids = list(user_ids)
+    found: dict[int, list[Plan]] = {user_id: [] for user_id in ids}
+    for plan in db.session.execute(
+        select(Plan)
+        .where(Plan.user_id.in_(ids))
+        .order_by(Plan.user_id, Plan.active_rank.desc(), Plan.id.desc())
+        .options(SCHEDULE_ONLY)
+    ).scalars():
+        found[plan.user_id].append(plan)
+    return found
+
+
+@dataclass(frozen=True)
+class PlanTitle:
+    """A plan named in a list (the dashboard's other plans): no milestones loaded."""
+
+    id: int
+    title: str
+
+
+def plan_titles(user: User) -> list[PlanTitle]:
+    """The user's plans by id and title, in :func:`list_plans` order, in one query: for lists
+    that name plans (no milestones, checklists or costs loaded)."""
+    return [PlanTitle(row.id, row.title) for row in db.session.execute(
+        select(Plan.id, Plan.title).where(Plan.user_id == user.id).order_by(Plan.active_rank.desc(), Plan.id.desc())
+    )]
+
+
+def dashboard_plans(user: User) -> tuple[Plan | None, list[PlanTitle]]:
+    """The active plan, with what its schedule needs (milestones, exam attempts; checklists and
+    costs only if asked for), and the user's other plans by title, newest first. Four queries
+    whatever the plans hold: the dashboard shows the active plan's dates and the others' names."""
+    titles = plan_titles(user)
+    if not titles:
+        return None, []
+    plan = db.session.execute(select(Plan).where(Plan.id == titles[0].id).options(SCHEDULE_ONLY)).scalar_one()
+    return plan, titles[1:]
+
+
+def active_plan(user: User) -> Plan | None:
+    """The plan on the dashboard: the one activated last."""
+    return db.session.execute(
+        select(Plan)
+        .where(Plan.user_id == user.id)
+        .order_by(Plan.active_rank.desc(), Plan.id.desc())
+        .limit(1)
+        .options(WHOLE_PLAN)
+    ).scalar_one_or_none()
+
+
+def get_plan(user: User, plan_id: int) -> Plan:
+    plan = db.session.execute(
+        select(Plan).where(Plan.id == plan_id, Plan.user_id == user.id).options(WHOLE_PLAN)
+    ).scalar_one_or_none()
+    if plan is None:
+        raise NotFound(f"plan {plan_id}")
+    return plan
+
+
+def get_milestone(user: User, plan_id: int, milestone_id: int) -> Milestone:
+    milestone = db.session.execute(
+        select(Milestone)
+        .join(Plan)
+        .where(Milestone.id == milestone_id, Plan.id == plan_id, Plan.user_id == user.id)
+    ).scalar_one_or_none()
+    if milestone is None:
+        raise NotFound(f"milestone {milestone_id}")
+    return milestone
+
+
+def template_or_none(template_id: str) -> PlanTemplate | None:
+    try:
+        return current_catalog().template(template_id)
+    except KeyError:
+        return None
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    """A milestone with its dates and what its template step says about it."""
+
+    milestone: Milestone
+    schedule: StepSchedule
+    step: StepTemplate | None
+    duration: Duration
+    template_duration: Duration | None
+    due_not_before: dt.date | None
+
+    @property
+    def is_custom(self) -> bool:
+        return self.milestone.step_key is None
+
+    @property
+    def duration_edited(self) -> bool:
+        return self.template_duration is not None and self.duration != self.template_duration
+
+    @property
+    def checklist_done(self) -> int:
+        return sum(1 for item in self.milestone.checklist if item.done_on is not None)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: Plan
+    template: PlanTemplate | None
+    schedule: PlanSchedule
+    milestones: list[MilestoneView]
+    today: dt.date
+
+    @functools.cached_property
+    def dates(self) -> dict:
+        """Each milestone's agenda item, by milestone id: the date every page, feed and reminder
+        gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`)."""
+        from ..agenda import plan_items
+
+        return plan_items(self.plan, self.today)
+
+    @property
+    def pace_label(self) -> str:
+        return PACE_LABELS.get(self.plan.pace, self.plan.pace)
+
+    @property
+    def total_cost_cents(self) -> int:
+        return sum(cost.amount_cents for view in self.milestones for cost in view.milestone.costs)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for view in self.milestones if view.milestone.completed_on is not None)
+
+    @property
+    def current(self) -> MilestoneView | None:
+        """The first milestone that is not done yet."""
+        return next((v for v in self.milestones if v.milestone.completed_on is None), None)
+
+
+def duration_of(milestone: Milestone) -> Duration:
+    return Duration(milestone.duration_amount, Unit(milestone.duration_unit))
+
+
+def retake_date(milestone: Milestone) -> dt.date | None:
+    """The scheduled retake after the latest failed exam attempt, unless a later attempt passed."""
+    latest = milestone.exam_attempts[-1] if milestone.exam_attempts else None
+    if latest is None or latest.passed:
+        return None
+    return latest.retake_on
+
+
+def plan_view(plan: Plan, today: dt.date) -> PlanView:
+    """Everything the plan page, the dashboard and the API show about one plan."""
+    template = template_or_none(plan.template_id)
+    steps = {step.key: step for step in template.steps} if template else {}
+    inputs = []
+    for milestone in plan.milestones:
+        inputs.append(
+            StepInput(
+                duration=duration_of(milestone),
+                started_on=milestone.started_on,
+                completed_on=milestone.completed_on,
+                due_not_before=retake_date(milestone),
+            )
+        )
+    schedule = project_plan(plan.start_date, inputs, today)
+    views = []
+    for milestone, step_input, step_schedule in zip(plan.milestones, inputs, schedule.steps):
+        step = steps.get(milestone.step_key) if milestone.step_key else None
+        views.append(
+            MilestoneView(
+                milestone=milestone,
+                schedule=step_schedule,
+                step=step,
+                duration=step_input.duration,
+                template_duration=step.duration_for(plan.pace) if step else None,
+                due_not_before=step_input.due_not_before,
+            )
+        )
+    return PlanView(plan=plan, template=template, schedule=schedule, milestones=views, today=today)
