@@ -405,6 +405,20 @@ def test_the_audit_packet_has_the_summary_the_table_and_every_certificate(app, c
     assert "CEU 1 certificate - page" in reader.pages[summary_pages + 1].extract_text()
 
 
+def test_a_long_contents_moves_the_ceu_table_and_says_where(app, coder):
+    for n in range(45):
+        log(app, f"Webinar {n}", dt.date(2025, 7, 1) + dt.timedelta(days=n * 7), reference=f"W{n}",
+            certificate=(f"w{n}.pdf", _pdf(f"W{n} CERT")))
+    reader = _packet(coder)
+    outline = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
+    table = outline["CEUs that count"]
+    assert table >= 2  # the contents took two pages
+    assert "CEUs that count (45" in reader.pages[table].extract_text()
+    assert f"CEUs that count page {table + 1}" in reader.pages[0].extract_text()
+    last = outline["CEU 45 certificate: Webinar 44"]
+    assert last == len(reader.pages) - 1 and "W44 CERT" in reader.pages[last].extract_text()
+
+
 def test_a_damaged_certificate_gets_a_page_saying_so(app, coder):
     damaged = b"%PDF-1.4\nthis is not really a pdf at all"
     log(app, "Broken file", dt.date(2026, 1, 10), certificate=("broken.pdf", damaged))

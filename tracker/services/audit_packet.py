@@ -104,8 +104,7 @@ def _certificate_part(user: User, row: ActivityRow, number: int) -> _Part:
 
 
 class _Summary(FPDF):
-    def header(self):
-        pass
+    table_page = 0  # the page the CEU table starts on
 
 
 def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[ActivityRow],
@@ -157,6 +156,7 @@ def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[
             table.row([_text(label), f"page {page}" if page else "-"])
 
     pdf.add_page()
+    pdf.table_page = pdf.page_no()  # where the contents (which may run long) point the CEU table to
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 18, _text(f"CEUs that count ({len(rows)}, {_ceus(tally.earned)} CEUs)"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
@@ -197,9 +197,9 @@ def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date
     }
     ordered = [parts[row.id] for row in rows if row.id in parts]
 
-    def contents(summary_pages: int) -> list[tuple[str, int]]:
+    def contents(summary_pages: int, table_page: int) -> list[tuple[str, int]]:
         page = summary_pages + 1
-        toc = [("Summary and requirements", 1), ("CEUs that count", 2)]
+        toc = [("Summary and requirements", 1), ("CEUs that count", table_page)]
         for part in ordered:
             part.first_page = page
             toc.append((f"CEU {part.number} certificate: {part.row.title}", page))
@@ -207,20 +207,22 @@ def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date
         return toc
 
     # Two passes: the certificates' page numbers depend on how long the summary is.
-    first = _summary(user, overview, standing, rows, parts, today, contents(0))
-    summary_pages = first.pages_count
-    toc = contents(summary_pages)
+    # The contents has one line per certificate whatever the numbers, so the first pass tells
+    # where the CEU table starts and how many pages the summary takes.
+    first = _summary(user, overview, standing, rows, parts, today, contents(0, 0))
+    summary_pages, table_page = first.pages_count, first.table_page
+    toc = contents(summary_pages, table_page)
     summary = _summary(user, overview, standing, rows, parts, today, toc)
     if summary.pages_count != summary_pages:  # page numbers widened a line: count again
-        summary_pages = summary.pages_count
-        toc = contents(summary_pages)
+        summary_pages, table_page = summary.pages_count, summary.table_page
+        toc = contents(summary_pages, table_page)
         summary = _summary(user, overview, standing, rows, parts, today, toc)
 
     caption = f"{overview.rules.name} CEU audit packet, {long_date(tally.cycle.start)} to {long_date(tally.cycle.end)}"
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(bytes(summary.output()))), import_outline=False)
     writer.add_outline_item("Summary and requirements", 0)
-    writer.add_outline_item("CEUs that count", 1)
+    writer.add_outline_item("CEUs that count", table_page - 1)
     captions = [caption] * len(writer.pages)
     for part in ordered:
         start = len(writer.pages)
