@@ -152,6 +152,10 @@ class ChangePasswordForm(Form):
 
 class ProfileForm(Form):
     time_zone = SelectField("Time zone", description="Dates and reminders follow this zone.")
+    member_number = StringField(
+        "Member number (optional)", validators=[Optional(), Length(max=limits.MEMBER_NUMBER_MAX, message=limits.MEMBER_NUMBER_MESSAGE)],
+        description="Your AAPC member ID or AHIMA ID, printed on your audit packets. With both, enter both: AAPC 01234567, AHIMA 1234567.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,6 +347,22 @@ class CeuForm(Form):
     )
     certificate = FileField("Certificate (PDF, PNG or JPEG, 10 MB at most)", render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"})
     remove_certificate = BooleanField("Remove the stored certificate")
+
+
+class CeuLogFilterForm(Form):
+    """The CEU log's filters, sent in the query string (a GET form: links to a filtered log work)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=limits.CEU_SEARCH_MAX)],
+                    description="Words of the title, provider or index number.", render_kw={"type": "search"})
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])
+    provider = SelectField("Provider", validators=[Optional(), Length(max=200)], validate_choice=False)
+    toward = SelectField("Credential", validators=[Optional(), Length(max=40)], validate_choice=False)
+    certificate = SelectField("Certificate", default="", choices=options([("", "With or without"), ("with", "With a certificate"), ("without", "Without a certificate")]))
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=limits.MAX_WHOLE_NUMBER)])
 
 
 class SubmissionForm(Form):

@@ -98,6 +98,8 @@ class User(UserMixin, db.Model):
     # "certified" (a working coder with credentials) or "both"; None until they say (the dashboard
     # then asks). The dashboard leads with what matters at that stage (tracker/domain/career.py).
     career_stage: Mapped[str | None] = mapped_column(String(12))
+    # The AAPC member ID or AHIMA ID the user gives (optional): printed on the audit packet.
+    member_number: Mapped[str | None] = mapped_column(String(60))
 
     plans: Mapped[list[Plan]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -478,3 +480,4 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+

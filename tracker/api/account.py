@@ -8,7 +8,7 @@ from ..domain.reminders import KINDS
 from ..services import ladder as ladder_service
 from ..services import reminders as reminder_service
 from ..services import stages
-from ..services.accounts import update_profile
+from ..services.accounts import update_member_number, update_profile
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid, NotFound
 from . import call, today, user
@@ -46,6 +46,7 @@ def _me_view():
             "offsets": {kind: list(prefs.offsets[kind]) for kind in sorted(prefs.offsets)},
         },
         "created_at": person.created_at,
+        "member_number": person.member_number,
     }
 
 
@@ -71,6 +72,8 @@ def _update_me(data):
     person = user()
     if "time_zone" in data:
         update_profile(person, data["time_zone"])
+    if "member_number" in data:
+        update_member_number(person, data["member_number"])
     if "career_stage" in data:
         stages.set_stage(person, data["career_stage"])
     if "rung" in data or "coding_started_on" in data:

@@ -101,6 +101,8 @@ class MeSchema(Schema):
         "description": "Where you are: starting (out), certified, or both; null: not said yet. The dashboard leads with it."})
     reminder_preferences = fields.Nested(ReminderPreferencesSchema, required=True)
     created_at = fields.DateTime(required=True)
+    member_number = fields.String(allow_none=True, required=True, metadata={
+        "description": "Your AAPC member ID or AHIMA ID, printed on audit packets; null: none given."})
 
 
 class MePatch(Strict):
@@ -110,6 +112,8 @@ class MePatch(Strict):
     career_stage = fields.String(validate=validate.OneOf(CAREER_STAGES), metadata={
         "description": "starting, certified or both."})
     reminder_preferences = fields.Nested(ReminderPreferencesPatch)
+    member_number = Text(allow_none=True, max_length=limits.MEMBER_NUMBER_MAX, metadata={
+        "description": "Your AAPC member ID or AHIMA ID; null or empty clears it."})
 
 
 # -- templates ------------------------------------------------------------------------------------

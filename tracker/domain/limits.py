@@ -83,3 +83,22 @@ MAX_CEUS = Decimal("100")
 def too_long(limit: int) -> str:
     """The message for text over ``limit`` characters (forms, services and the API say the same)."""
     return f"Use at most {limit:,} characters."
+
+
+# -- CEU log, quick capture and audit packet (issue 16) --------------------------------------------
+# A member number as the bodies print it (AAPC member ID, AHIMA ID); room for both, like
+# "AAPC 01234567 · AHIMA 1234567".
+MEMBER_NUMBER_MAX = 60
+MEMBER_NUMBER_MESSAGE = f"Keep the member number to {MEMBER_NUMBER_MAX} characters."
+# The CEU log page: a search is a few words, a page holds this many CEUs.
+CEU_SEARCH_MAX = 200
+CEU_LOG_PAGE_SIZE = 50
+# Suggestions offered while logging a CEU (recent titles and providers of the user's own log).
+CEU_SUGGESTIONS = 30
+
+
+def member_number_problem(text: str) -> str | None:
+    """Why a member number cannot be stored (too long, a control character), or None."""
+    if len(text) > MEMBER_NUMBER_MAX:
+        return MEMBER_NUMBER_MESSAGE
+    return text_problem(text)

@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.limits import MAX_ID
+from ..domain.limits import MAX_ID, member_number_problem
 from ..domain.zones import is_valid_zone
 from ..extensions import db
 from ..links import external_url
@@ -135,11 +135,32 @@ def change_password(user: User, current: str, new: str) -> None:
     commit()
 
 
-def update_profile(user: User, time_zone: str) -> None:
-    """Change the time zone. (The email changes only through `request_email_change`.)"""
+UNCHANGED = object()  # update_profile: leave the member number as it is
+
+
+def update_profile(user: User, time_zone: str, member_number: str | None | object = UNCHANGED) -> None:
+    """Change the time zone and (when given) the member number, both or neither. (The email
+    changes only through `request_email_change`.)"""
     if not is_valid_zone(time_zone):
         raise Invalid("time_zone", "Choose a time zone from the list.")
+    if member_number is not UNCHANGED:
+        user.member_number = checked_member_number(member_number)
     user.time_zone = time_zone
+    commit()
+
+
+def checked_member_number(member_number: str | None) -> str | None:
+    """The member number to store (None for none), or Invalid("member_number")."""
+    text = (member_number or "").strip()
+    problem = member_number_problem(text)
+    if problem:
+        raise Invalid("member_number", problem)
+    return text or None
+
+
+def update_member_number(user: User, member_number: str | None) -> None:
+    """Set (or clear, with an empty value) the member number printed on the audit packet."""
+    user.member_number = checked_member_number(member_number)
     commit()
 
 

@@ -42,14 +42,35 @@ def _rows(overview: BodyOverview, standing: Standing) -> list[dict]:
     return rows
 
 
+def _headers(overview: BodyOverview) -> dict[str, str]:
+    """Each column's heading as a person reads it in a spreadsheet."""
+    return {
+        "completed_on": "Completed on", "title": "Title", "provider": "Provider",
+        "reference": overview.rules.reference_label[:1].upper() + overview.rules.reference_label[1:],
+        "ceus": "CEUs", "counts_toward": "Counts toward", "counted": "Counted",
+        "not_counted_reason": "Why not counted", "certificate_file": "Certificate file",
+    }
+
+
 def cycle_csv(overview: BodyOverview, standing: Standing) -> str:
-    """A cycle's CEUs as CSV, one row per activity, certificate file names matching the ZIP."""
+    """A cycle's CEUs as CSV, one row per activity, certificate file names matching the ZIP.
+
+    Made to open cleanly in Excel: a UTF-8 byte order mark (so "é" and "–" stay themselves),
+    headings in words, and a last row with the total of the CEUs that count.
+    """
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
+    writer.writerow(_headers(overview))
     for row in _rows(overview, standing):
         # Cells starting with = + - @ would run as formulas in a spreadsheet.
         writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v) for k, v in row.items()})
+    tally = standing.tally
+    writer.writerow({
+        "completed_on": "Total", "title": f"{len(tally.counted)} activities counted",
+        "ceus": f"{tally.earned.normalize():f}", "counted": "yes",
+        "not_counted_reason": f"{tally.required.normalize():f} CEUs required",
+    })
     return out.getvalue()
 
 

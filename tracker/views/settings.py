@@ -63,7 +63,7 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            accounts.update_profile(current_user, form.time_zone.data)
+            accounts.update_profile(current_user, form.time_zone.data, form.member_number.data)
         except Invalid as error:
             show_error(form, error)
         else:

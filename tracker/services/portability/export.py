@@ -142,7 +142,10 @@ def export_document(user: User, now: dt.datetime) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now.astimezone(dt.timezone.utc).isoformat(),
-        "profile": {"email": user.email, "time_zone": user.time_zone, "career_stage": user.career_stage},
+        "profile": {
+            "email": user.email, "time_zone": user.time_zone, "career_stage": user.career_stage,
+            "member_number": user.member_number,
+        },
         "plans": plans,
         "credentials": credentials,
         "renewal_setups": setups,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from ...domain import career
+from ...domain import career, limits
 from ...domain import reminders as reminder_rules
 from ...domain.zones import is_valid_zone
 from ...extensions import db
@@ -36,6 +36,7 @@ from .. import credentials as credential_service
 from .. import ladder as ladder_service
 from .. import plans as plan_service
 from .. import reminders as reminder_service
+from ..accounts import checked_member_number
 from ..catalog import current_catalog
 from ..errors import Invalid, NotFound
 from ..transaction import commit
@@ -104,7 +105,7 @@ def _restore(user: User, document: dict, certificates: CertificatesZip, today: d
         "format", "version", "exported_at", "profile", "plans", "credentials", "renewal_setups",
         "ceu_activities", "cycle_submissions", "ladder", "reminder_preferences",
     })
-    profile = Doc(top.raw("profile"), "profile", {"email", "time_zone", "career_stage"})
+    profile = Doc(top.raw("profile"), "profile", {"email", "time_zone", "career_stage", "member_number"})
     zone = profile.text("time_zone", limit=64)
     if not is_valid_zone(zone):
         raise Invalid("profile.time_zone", f"{zone!r} is not a time zone Rungs knows.")
@@ -113,6 +114,12 @@ def _restore(user: User, document: dict, certificates: CertificatesZip, today: d
     if stage is not None and stage not in career.STAGES:
         raise Invalid("profile.career_stage", f"must be one of {', '.join(career.STAGES)} (or null).")
     user.career_stage = stage
+    # Absent from files made before it existed; checked as the profile form checks it.
+    member_number = profile.text("member_number", optional=True, limit=limits.MEMBER_NUMBER_MAX)
+    try:
+        user.member_number = checked_member_number(member_number)
+    except Invalid as error:
+        raise Invalid("profile.member_number", error.message) from None
 
     plans = _restore_plans(user, top, today)
     _restore_credentials(user, top, today, plans)

@@ -1,0 +1,254 @@
+"""The CEU log as a coder searches it: filtered by words, dates, provider, credential and
+certificate, a page of rows at a time, with the filtered set's totals per category summed by the
+database (AAPC general vs each specialty subset, AHIMA per credential, each other credential).
+
+Also what quick capture suggests (the user's own recent titles and providers) and the CEU a
+"log another like this" starts from. Logging itself goes through
+:func:`tracker.services.credentials.add_activity`: one validator for every way in.
+
+Query count: the same whatever the size of the log (credentials, totals, second-body totals, one
+page of rows and their credentials, the provider list).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import joinedload
+
+from ..domain import limits
+from ..extensions import db
+from ..models import CeuActivity, Credential, User, ceu_credentials
+from . import credentials as credential_service
+from .errors import NotFound
+
+ZERO = Decimal("0")
+CERTIFICATE_CHOICES = ("", "with", "without")
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group CEUs are totalled in: ``key`` is "<body>:<code>" ("aapc:" for AAPC's general CEUs,
+    "aapc:CPMA" for a subset, "ahima:RHIT", "other-12:")."""
+
+    key: str
+    body: str
+    body_name: str
+    label: str
+    credential_ids: tuple[int, ...]  # the credentials a CEU of this category is linked to
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    category: Category
+    ceus: Decimal
+    count: int
+    via_second_body: Decimal  # of which: CEUs logged under another body that count here too
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the log page asks for; every part optional."""
+
+    text: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    provider: str = ""
+    toward: str = ""  # a Category key, or a body ("aapc") for all of that body's
+    certificate: str = ""  # "", "with", "without"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text or self.start or self.end or self.provider or self.toward or self.certificate)
+
+
+@dataclass
+class CeuLog:
+    rows: list[CeuActivity]
+    count: int  # activities matching the filter
+    total: Decimal  # their CEUs, each activity once
+    totals: list[CategoryTotal]
+    page: int
+    pages: int
+    categories: list[Category] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+
+
+def categories(user: User, held: list[Credential] | None = None) -> list[Category]:
+    """The groups the user's CEUs fall in, from the credentials held (replaced ones too: their
+    CEUs stay in the log), in the order of the certifying bodies' files."""
+    held = credential_service.list_credentials(user) if held is None else held
+    found: list[Category] = []
+    for body_id, rules in credential_service.bodies().items():
+        mine = [c for c in held if c.body == body_id]
+        if not mine:
+            continue
+        if not rules.one_credential_per_activity:
+            general = [c for c in mine if not rules.credentials[c.code].subset_ceus]
+            codes = " · ".join(c.code for c in general)
+            found.append(Category(f"{body_id}:", body_id, rules.name,
+                                  f"{rules.name} general CEUs" + (f" ({codes})" if codes else ""),
+                                  tuple(c.id for c in general)))
+        for credential in mine:
+            rule = rules.credentials[credential.code]
+            if rules.one_credential_per_activity:
+                found.append(Category(f"{body_id}:{credential.code}", body_id, rules.name,
+                                      f"{rules.name} {credential.code}", (credential.id,)))
+            elif rule.subset_ceus:
+                found.append(Category(f"{body_id}:{credential.code}", body_id, rules.name,
+                                      f"{rules.name} {credential.code}: {rule.subset_label} CEUs", (credential.id,)))
+    for credential in held:
+        if credential.body == credential_service.OTHER:
+            key = credential_service.body_key(credential)
+            name = credential.other_body or "Other"
+            found.append(Category(f"{key}:", key, name, f"{name} {credential.code}", (credential.id,)))
+    return found
+
+
+def _category_of(categories_: list[Category], body: str, code: str) -> Category | None:
+    return next((c for c in categories_ if c.key == f"{body}:{code}"), None)
+
+
+def _matches(category: Category):
+    """SQL: an activity counts in ``category``, logged under its body or linked to it from
+    another body's log (one activity with both bodies' approvals)."""
+    body, _, code = category.key.partition(":")
+    own = and_(CeuActivity.body == body, CeuActivity.applies_to == code)
+    if not category.credential_ids:
+        return own
+    # An alias of its own: the totals query joins ceu_credentials too, and must not correlate it.
+    links = ceu_credentials.alias("matched_links")
+    linked = select(links.c.activity_id).where(
+        links.c.activity_id == CeuActivity.id, links.c.credential_id.in_(category.credential_ids),
+    ).exists()
+    return or_(own, and_(CeuActivity.body != body, linked))
+
+
+def _conditions(user: User, wanted: LogFilter, categories_: list[Category]) -> list:
+    conditions = [CeuActivity.user_id == user.id]
+    text = wanted.text.strip().lower()
+    if text:
+        conditions.append(or_(
+            func.lower(CeuActivity.title).contains(text, autoescape=True),
+            func.lower(CeuActivity.provider).contains(text, autoescape=True),
+            func.lower(CeuActivity.reference).contains(text, autoescape=True),
+        ))
+    if wanted.start:
+        conditions.append(CeuActivity.completed_on >= wanted.start)
+    if wanted.end:
+        conditions.append(CeuActivity.completed_on <= wanted.end)
+    if wanted.provider:
+        conditions.append(CeuActivity.provider == wanted.provider)
+    if wanted.certificate == "with":
+        conditions.append(CeuActivity.certificate_file.is_not(None))
+    elif wanted.certificate == "without":
+        conditions.append(CeuActivity.certificate_file.is_(None))
+    if wanted.toward:
+        chosen = [c for c in categories_ if c.key == wanted.toward or c.body == wanted.toward]
+        if not chosen:
+            raise NotFound(f"CEU category {wanted.toward}")
+        conditions.append(or_(*(_matches(c) for c in chosen)))
+    return conditions
+
+
+def search(user: User, wanted: LogFilter) -> CeuLog:
+    """One page of the user's CEUs matching ``wanted`` (newest first), the filtered set's count,
+    total and totals per category. NotFound for a category the user has no credential of."""
+    held = credential_service.list_credentials(user)
+    cats = categories(user, held)
+    conditions = _conditions(user, wanted, cats)
+    hundredths = type_coerce(CeuActivity.__table__.c.ceus_hundredths, Integer)  # summed as whole hundredths
+
+    # Per category of the body each CEU is logged under: one GROUP BY.
+    own: dict[str, tuple[int, int]] = {}
+    count, total = 0, 0
+    for body, code, summed, number in db.session.execute(
+        select(CeuActivity.body, CeuActivity.applies_to, func.sum(hundredths), func.count())
+        .where(*conditions).group_by(CeuActivity.body, CeuActivity.applies_to)
+    ):
+        count += number
+        total += summed or 0
+        category = _category_of(cats, body, code) or _category_of(cats, body, "")
+        key = category.key if category else f"{body}:{code}"
+        before = own.get(key, (0, 0))
+        own[key] = (before[0] + (summed or 0), before[1] + number)
+
+    # CEUs logged under one body that count toward a second one: each activity once per category.
+    second: dict[str, tuple[int, int]] = {}
+    by_credential = {cid: c for c in cats for cid in c.credential_ids}
+    if by_credential:
+        category_of = case({cid: c.key for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
+        body_of = case({cid: c.body for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
+        linked = (
+            select(CeuActivity.id.label("activity_id"), hundredths.label("h"), category_of.label("category"))
+            .join(ceu_credentials, ceu_credentials.c.activity_id == CeuActivity.id)
+            .where(*conditions, ceu_credentials.c.credential_id.in_(list(by_credential)), body_of != CeuActivity.body)
+            .distinct().subquery()
+        )
+        for key, summed, number in db.session.execute(
+            select(linked.c.category, func.sum(linked.c.h), func.count()).group_by(linked.c.category)
+        ):
+            second[key] = (summed or 0, number)
+
+    totals = []
+    for category in cats:
+        mine, extra = own.get(category.key, (0, 0)), second.get(category.key, (0, 0))
+        if mine[1] or extra[1]:
+            totals.append(CategoryTotal(category, _ceus(mine[0] + extra[0]), mine[1] + extra[1], _ceus(extra[0])))
+
+    size = limits.CEU_LOG_PAGE_SIZE
+    pages = max(1, -(-count // size))
+    page = min(max(1, wanted.page), pages)
+    # One query whether the page is empty or full (the credentials joined, not loaded after).
+    rows = list(db.session.execute(
+        select(CeuActivity).where(*conditions).options(joinedload(CeuActivity.credentials))
+        .order_by(CeuActivity.completed_on.desc(), CeuActivity.id.desc())
+        .limit(size).offset((page - 1) * size)
+    ).unique().scalars())
+    providers = list(db.session.execute(
+        select(CeuActivity.provider).where(CeuActivity.user_id == user.id, CeuActivity.provider != "")
+        .group_by(CeuActivity.provider).order_by(CeuActivity.provider).limit(limits.CEU_SUGGESTIONS * 10)
+    ).scalars())
+    return CeuLog(rows=rows, count=count, total=_ceus(total), totals=totals, page=page, pages=pages,
+                  categories=cats, providers=providers)
+
+
+def _ceus(hundredths: int) -> Decimal:
+    return (Decimal(hundredths) / 100).normalize() if hundredths else ZERO
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    titles: list[str]
+    providers: list[str]
+
+
+def suggestions(user: User) -> Suggestions:
+    """The user's most recently logged distinct titles and providers (for a datalist)."""
+    def recent(column):
+        return list(db.session.execute(
+            select(column).where(CeuActivity.user_id == user.id, column != "")
+            .group_by(column).order_by(func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS)
+        ).scalars())
+    return Suggestions(titles=recent(CeuActivity.title), providers=recent(CeuActivity.provider))
+
+
+def latest_activity(user: User) -> CeuActivity | None:
+    """The CEU the user logged last (the one "log another like this" offers on the dashboard)."""
+    return db.session.execute(
+        select(CeuActivity).where(CeuActivity.user_id == user.id).order_by(CeuActivity.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def like(user: User, activity_id: int, today: dt.date) -> dict:
+    """The fields of a new CEU "like" one of the user's (a series): title, provider, CEUs and what
+    it counts toward, dated ``today``. The index number is left empty: each course has its own,
+    and a repeated one does not count."""
+    activity = credential_service.get_activity(user, activity_id)
+    return {
+        "completed_on": today, "title": activity.title, "provider": activity.provider,
+        "ceus": f"{activity.ceus:f}", "counts_toward": credential_service.counts_toward_of(activity),
+    }
