@@ -55,3 +55,8 @@ def number_problem(value: float | Decimal) -> str | None:
 
 def whole_number_problem(value: int) -> str | None:
     return None if -MAX_WHOLE_NUMBER <= value <= MAX_WHOLE_NUMBER else WHOLE_NUMBER_MESSAGE
+
+
+# -- teams (issue 17) -------------------------------------------------------------------------------
+TEAM_NAME_MAX = 80
+EMAIL_MAX = 254  # RFC 5321's limit on a forward path
