@@ -140,6 +140,17 @@ def sharing_of(row: TeamMembership) -> Sharing:
     return Sharing(ceus=row.share_ceus, plans=row.share_plans, ladder=row.share_ladder)
 
 
+def forget_account(user: User) -> None:
+    """Before an account is deleted: the teams it owns go (with every membership and invitation:
+    a team is never left without an owner), and so do open invitations to its address. Its own
+    memberships go with the ``users`` row (ON DELETE CASCADE). Does not commit."""
+    owned = select(TeamMembership.team_id).where(TeamMembership.user_id == user.id, TeamMembership.role == rules.OWNER)
+    db.session.execute(delete(TeamInvitation).where(TeamInvitation.team_id.in_(owned)))
+    db.session.execute(delete(TeamMembership).where(TeamMembership.team_id.in_(owned.scalar_subquery())))
+    db.session.execute(delete(TeamInvitation).where(TeamInvitation.email == user.email))
+    db.session.execute(delete(Team).where(~select(TeamMembership.id).where(TeamMembership.team_id == Team.id).exists()))
+
+
 # -- invitations ----------------------------------------------------------------------------------
 
 def _hash(token: str) -> str:
