@@ -29,6 +29,8 @@ BASIC_FIELDS = ("code", "cycle_end", "required", "earned", "needed", "status")
 INVITATION_DAYS = 7
 # "No CEU in the last 6 months" looks this far back.
 QUIET_MONTHS = 6
+# The overview shows this many members a page (riskiest first); the CSV and summary show all.
+PER_PAGE = 50
 # A manager hears of a member's cycle that becomes at risk this close to its end.
 ALERT_DAYS = 60
 

@@ -310,6 +310,21 @@ def member_views(rows: list[tuple[TeamMembership, User]]) -> list[MemberView]:
     return views
 
 
+def overview_version(team_id: int) -> str:
+    """A fingerprint of everything the team overview is computed from: each membership (role,
+    sharing), each member's address, data version and time zone, and the day in each zone. Any
+    change (a CEU logged, sharing turned off, a member leaving, midnight somewhere) gives a new
+    one, so a page cached under it never outlives what it shows. One query of plain columns."""
+    rows = db.session.execute(
+        select(TeamMembership.id, TeamMembership.role, TeamMembership.share_ceus, TeamMembership.share_plans,
+               TeamMembership.share_ladder, User.id, User.email, User.data_version, User.time_zone)
+        .join(User, User.id == TeamMembership.user_id).where(TeamMembership.team_id == team_id)
+        .order_by(TeamMembership.id)
+    ).all()
+    days = [(zone, today_in(zone).isoformat()) for zone in sorted({row[-1] for row in rows})]
+    return hashlib.sha256(repr((team_id, [tuple(row) for row in rows], days)).encode()).hexdigest()
+
+
 def overview(user: User, team_id: int, filters: rules.Filters | None = None) -> tuple[Team, TeamMembership, list[MemberView]]:
     """The team overview (owners and managers): every member riskiest first, filtered."""
     team, mine = managed(user, team_id)

@@ -22,6 +22,7 @@ from ..services import team_emails
 from ..services import teams as service
 from ..services.errors import Invalid
 from . import or_404, show_error, user_today
+from .page_cache import cached_fragment
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -81,14 +82,33 @@ def show(team_id: int):
     return _overview_page(team_id, sharing, InviteForm())
 
 
-def _overview_page(team_id: int, sharing: SharingForm, invite: InviteForm, status: int = 200):
-    filters = _filters()
-    team, mine, everyone = service.overview(current_user, team_id)
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+
+
+def _overview_body(team_id: int, filters: rules.Filters, page: int) -> str:
+    team, _mine, everyone = service.overview(current_user, team_id)
     members = rules.apply_filters(everyone, filters, user_today())
+    pages = max(1, -(-len(members) // rules.PER_PAGE))
+    page = min(page, pages)
     return render_template(
-        "teams/overview.html", team=team, mine=mine, members=members, total=len(everyone),
-        filters=filters, codes=service.credential_codes(everyone), statuses=STATUS_LABELS,
-        not_sharing_ceus=sum(1 for m in everyone if m.ceus is None), today=user_today(),
+        "teams/_overview_body.html", team=team, members=members[(page - 1) * rules.PER_PAGE:page * rules.PER_PAGE],
+        matching=len(members), total=len(everyone), page=page, pages=pages, filters=filters,
+        codes=service.credential_codes(everyone), statuses=STATUS_LABELS,
+        not_sharing_ceus=sum(1 for m in everyone if m.ceus is None), links=True,
+    )
+
+
+def _overview_page(team_id: int, sharing: SharingForm, invite: InviteForm, status: int = 200):
+    team, mine = or_404(service.managed, current_user, team_id)
+    filters, page = _filters(), _page_number()
+    # The overview of a big team is the costly part: cached under the fingerprint of everything
+    # it is computed from (services.teams.overview_version), so a change shows on the next page.
+    key = ("teams.overview", team_id, service.overview_version(team_id), filters, page, user_today())
+    body = cached_fragment(key, lambda: _overview_body(team_id, filters, page))
+    return render_template(
+        "teams/overview.html", team=team, mine=mine, body=body,
         invitations=service.open_invitations(current_user, team_id, utc_now()),
         invite=invite, sharing=sharing, confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS,
     ), status
