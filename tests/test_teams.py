@@ -208,6 +208,29 @@ def test_the_pages_show_ceu_details_only_of_those_who_share_them(app, team):
     assert "Oct 1, 2026" not in manager.get(f"/teams/{team['team_id']}").text
 
 
+def test_a_cached_overview_follows_every_change_of_a_members_data(app, team, clock):
+    manager = _browser(app, team["manager"])
+    url = f"/teams/{team['team_id']}"
+    assert "Oct 1, 2026" in manager.get(url).text
+    with app.app_context():
+        _ceu(_user("ana@example.com"), dt.date(2026, 11, 20), "Another webinar")
+    page = manager.get(url).text
+    assert "Nov 20, 2026" in page and "Oct 1, 2026" not in page
+    with app.app_context():  # Ben earns all his RHIT CEUs: no longer at risk, no longer first
+        credential_service.add_activity(_user("ben@example.com"), credential_service.ActivityInput(
+            completed_on=dt.date(2026, 11, 1), title="Conference", provider="AHIMA", reference="", ceus="20",
+            counts_toward="ahima:RHIT"), TODAY)
+    page = manager.get(url).text
+    assert page.index("ana@example.com") < page.index("ben@example.com")
+    # A member's day turns over at their midnight: the cached page is at most a quarter hour old.
+    def table() -> str:
+        return manager.get(url).text.split("<table")[1].split("</table>")[0]
+
+    cached = table()
+    clock.move_to(NOW + dt.timedelta(minutes=15))
+    assert table() == cached  # recomputed, the same
+
+
 def test_the_csv_holds_exactly_what_is_shared_with_a_bom(app, team):
     manager = _browser(app, team["owner"])
     response = manager.get(f"/teams/{team['team_id']}/export.csv")

@@ -58,6 +58,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     versions.register()  # each user's data version follows every write (for cached pages)
 
+    from .services import teams as team_service
+
+    team_service.register()  # each team's version follows its members' writes (issue 17)
+
     from . import urls
 
     urls.register(app)  # bounded ids in URLs, before any route exists

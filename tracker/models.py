@@ -493,6 +493,9 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Bumped in the same transaction as any change to a member's data or to the memberships
+    # (tracker/services/teams.py): the overview is cached under it, so it is never stale.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TeamMembership(db.Model):

@@ -14,20 +14,52 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..domain import teams as rules
 from ..domain.limits import EMAIL_MAX, TEAM_NAME_MAX, text_problem
 from ..domain.clock import today_in
 from ..domain.teams import CeuLine, CredentialLine, MemberView, Sharing
 from ..extensions import db
-from ..models import Team, TeamInvitation, TeamMembership, User
+from ..models import (
+    ApiToken, CalendarFeed, Reminder, ReminderPreference, Team, TeamInvitation, TeamMembership, User, WorkerStatus,
+)
 from . import credentials as credential_service
 from .accounts import normalize_email
 from .errors import Invalid, NotFound
 from .transaction import commit
 
 TOKEN_PREFIX = "rungs_inv_"  # the log redaction (tracker/logs.py) hides every rungs_xxx_ secret
+
+
+# -- the overview's version ------------------------------------------------------------------------
+# The overview is cached under its team's version (tracker/views/teams.py). The change tracker
+# (services/changes.py) bumps it in the same commit as any change to a member's data; the
+# functions below that add, change or remove memberships bump it themselves (a deleted membership
+# no longer links its team to the member when the tracker runs).
+
+_IGNORED = (Reminder, WorkerStatus, ApiToken, CalendarFeed, ReminderPreference, Team, TeamInvitation)
+NAME = "team_version"
+
+
+def _bump_teams_of(session, user_ids: set[int]) -> None:
+    session.execute(
+        update(Team).where(Team.id.in_(select(TeamMembership.team_id).where(TeamMembership.user_id.in_(sorted(user_ids)))))
+        .values(version=Team.version + 1).execution_options(synchronize_session=False)
+    )
+
+
+def register() -> None:
+    """Bump the version of every team of every user whose data a commit changes (call once at
+    start-up, like services.versions.register)."""
+    from . import changes
+
+    changes.subscribe(NAME, lambda _session, obj: not isinstance(obj, _IGNORED), _bump_teams_of)
+
+
+def _bump(team_id: int) -> None:
+    db.session.execute(update(Team).where(Team.id == team_id).values(version=Team.version + 1)
+                       .execution_options(synchronize_session=False))
 
 
 # -- teams and roles ------------------------------------------------------------------------------
@@ -98,6 +130,7 @@ def remove_member(user: User, team_id: int, membership_id: int) -> None:
     if target.id == mine.id or not rules.may_remove(mine.role, target.role):
         raise NotFound(f"team member {membership_id} (may not remove)")
     db.session.delete(target)
+    _bump(team_id)
     commit()
 
 
@@ -107,6 +140,7 @@ def leave(user: User, team_id: int) -> None:
     if not rules.may_leave(mine.role):
         raise Invalid("team", "You own this team: delete it instead, or it would have no owner.")
     db.session.delete(mine)
+    _bump(team_id)
     commit()
 
 
@@ -117,6 +151,7 @@ def change_role(user: User, team_id: int, membership_id: int, role: str) -> None
     if target is None or not rules.may_change_role(mine.role, target.role, role):
         raise NotFound(f"team member {membership_id} (may not change role)")
     target.role = role
+    _bump(team_id)
     commit()
 
 
@@ -133,6 +168,7 @@ def update_sharing(user: User, team_id: int, sharing: Sharing) -> None:
     """What ``user`` shares with this team from now on (turning something off hides it at once)."""
     _team, mine = membership(user, team_id)
     mine.share_ceus, mine.share_plans, mine.share_ladder = sharing.ceus, sharing.plans, sharing.ladder
+    _bump(team_id)
     commit()
 
 
@@ -233,6 +269,7 @@ def accept(user: User, invitation_id: int, sharing: Sharing, now: dt.datetime) -
         row = TeamMembership(team_id=team.id, user_id=user.id, role=rules.MEMBER)
         db.session.add(row)
     row.share_ceus, row.share_plans, row.share_ladder = sharing.ceus, sharing.plans, sharing.ladder
+    _bump(team.id)
     commit()
     return row
 
@@ -310,19 +347,11 @@ def member_views(rows: list[tuple[TeamMembership, User]]) -> list[MemberView]:
     return views
 
 
-def overview_version(team_id: int) -> str:
-    """A fingerprint of everything the team overview is computed from: each membership (role,
-    sharing), each member's address, data version and time zone, and the day in each zone. Any
-    change (a CEU logged, sharing turned off, a member leaving, midnight somewhere) gives a new
-    one, so a page cached under it never outlives what it shows. One query of plain columns."""
-    rows = db.session.execute(
-        select(TeamMembership.id, TeamMembership.role, TeamMembership.share_ceus, TeamMembership.share_plans,
-               TeamMembership.share_ladder, User.id, User.email, User.data_version, User.time_zone)
-        .join(User, User.id == TeamMembership.user_id).where(TeamMembership.team_id == team_id)
-        .order_by(TeamMembership.id)
-    ).all()
-    days = [(zone, today_in(zone).isoformat()) for zone in sorted({row[-1] for row in rows})]
-    return hashlib.sha256(repr((team_id, [tuple(row) for row in rows], days)).encode()).hexdigest()
+def overview_key(team: Team, now: dt.datetime) -> tuple:
+    """What the cached overview depends on besides the viewer's filters: the team's version
+    (bumped with every change to its members' data or memberships) and the quarter hour, since each
+    member's cycles are judged on their own local day and every zone's midnight falls on one."""
+    return (team.id, team.version, now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0))
 
 
 def overview(user: User, team_id: int, filters: rules.Filters | None = None) -> tuple[Team, TeamMembership, list[MemberView]]:

@@ -103,9 +103,9 @@ def _overview_body(team_id: int, filters: rules.Filters, page: int) -> str:
 def _overview_page(team_id: int, sharing: SharingForm, invite: InviteForm, status: int = 200):
     team, mine = or_404(service.managed, current_user, team_id)
     filters, page = _filters(), _page_number()
-    # The overview of a big team is the costly part: cached under the fingerprint of everything
-    # it is computed from (services.teams.overview_version), so a change shows on the next page.
-    key = ("teams.overview", team_id, service.overview_version(team_id), filters, page, user_today())
+    # The overview of a big team is the costly part: cached under the team's version, bumped in the
+    # same commit as any change to a member's data or to the memberships (services/teams.py).
+    key = ("teams.overview", *service.overview_key(team, utc_now()), filters, page, user_today())
     body = cached_fragment(key, lambda: _overview_body(team_id, filters, page))
     return render_template(
         "teams/overview.html", team=team, mine=mine, body=body,
