@@ -226,6 +226,7 @@ def invite(user: User, team_id: int, email: str, now: dt.datetime) -> tuple[Team
         expires_at=now + dt.timedelta(days=rules.INVITATION_DAYS),
     )
     db.session.add(invitation)
+    _bump(team.id)  # the overview lists open invitations
     commit()
     return invitation, token
 
@@ -276,8 +277,9 @@ def accept(user: User, invitation_id: int, sharing: Sharing, now: dt.datetime) -
 
 def decline(user: User, invitation_id: int, now: dt.datetime) -> None:
     """Say no: the invitation is used up."""
-    invitation, _team = my_invitation(user, invitation_id, now)
+    invitation, team = my_invitation(user, invitation_id, now)
     invitation.used_at = now
+    _bump(team.id)
     commit()
 
 

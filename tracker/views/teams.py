@@ -12,6 +12,7 @@ import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..domain import teams as rules
 from ..domain.clock import utc_now
@@ -74,12 +75,15 @@ def _filters() -> rules.Filters:
 @login_required
 def show(team_id: int):
     team, mine = or_404(service.membership, current_user, team_id)
-    sharing = SharingForm(data={"share_ceus": mine.share_ceus, "share_plans": mine.share_plans, "share_ladder": mine.share_ladder})
     if not rules.manages(mine.role):
         managers = [(row, person) for row, person in service.member_rows(team.id) if rules.manages(row.role)]
-        return render_template("teams/member.html", team=team, mine=mine, sharing=sharing, managers=managers,
+        return render_template("teams/member.html", team=team, mine=mine, sharing=_sharing_form(mine), managers=managers,
                                confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS)
-    return _overview_page(team_id, sharing, InviteForm())
+    return _overview_page(team, mine, InviteForm())
+
+
+def _sharing_form(mine) -> SharingForm:
+    return SharingForm(data={"share_ceus": mine.share_ceus, "share_plans": mine.share_plans, "share_ladder": mine.share_ladder})
 
 
 def _page_number() -> int:
@@ -100,18 +104,26 @@ def _overview_body(team_id: int, filters: rules.Filters, page: int) -> str:
     )
 
 
-def _overview_page(team_id: int, sharing: SharingForm, invite: InviteForm, status: int = 200):
-    team, mine = or_404(service.managed, current_user, team_id)
+def _overview_page(team, mine, invite: InviteForm, status: int = 200):
     filters, page = _filters(), _page_number()
-    # The overview of a big team is the costly part: cached under the team's version, bumped in the
-    # same commit as any change to a member's data or to the memberships (services/teams.py).
-    key = ("teams.overview", *service.overview_key(team, utc_now()), filters, page, user_today())
-    body = cached_fragment(key, lambda: _overview_body(team_id, filters, page))
-    return render_template(
-        "teams/overview.html", team=team, mine=mine, body=body,
-        invitations=service.open_invitations(current_user, team_id, utc_now()),
-        invite=invite, sharing=sharing, confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS,
-    ), status
+
+    def render() -> str:
+        return render_template(
+            "teams/_overview_main.html", team=team, mine=mine, body=Markup(_overview_body(team.id, filters, page)),
+            invitations=service.open_invitations(current_user, team.id, utc_now()),
+            invite=invite, sharing=_sharing_form(mine), confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS,
+        )
+
+    if invite.errors:
+        content = Markup(render())
+    else:
+        # The overview of a big team is costly: cached under the team's version, bumped in the same
+        # commit as any change to a member's data, the memberships or the invitations
+        # (services/teams.py), and under what the viewer's own part of the page shows.
+        key = ("teams.overview", *service.overview_key(team, utc_now()), mine.id, mine.role, mine.share_ceus,
+               mine.share_plans, mine.share_ladder, filters, page, user_today())
+        content = cached_fragment(key, render)
+    return render_template("teams/overview.html", team=team, content=content), status
 
 
 @bp.route("/<int:team_id>/export.csv")
@@ -153,8 +165,7 @@ def invite(team_id: int):
             else:
                 flash(f"The invitation to {invitation.email} could not be emailed just now. Try again in a few minutes.", "error")
             return redirect(url_for("teams.show", team_id=team_id))
-    sharing = SharingForm(data={"share_ceus": mine.share_ceus, "share_plans": mine.share_plans, "share_ladder": mine.share_ladder})
-    return _overview_page(team_id, sharing, form, 422)
+    return _overview_page(team, mine, form, 422)
 
 
 @bp.route("/<int:team_id>/members/<int:member_id>")
