@@ -76,10 +76,17 @@ def test_a_supervisor_sees_what_each_coder_shares_riskiest_first(person, page, c
     today = person.today()
     page = person.goto("/teams/")
     _look(page, "index")
+    page.get_by_role("button", name="Create team").click()  # no name: the error, said accessibly
+    expect(page.get_by_role("alert")).to_be_visible()
+    _look(page, "index-error")
     fill_form(page, {"Team name": "Outpatient coding"})
     page.get_by_role("button", name="Create team").click()
     expect_flash(page, "created")
     team_url = page.url
+    fill_form(page, {"Coder's email": "not an address"})
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("#email-error")).to_contain_text("valid email")
+    _look(page, "overview-error")
     for email in ("ana@example.com", "ben@example.com", "cal@example.com"):
         fill_form(page, {"Coder's email": email})
         page.get_by_role("button", name="Send invitation").click()
