@@ -31,8 +31,6 @@ INVITATION_DAYS = 7
 QUIET_MONTHS = 6
 # The overview shows this many members a page (riskiest first); the CSV and summary show all.
 PER_PAGE = 50
-# A manager hears of a member's cycle that becomes at risk this close to its end.
-ALERT_DAYS = 60
 
 
 def manages(role: str) -> bool:
@@ -190,14 +188,6 @@ def apply_filters(members: Sequence[MemberView], filters: Filters, today: dt.dat
             member = MemberView(**{**member.__dict__, "credentials": lines})
         kept.append(member)
     return kept
-
-
-def becomes_at_risk(line: CredentialLine) -> bool:
-    """Whether a credential's cycle is one a manager is told of: at risk, within 60 days of its
-    end, CEUs still needed."""
-    from .cycles import AT_RISK
-
-    return line.status == AT_RISK and 0 <= line.days_left <= ALERT_DAYS and line.needed > 0
 
 
 def csv_header() -> list[str]:
