@@ -7,7 +7,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import User
+from tracker.domain.clock import utc_now
+from tracker.domain.teams import Sharing
+from tracker.models import Team, TeamInvitation, User
+from tracker.services import teams as team_service
 
 from builders import signed_in
 from support import Browser, register, text_of
@@ -44,6 +47,14 @@ def test_deleting_the_account_removes_every_row_and_file_and_signs_out(app, cloc
         build_rich_account("other@example.com")
         user_id = db.session.execute(select(User.id).where(User.email == "coder@example.com")).scalar_one()
         other_id = db.session.execute(select(User.id).where(User.email == "other@example.com")).scalar_one()
+        # Teams: the coder owns one the other joined, and joined the other's (issue 17).
+        coder, someone = db.session.get(User, user_id), db.session.get(User, other_id)
+        mine_team = team_service.create_team(coder, "Mine").id
+        theirs_team = team_service.create_team(someone, "Theirs").id
+        for team_id, inviter, invitee in ((mine_team, coder, someone), (theirs_team, someone, coder)):
+            invitation, _token = team_service.invite(inviter, team_id, invitee.email, utc_now())
+            team_service.accept(invitee, invitation.id, Sharing(ceus=True), utc_now())
+        team_service.invite(coder, mine_team, "pending@example.com", utc_now())  # still open
         theirs = rows_of(other_id)
     owner.post("/settings/calendar-feed", {"action": "on"})
     # Every kind of row exists before, so the walk below proves something.
@@ -61,7 +72,10 @@ def test_deleting_the_account_removes_every_row_and_file_and_signs_out(app, cloc
 
     with app.app_context():
         assert all(count == 0 for count in rows_of(user_id).values()), rows_of(user_id)
-        assert rows_of(other_id) == theirs | {"calendar_feeds": 0}
+        # The other leaves the coder's team with it; their own team stays, without the coder.
+        assert rows_of(other_id) == theirs | {"calendar_feeds": 0, "team_memberships": 1}
+        assert db.session.execute(select(Team.id)).scalars().all() == [theirs_team]
+        assert db.session.execute(select(func.count()).select_from(TeamInvitation).where(TeamInvitation.team_id == mine_team)).scalar_one() == 0
     assert not folder.exists()
     assert any((Path(app.config["CERTIFICATE_DIR"]) / str(other_id)).iterdir())
     # The email is free again: a new account starts empty.

@@ -19,7 +19,8 @@ from builders import signed_in
 from support import Browser, create_plan
 
 # Routes that take a secret instead of an object id: public by design, tested on their own.
-PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "auth.email_change", "reminders.unsubscribe", "calendar.feed"}
+PUBLIC = {"static", "auth.reset_password", "auth.finish_sign_up", "auth.email_change", "reminders.unsubscribe", "calendar.feed",
+          "teams.join"}
 FORM = {
     "action": "done", "on": "2027-02-01", "amount": "1", "unit": "days", "notes": "x", "label": "x", "kind": "other",
     "taken_on": "2027-02-01", "result": "passed", "title": "x", "start_date": "2027-01-04", "pace": "full_time",
@@ -34,6 +35,7 @@ API_BODIES = {
     "api_plans.patch_milestone": {"notes": "x"},
     "api_credentials.patch_credential": {"earned_on": "2024-01-01"},
     "api_ceus.patch_ceu": {"title": "x"},
+    "api_teams.create_invitation": {"email": "new@example.com"},
 }
 
 
@@ -54,6 +56,7 @@ def owner_objects(app, owner: Browser) -> dict:
         owner.post(f"/plans/{plan_id}/milestones/{milestone.id}/costs", {"kind": "program", "amount": "100"})
         owner.post("/settings/tokens", {"name": "script"})
         reminder_id = db.session.execute(select(Reminder.id).order_by(Reminder.id)).scalars().first()
+        team_ids = team_objects(app, owner)
         db.session.execute(update(Reminder).where(Reminder.id == reminder_id).values(status="failed"))
         db.session.commit()
         return {
@@ -68,7 +71,26 @@ def owner_objects(app, owner: Browser) -> dict:
             "token_id": db.session.execute(select(ApiToken.id)).scalar_one(),
             "body": "aapc",
             "cycle_end": "2027-05-31",
+            **team_ids,
         }
+
+
+def team_objects(app, owner: Browser) -> dict:
+    """The owner's team (issue 17) with a member who shares everything, and an open invitation."""
+    from tracker.domain.clock import utc_now
+    from tracker.domain.teams import Sharing
+    from tracker.services import teams as team_service
+
+    from builders import make_user
+
+    user = db.session.execute(select(User).where(User.id == db.session.execute(
+        select(CeuActivity.user_id)).scalar_one())).scalar_one()
+    team = team_service.create_team(user, "Coders")
+    mate = db.session.get(User, make_user(app, f"mate-{user.id}@example.com"))
+    invitation, _token = team_service.invite(user, team.id, mate.email, utc_now())
+    member = team_service.accept(mate, invitation.id, Sharing(ceus=True, plans=True, ladder=True), utc_now())
+    invitation, _token = team_service.invite(user, team.id, "invitee@example.com", utc_now())
+    return {"team_id": team.id, "member_id": member.id, "invitation_id": invitation.id}
 
 
 def test_every_route_and_method_answers_404_to_a_stranger_and_changes_nothing(app, clock, caplog):

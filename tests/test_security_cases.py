@@ -105,7 +105,7 @@ def every_route(app, ids: dict):
 # Routes that take an emailed secret instead of an id: tested on their own (test_accounts.py,
 # test_reminders.py, test_calendar_feed.py), the unsubscribe POST being exempt from CSRF on purpose (RFC 8058 one-click).
 TOKEN_ROUTES = {"static", "auth.reset_password", "auth.finish_sign_up", "auth.email_change", "reminders.unsubscribe",
-                "calendar.feed"}
+                "calendar.feed", "teams.join"}
 
 
 def test_no_get_changes_anything_for_the_owner(app, clock):

@@ -58,11 +58,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     versions.register()  # each user's data version follows every write (for cached pages)
 
+    from .services import teams as team_service
+
+    team_service.register()  # each team's version follows its members' writes (issue 17)
+
     from . import urls
 
     urls.register(app)  # bounded ids in URLs, before any route exists
 
-    from .views import auth, calendar, ceus, credentials, errors, ladder, main, onboarding, plans, reminders, settings
+    from .views import auth, calendar, ceus, credentials, errors, ladder, main, onboarding, plans, reminders, settings, teams
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -74,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reminders.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(ceus.bp)
+    app.register_blueprint(teams.bp)
     errors.register(app)
 
     from . import api

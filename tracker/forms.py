@@ -420,3 +420,29 @@ class ReminderPreferencesForm(Form):
         super().__init__(*args, **kwargs)
         self.send_hour.choices = options((h, f"{h:02d}:00") for h in range(24))
         self.digest_weekday.choices = options(enumerate(WEEKDAYS))
+
+
+# -- teams (issue 17) ------------------------------------------------------------------------------
+
+
+class TeamForm(Form):
+    name = StringField("Team name", validators=[DataRequired("Give the team a name."), Length(max=limits.TEAM_NAME_MAX)])
+
+
+class InviteForm(Form):
+    email = EmailAddress(
+        "Coder's email",
+        validators=[DataRequired("Enter the coder's email address."),
+                    Email("Enter a valid email address, like name@example.com."), Length(max=limits.EMAIL_MAX)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class SharingForm(Form):
+    share_ceus = BooleanField("CEU details and certificates", description="Titles, dates, providers and certificate files of your CEUs (for an internal audit).")
+    share_plans = BooleanField("My plan", description="Your active plan's title and progress.")
+    share_ladder = BooleanField("My place on the ladder", description="The rung you are on.")
+
+
+class RoleForm(Form):
+    role = SelectField("Role", choices=options([("member", "Member"), ("manager", "Manager")]))

@@ -4,7 +4,7 @@ users.member_number: the user's AAPC member ID or AHIMA ID (optional), printed o
 a coder sends to an auditor.
 
 Revision ID: 0012_member_number
-Revises: 0010_career_stage
+Revises: 0011_teams
 Create Date: 2026-12-01 18:15:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_member_number'
-down_revision = '0010_career_stage'
+down_revision = '0011_teams'
 branch_labels = None
 depends_on = None
 

@@ -191,4 +191,4 @@ def test_keyboard_goes_through_the_header_in_order_with_a_visible_focus(person):
 
     order = tab_through(page, last="Sign out")
 
-    assert order == ["Skip to content", "Rungs", "Dashboard", "Plans", "Credentials", "Ladder", "Reminders", "Settings", "Sign out"]
+    assert order == ["Skip to content", "Rungs", "Dashboard", "Plans", "Credentials", "Ladder", "Reminders", "Teams", "Settings", "Sign out"]

@@ -54,6 +54,9 @@ def register(app: Flask) -> None:
 
     for blueprint in [*account.BLUEPRINTS, *plans.BLUEPRINTS, *credentials.BLUEPRINTS, *ceus.BLUEPRINTS]:
         api.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
+    from . import teams  # issue 17: its own module, beside resources
+
+    api.register_blueprint(teams.blueprint, url_prefix=f"{PREFIX}{teams.blueprint.url_prefix}")
 
 
 def is_api_request() -> bool:

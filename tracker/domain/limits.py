@@ -102,3 +102,7 @@ def member_number_problem(text: str) -> str | None:
     if len(text) > MEMBER_NUMBER_MAX:
         return MEMBER_NUMBER_MESSAGE
     return text_problem(text)
+
+# -- teams (issue 17) -------------------------------------------------------------------------------
+TEAM_NAME_MAX = 80
+EMAIL_MAX = 254  # RFC 5321's limit on a forward path

@@ -254,6 +254,9 @@ def delete_account(user: User, password: str) -> None:
     if not verify_password(user.password_hash, password or ""):
         raise Invalid("password", "That is not your password: nothing was deleted.")
     folder = certificate_folder(user)
+    from . import teams  # the teams it owns, and invitations to its address (issue 17)
+
+    teams.forget_account(user)
     db.session.execute(delete(User).where(User.id == user.id))
     commit()
     shutil.rmtree(folder, ignore_errors=True)
