@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tracker.extensions import db
-from tracker.models import TeamInvitation, TeamMembership, User
+from tracker.models import CeuActivity, TeamInvitation, TeamMembership, User
 from tracker.services import api_tokens
 from tracker.services import credentials as credential_service
 from tracker.services import teams as team_service
@@ -78,7 +78,7 @@ def team(app, clock):
     ids["m_ben"] = _join(app, team_a, "ben@example.com", Sharing())
     ids["m_otherm"] = _join(app, team_b, "otherm@example.com", Sharing(ceus=True))
     with app.app_context():
-        ids["activity_id"] = db.session.execute(select(credential_service.CeuActivity.id)).scalar_one()
+        ids["activity_id"] = db.session.execute(select(CeuActivity.id)).scalar_one()
         invitation, _token = team_service.invite(_user("owner@example.com"), team_a, "later@example.com", NOW)
         ids["invitation_id"] = invitation.id
     return ids
