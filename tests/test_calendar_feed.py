@@ -26,7 +26,7 @@ def turn_on_feed(browser: Browser) -> tuple[str, str]:
     """Turn the feed on (or rotate it) from Settings; returns the path and token shown once."""
     response = browser.post("/settings/calendar-feed", {"action": "on"})
     assert response.status_code == 302
-    page = browser.get("/settings/")
+    page = browser.get("/settings/calendar")
     found = FEED_URL.search(page.text)
     assert found, text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
@@ -101,7 +101,7 @@ def test_feed_lists_ceu_cycle_end_and_membership_dues(app, user_browser):
     found = events(parse(app.test_client().get(path)))
     cycle = found["ceu-cycle-aapc-2027-05-31@rungs"]
     assert cycle["DTSTART"].dt == dt.date(2027, 5, 31)
-    assert "CEUs due" in str(cycle["SUMMARY"])
+    assert str(cycle["SUMMARY"]) == "AAPC CEU cycle ends: 36 CEUs still needed"
     dues = [uid for uid in found if uid.startswith("duty-aapc-")]
     assert dues, sorted(found)
 
@@ -114,7 +114,7 @@ def test_rotating_the_token_kills_the_old_address(app, user_browser):
 
     response = user_browser.post("/settings/calendar-feed", {"action": "rotate"})
     assert response.status_code == 302
-    page = user_browser.get("/settings/")
+    page = user_browser.get("/settings/calendar")
     new_path, new_token = FEED_URL.search(page.text).group(1).removeprefix("http://127.0.0.1:5000"), FEED_URL.search(page.text).group(2)
     assert new_token != old_token
     assert client.get(old_path).status_code == 404
@@ -127,7 +127,7 @@ def test_rotating_the_token_kills_the_old_address(app, user_browser):
 
 def test_the_address_is_shown_once_then_only_rotation_gives_a_new_one(user_browser):
     turn_on_feed(user_browser)
-    again = user_browser.get("/settings/")
+    again = user_browser.get("/settings/calendar")
     assert FEED_URL.search(again.text) is None
     assert "Rotate address" in again.text
     assert "Cache-Control" not in again.headers or again.headers["Cache-Control"] != "no-store"
