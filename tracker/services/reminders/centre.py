@@ -115,12 +115,28 @@ def snooze(user: User, reminder_id: int, days: int, now: dt.datetime) -> dt.date
     if days not in rules.snooze_choices(row.offset_days, row.occurrence, planned, today):
         raise Invalid("days", "Choose 1, 3 or 7 days, before the date it reminds you of.")
     day = rules.snooze_day(planned, today, days)
-    row.snoozed_to = day
-    row.due_at = rules.send_instant(day, preference_row(user).send_hour, user.time_zone)
-    row.next_attempt_at, row.last_error = None, ""
+    # Conditional, like every write to an outbox row: a sweeper that claimed it meanwhile keeps it.
+    _still_pending(row, snoozed_to=day, next_attempt_at=None, last_error="",
+                   due_at=rules.send_instant(day, preference_row(user).send_hour, user.time_zone))
     plan_user(user, now)
     commit()
     return day
+
+
+def _still_pending(row: Reminder, **values) -> None:
+    """Change a pending row only while it is still pending (one conditional UPDATE); Invalid when
+    a sweeper claimed or sent it in the meantime."""
+    from sqlalchemy import update
+
+    from ..errors import Invalid
+
+    done = db.session.execute(
+        update(Reminder).where(Reminder.id == row.id, Reminder.status == "pending").values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(row)
+    if done != 1:
+        raise Invalid("reminder", "This reminder is being sent right now; it can no longer be changed.")
 
 
 def skip(user: User, reminder_id: int, now: dt.datetime) -> None:
@@ -132,8 +148,8 @@ def skip(user: User, reminder_id: int, now: dt.datetime) -> None:
     row = _own_pending(user, reminder_id)
     if row.status != "pending":
         raise Invalid("reminder", "Only a reminder still to come can be skipped.")
-    row.status, row.skipped_at, row.snoozed_to = "cancelled", now, None
-    row.last_error = "Skipped: you chose not to get this one."
+    _still_pending(row, status="cancelled", skipped_at=now, snoozed_to=None,
+                   last_error="Skipped: you chose not to get this one.")
     commit()
 
 
