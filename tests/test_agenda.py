@@ -56,11 +56,11 @@ def test_a_plan_started_in_the_past_shows_one_due_date_named_the_same_everywhere
     event = {str(e["UID"]): e for e in feed.walk("VEVENT")}[f"milestone-{step_2}@rungs"]
     assert event["DTSTART"].dt == STEP_2_TARGET
     assert str(event["SUMMARY"]) == "Due: Step 2 (My plan)"
-    assert str(event["DESCRIPTION"]).startswith("Due 2026-12-08, its target date. Projected due 2027-06-01;")
+    assert str(event["DESCRIPTION"]).startswith("Due Dec 8, 2026, its target date. Projected due Jun 1, 2027;")
 
     # The reminder centre and the API.
     centre = text_of(user_browser.get("/reminders/"))
-    assert "Step 2 (My plan)" in centre and "Due Dec 8, 2026 (target)" in centre
+    assert "Step 2 (My plan)" in centre and "Due Dec 8, 2026 (target date)" in centre
     with app.app_context():
         _row, secret = api_tokens.create_token(_user(), "test")
     listed = app.test_client().get("/api/v1/reminders", headers={"Authorization": f"Bearer {secret}"})
@@ -73,8 +73,8 @@ def test_a_plan_started_in_the_past_shows_one_due_date_named_the_same_everywhere
     with app.app_context():
         assert reminder_service.sweep(dt.datetime(2026, 12, 7, 13, 0, tzinfo=UTC)).sent >= 1
     message = next(m for m in smtp.recorder.messages if "Step 2" in m["Subject"])
-    assert message["Subject"] == "Due Tue Dec 8, 2026: Step 2 (My plan)"
-    assert "Due: Tuesday, December 8, 2026 (in 1 day), its target date" in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Due Tue Dec 8: Step 2 (My plan)"
+    assert "Due: Tuesday, December 8 (in 1 day), its target date" in message.get_body(("plain",)).get_content()
 
 
 def test_every_open_milestone_the_plan_page_dates_has_its_reminder(app, clock, user_browser):
@@ -107,6 +107,6 @@ def test_the_centre_says_an_overdue_reminder_goes_with_the_next_sweep_not_a_past
     """Step 1's overdue reminder was due in August: the centre does not promise it 'sends Aug 31'."""
     plan_started_in_the_past(app)
     page = text_of(user_browser.get("/reminders/"))
-    assert "Due Aug 30, 2026 (target) · sends with the next sweep" in page
-    assert "sends Aug 31, 2026" not in page
-    assert "Due Dec 8, 2026 (target) · sends Dec 7, 2026" in page  # still ahead: its own time
+    assert "Due Aug 30, 2026 (target date) Overdue: 1 day after Sends in the next few minutes" in page
+    assert "Sends Aug 31, 2026" not in page
+    assert "Due Dec 8, 2026 (target date) 1 day before Sends Dec 7, 2026" in page  # still ahead: its own time

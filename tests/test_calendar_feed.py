@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import logging
 import re
+from urllib.parse import quote
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -26,7 +27,7 @@ def turn_on_feed(browser: Browser) -> tuple[str, str]:
     """Turn the feed on (or rotate it) from Settings; returns the path and token shown once."""
     response = browser.post("/settings/calendar-feed", {"action": "on"})
     assert response.status_code == 302
-    page = browser.get("/settings/")
+    page = browser.get("/settings/calendar")
     found = FEED_URL.search(page.text)
     assert found, text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
@@ -101,7 +102,7 @@ def test_feed_lists_ceu_cycle_end_and_membership_dues(app, user_browser):
     found = events(parse(app.test_client().get(path)))
     cycle = found["ceu-cycle-aapc-2027-05-31@rungs"]
     assert cycle["DTSTART"].dt == dt.date(2027, 5, 31)
-    assert "CEUs due" in str(cycle["SUMMARY"])
+    assert str(cycle["SUMMARY"]) == "AAPC CEU cycle ends: 36 CEUs still needed"
     dues = [uid for uid in found if uid.startswith("duty-aapc-")]
     assert dues, sorted(found)
 
@@ -114,7 +115,7 @@ def test_rotating_the_token_kills_the_old_address(app, user_browser):
 
     response = user_browser.post("/settings/calendar-feed", {"action": "rotate"})
     assert response.status_code == 302
-    page = user_browser.get("/settings/")
+    page = user_browser.get("/settings/calendar")
     new_path, new_token = FEED_URL.search(page.text).group(1).removeprefix("http://127.0.0.1:5000"), FEED_URL.search(page.text).group(2)
     assert new_token != old_token
     assert client.get(old_path).status_code == 404
@@ -127,7 +128,7 @@ def test_rotating_the_token_kills_the_old_address(app, user_browser):
 
 def test_the_address_is_shown_once_then_only_rotation_gives_a_new_one(user_browser):
     turn_on_feed(user_browser)
-    again = user_browser.get("/settings/")
+    again = user_browser.get("/settings/calendar")
     assert FEED_URL.search(again.text) is None
     assert "Rotate address" in again.text
     assert "Cache-Control" not in again.headers or again.headers["Cache-Control"] != "no-store"
@@ -260,3 +261,105 @@ def test_feed_is_valid_for_a_brand_new_account(app, user_browser):
     text = app.test_client().get(path).data.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert io.StringIO(text).read().count("BEGIN:VEVENT") == text.count("END:VEVENT")
+
+
+# -- the feed page: subscribe links, what it carries, alarms, links back ------------------------------
+
+def log_ceus(browser: Browser, ceus: str, day: str = "2026-01-10") -> None:
+    data = {"completed_on": day, "title": "E/M coding update", "provider": "AAPC", "reference": "",
+            "ceus": ceus, "counts_toward": "aapc"}
+    assert browser.post("/credentials/ceus/new", data, content_type="multipart/form-data").status_code == 302
+
+
+def test_the_address_comes_with_copy_webcal_google_and_outlook_links(app, user_browser):
+    turn_on_feed_response = user_browser.post("/settings/calendar-feed", {"action": "on"})
+    assert turn_on_feed_response.headers["Location"].endswith("/settings/calendar")
+    page = user_browser.get("/settings/calendar")
+    url = FEED_URL.search(page.text).group(1)
+    webcal = "webcal://" + url.removeprefix("http://")
+    assert f'href="{webcal}"' in page.text
+    assert f'href="https://calendar.google.com/calendar/render?cid={quote(webcal, safe="")}"' in page.text
+    assert f'href="https://outlook.live.com/calendar/0/addfromweb?url={quote(url, safe="")}&amp;name=Rungs"' in page.text
+    # The copy button is JavaScript's (hidden without it); the address is in a readonly field.
+    assert re.search(r'<textarea id="feed-url"[^>]* readonly', page.text)
+    assert re.search(r'<button type="button" class="secondary" data-copy="feed-url" hidden>', page.text)
+    assert 'src="/static/js/copy.js"' in page.text
+
+
+def test_each_event_links_back_to_its_page_in_rungs(app, user_browser):
+    plan_id = create_plan(user_browser)
+    assert user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
+    path, _token = turn_on_feed(user_browser)
+    found = events(parse(app.test_client().get(path)))
+    assert found
+    for uid, event in found.items():
+        url = str(event["URL"])
+        assert url.startswith("http://127.0.0.1:5000/"), uid
+        assert str(event["DESCRIPTION"]).endswith(f"Open in Rungs: {url}"), uid
+    milestone = next(e for uid, e in found.items() if uid.startswith("milestone-"))
+    assert str(milestone["URL"]).startswith(f"http://127.0.0.1:5000/plans/{plan_id}/milestones/")
+    assert str(found["ceu-cycle-aapc-2027-05-31@rungs"]["URL"]) == "http://127.0.0.1:5000/credentials/aapc/?cycle=2027-05-31"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", str(milestone["DESCRIPTION"]).split("Open in Rungs")[0])  # dates in words
+
+
+def test_a_cycle_event_says_what_is_still_needed(app, user_browser):
+    assert user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
+    log_ceus(user_browser, "3.75")
+    path, _token = turn_on_feed(user_browser)
+    cycle = events(parse(app.test_client().get(path)))["ceu-cycle-aapc-2027-05-31@rungs"]
+    assert str(cycle["SUMMARY"]) == "AAPC CEU cycle ends: 32.25 CEUs still needed"
+    assert "3.75 of 36 CEUs earned, 32.25 still needed" in str(cycle["DESCRIPTION"])
+
+
+def test_the_feed_carries_only_the_kinds_chosen_and_keeps_them_across_rotation(app, user_browser):
+    create_plan(user_browser)
+    assert user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
+    path, _token = turn_on_feed(user_browser)
+    prefixes = lambda cal: {uid.split("-")[0] for uid in events(cal)}  # noqa: E731
+    assert prefixes(parse(app.test_client().get(path))) == {"milestone", "ceu", "duty", "code"}
+
+    saved = user_browser.post("/settings/calendar", {"kind": ["milestone", "ceu_cycle"], "alarm_days": ""})
+    assert saved.status_code == 302
+    assert prefixes(parse(app.test_client().get(path))) == {"milestone", "ceu"}
+    page = text_of(user_browser.get("/settings/calendar"))
+    assert "Saved." in page
+    path, _token = turn_on_feed(user_browser)  # rotate: a new address, the same choices
+    assert prefixes(parse(app.test_client().get(path))) == {"milestone", "ceu"}
+    # The one-off download still holds everything.
+    assert prefixes(parse(user_browser.get("/settings/calendar.ics"))) == {"milestone", "ceu", "duty", "code"}
+
+
+def test_feed_choices_refuse_nothing_chosen_unknown_kinds_and_odd_alarms(app, user_browser):
+    path, _token = turn_on_feed(user_browser)
+    for data, message in [({"alarm_days": ""}, "Choose at least one kind of date"),
+                          ({"kind": ["milestone", "lottery"], "alarm_days": ""}, "Choose at least one kind of date"),
+                          ({"kind": ["milestone"], "alarm_days": "3"}, "Choose one of the alarms"),
+                          ({"kind": ["milestone"], "alarm_days": "-1"}, "Choose one of the alarms"),
+                          ({"kind": ["milestone"], "alarm_days": "99999999999999999999"}, "Choose one of the alarms")]:
+        response = user_browser.post("/settings/calendar", data)
+        assert response.status_code == 422, data
+        assert message in text_of(response), data
+    with app.app_context():
+        row = db.session.execute(select(CalendarFeed)).scalar_one()
+        assert row.kinds == "milestone,ceu_cycle,duty,code_set" and row.alarm_days is None
+    assert user_browser.post("/settings/calendar", {"kind": ["milestone"], "alarm_days": "1"}, csrf=False).status_code == 400
+
+
+def test_alarms_go_on_open_deadlines_only(app, user_browser):
+    plan_with_step_two_three_weeks_late(app, user_browser)
+    assert user_browser.post("/credentials/new", {"code": "CPC", "earned_on": "2024-01-10", "renewal_month": "5"}).status_code == 302
+    path, _token = turn_on_feed(user_browser)
+    assert not list(parse(app.test_client().get(path)).walk("VALARM"))  # none unless chosen
+    assert user_browser.post("/settings/calendar", {"kind": list(("milestone", "ceu_cycle", "duty", "code_set")),
+                                                    "alarm_days": "7"}).status_code == 302
+    found = events(parse(app.test_client().get(path)))
+    for uid, event in found.items():
+        alarms = event.walk("VALARM")
+        done = str(event["SUMMARY"]).startswith("Done:")
+        if uid.startswith("code-set-") or done:
+            assert not alarms, uid
+        else:
+            (alarm,) = alarms
+            assert alarm["ACTION"] == "DISPLAY"
+            assert alarm["TRIGGER"].dt == -dt.timedelta(days=7) + dt.timedelta(hours=9), uid  # 09:00, a week before
+            assert str(alarm["DESCRIPTION"]) == str(event["SUMMARY"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from tracker.domain import reminders as rules
 from tracker.extensions import db
-from tracker.models import ExperienceGap, Reminder, User
+from tracker.models import ExperienceGap, Milestone, Reminder, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 from tracker.services import reminders as service
@@ -61,7 +62,7 @@ def test_a_milestone_due_tomorrow_and_a_cycle_ending_in_45_days_email_at_8_local
         subjects = sorted(m["Subject"] for m in smtp.recorder.messages)
         assert subjects == [
             "AHIMA CEU cycle ending Jan 7, 2027: CEUs still needed",
-            "Due Tue Nov 24, 2026: Step 1 (My plan)",
+            "Due Tue Nov 24: Step 1 (My plan)",
         ]
         again = service.sweep(at("2026-11-23T14:00"))
         assert again.sent == 0 and len(smtp.recorder.messages) == 2
@@ -78,7 +79,7 @@ def test_emails_are_short_with_text_html_a_link_and_one_click_unsubscribe(app, c
         html = message.get_body(("html",)).get_content()
         milestone_id = plan.milestones[0].id
         assert f"http://127.0.0.1:5000/plans/{plan.id}/milestones/{milestone_id}" in text
-        assert "Tuesday, November 24, 2026" in text and "Open in Rungs" in html
+        assert "Tuesday, November 24 (in 1 day)" in text and "Open in Rungs" in html
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:5000/reminders/unsubscribe/")
         assert message["Message-ID"] == rows(user, "sent")[0].message_id
@@ -211,8 +212,8 @@ def test_downtime_sends_each_missed_reminder_once_and_nothing_moot(app, clock, s
         sent = sorted(m["Subject"] for m in smtp.recorder.messages)
         # Step 1's "due tomorrow" email became moot once step 1 was overdue: the overdue one goes instead.
         assert sent == [
-            "Due Wed Nov 25, 2026: Step 2 (My plan)",
-            "Overdue since Tue Nov 24, 2026: Step 1 (My plan)",
+            "Due Wed Nov 25: Step 2 (My plan)",
+            "Overdue since Tue Nov 24: Step 1 (My plan)",
         ]
         assert {(r.kind, r.status) for r in rows(user) if r.occurrence == dt.date(2026, 11, 24)} == {
             (rules.MILESTONE_DUE, "cancelled"), (rules.MILESTONE_OVERDUE, "sent"),
@@ -369,3 +370,161 @@ def test_another_users_reminder_and_gap_answer_404_and_change_nothing(app, clock
     with app.app_context():
         assert db.session.get(Reminder, failed_id).status == "failed"
         assert db.session.get(ExperienceGap, gap_id) is not None
+
+
+# -- snooze and skip: the user's word on one reminder survives planning and restarts ----------------
+
+def pending_of(user: User, kind: str) -> list[Reminder]:
+    return [r for r in rows(user, "pending") if r.kind == kind]
+
+
+def test_a_snoozed_reminder_goes_once_at_its_new_time_and_replanning_keeps_it(app, clock, smtp, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan = plan_with(user, 10)  # due Dec 3: "due soon" planned for Dec 2, 08:00 New York
+        (row,) = pending_of(user, rules.MILESTONE_DUE)
+        assert row.due_at == at("2026-12-02T13:00")
+        row_id, milestone = row.id, plan.milestones[0]
+    response = user_browser.post(f"/reminders/{row_id}/snooze", {"days": "1"})
+    assert response.status_code == 302
+    assert "Snoozed: this reminder now comes on Dec 3, 2026." in text_of(user_browser.get("/reminders/"))
+    with app.app_context():
+        row = db.session.get(Reminder, row_id)
+        assert row.snoozed_to == dt.date(2026, 12, 3) and row.due_at == at("2026-12-03T13:00")
+        # A change to the plan re-plans every row: the snooze holds, nothing is added.
+        user = db.session.get(User, row.user_id)
+        plan_service.set_notes(db.session.get(Milestone, milestone.id), "Changed notes")
+        service.plan_user(user, at("2026-11-23T16:00"))
+        db.session.commit()
+        assert db.session.get(Reminder, row_id).due_at == at("2026-12-03T13:00")
+        # The worker restarts many times around the old and the new time: sent once, at the new one.
+        for instant in ("2026-12-02T13:00", "2026-12-02T14:00", "2026-12-03T12:59"):
+            clock.move_to(at(instant))
+            assert service.sweep(at(instant)).sent == 0, instant
+        for instant in ("2026-12-03T13:00", "2026-12-03T13:05", "2026-12-04T13:00"):
+            clock.move_to(at(instant))
+            service.sweep(at(instant))
+        sent = [m for m in smtp.recorder.messages if m["X-Rungs-Reminder"] == f"milestone_due:{row_id}"]
+        assert len(sent) == 1
+        assert db.session.get(Reminder, row_id).status == "sent"
+
+
+def test_a_snooze_survives_a_time_zone_change_and_follows_the_send_hour(app, clock, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan_with(user, 10)
+        row_id = pending_of(user, rules.MILESTONE_DUE)[0].id
+    assert user_browser.post(f"/reminders/{row_id}/snooze", {"days": "1"}).status_code == 302
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        user.time_zone = "Europe/Berlin"
+        db.session.commit()  # re-plans in the same commit
+        row = db.session.get(Reminder, row_id)
+        assert row.status == "pending" and row.snoozed_to == dt.date(2026, 12, 3)
+        assert row.due_at == at("2026-12-03T07:00")  # 08:00 in Berlin
+        assert len(pending_of(user, rules.MILESTONE_DUE)) == 1
+
+
+def test_a_snooze_never_pushes_a_reminder_past_the_date_it_reminds_of(app, clock, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan_with(user, 4)  # due Nov 27; "due soon" on Nov 26
+        row_id = pending_of(user, rules.MILESTONE_DUE)[0].id
+    page = user_browser.get("/reminders/")
+    row_html = page.text.split(f'id="reminder-{row_id}"')[1].split("</li>")[0]
+    assert 'name="days" value="1"' in row_html and 'name="days" value="3"' not in row_html
+    refused = user_browser.post(f"/reminders/{row_id}/snooze", {"days": "3"})
+    assert refused.status_code == 302
+    assert "Choose 1, 3 or 7 days" in text_of(user_browser.get("/reminders/"))
+    with app.app_context():
+        assert db.session.get(Reminder, row_id).snoozed_to is None
+    for days in ("0", "-1", "x", "99999999999999999999"):
+        user_browser.post(f"/reminders/{row_id}/snooze", {"days": days})
+    with app.app_context():
+        assert db.session.get(Reminder, row_id).snoozed_to is None
+
+
+def test_a_skipped_reminder_is_never_sent_and_replanning_never_brings_it_back(app, clock, smtp, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan = plan_with(user, 1, 5)  # Step 1 due Nov 24, Step 2 due Nov 29
+        step2 = next(r for r in pending_of(user, rules.MILESTONE_DUE) if "Step 2" in r.title)
+        row_id, milestone_id = step2.id, plan.milestones[0].id
+    assert user_browser.post(f"/reminders/{row_id}/skip").status_code == 302
+    centre = user_browser.get("/reminders/")
+    assert "Skipped" in text_of(centre) and "Undo skip" in text_of(centre)
+    # Step 1 done then undone: every row is re-planned twice; the skipped one stays skipped.
+    assert user_browser.post(f"/plans/{plan.id}/milestones/{milestone_id}/progress", {"action": "done", "on": "2026-11-23"}).status_code == 302
+    assert user_browser.post(f"/plans/{plan.id}/milestones/{milestone_id}/undo").status_code == 302
+    with app.app_context():
+        user = db.session.get(User, user.id)
+        service.plan_user(user, at("2026-11-24T16:00"))
+        db.session.commit()
+        row = db.session.get(Reminder, row_id)
+        assert row.status == "cancelled" and row.skipped_at is not None
+        for instant in ("2026-11-28T13:00", "2026-11-28T14:00", "2026-11-29T13:00"):
+            clock.move_to(at(instant))
+            service.sweep(at(instant))
+        assert not [m for m in smtp.recorder.messages if m["X-Rungs-Reminder"] == f"milestone_due:{row_id}"]
+        # The other reminders of the same step still go: Step 2's overdue one.
+        clock.move_to(at("2026-11-30T13:00"))
+        service.sweep(at("2026-11-30T13:00"))
+        assert any(m["Subject"].startswith("Overdue since Sun Nov 29: Step 2") for m in smtp.recorder.messages)
+
+
+def test_undoing_a_skip_plans_the_reminder_again(app, clock, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan_with(user, 10)
+        row_id = pending_of(user, rules.MILESTONE_DUE)[0].id
+    user_browser.post(f"/reminders/{row_id}/skip")
+    assert user_browser.post(f"/reminders/{row_id}/unskip").status_code == 302
+    assert "The reminder is coming up again." in text_of(user_browser.get("/reminders/"))
+    with app.app_context():
+        row = db.session.get(Reminder, row_id)
+        assert row.status == "pending" and row.skipped_at is None
+
+
+def test_the_centre_groups_reminders_by_what_they_are_about(app, clock, user_browser):
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        plan_with(user, 10, 10)
+        credential_service.add_credential(user, "RHIT", dt.date(2025, 1, 8), TODAY, cycle_end=TODAY + dt.timedelta(days=120))
+    page = user_browser.get("/reminders/")
+    pending = page.text.split('id="pending"')[1].split('id="sent"')[0]
+    headings = re.findall(r'<h3 id="rg-pending-\d+">(?:<a [^>]*>)?([^<]+)', pending)
+    assert headings[:2] == ["Step 1 (My plan)", "Step 2 (My plan)"]
+    assert sorted(headings[2:]) == ["AHIMA CEU cycle ending Mar 23, 2027", "AHIMA recertification fee"]
+    # Each row says its lead time, not the title again.
+    assert pending.count("Step 1 (My plan)") == 3  # the heading, and the hidden names of its two rows' actions
+    for label in ("1 day before", "Overdue: 1 day after", "90 days before", "45 days before"):
+        assert label in pending, label
+
+
+def test_snooze_and_skip_of_another_users_reminder_answer_404(app, clock, user_browser):
+    with app.app_context():
+        other = make_user("other@example.com")
+        plan_with(other, 10)
+        theirs = pending_of(other, rules.MILESTONE_DUE)[0].id
+    for action in ("snooze", "skip", "unskip"):
+        assert user_browser.post(f"/reminders/{theirs}/{action}", {"days": "1"}).status_code == 404, action
+    with app.app_context():
+        row = db.session.get(Reminder, theirs)
+        assert row.status == "pending" and row.snoozed_to is None and row.skipped_at is None
+
+
+def test_lead_times_are_ticked_from_a_list(app, clock, user_browser):
+    page = user_browser.get("/reminders/preferences")
+    assert page.status_code == 200
+    for value, label in [("90", "90 days before"), ("0", "On the day"), ("-1", "1 day after")]:
+        assert f'name="offsets:ceu_cycle" value="{value}"' in page.text and label in text_of(page)
+    assert 'name="offsets:milestone_due"' in page.text and "Days before (or -days after)" not in page.text
+    form = {f"kind:{k}": "1" for k in rules.KINDS if k != rules.DIGEST}
+    form.update({f"offsets:{k}": [str(v) for v in rules.DEFAULT_OFFSETS[k]] for k in rules.DEFAULT_OFFSETS})
+    ok = user_browser.post("/reminders/preferences", {**form, "offsets:ceu_cycle": ["60", "14", "0"], "send_hour": "8", "digest_weekday": "0"})
+    assert ok.status_code == 302
+    with app.app_context():
+        prefs = service.preferences(service.preference_row(db.session.execute(select(User)).scalar_one()))
+        assert prefs.offsets[rules.CEU_CYCLE] == (60, 14, 0)
+    none = user_browser.post("/reminders/preferences", {**form, "offsets:ceu_cycle": [], "send_hour": "8", "digest_weekday": "0"})
+    assert none.status_code == 422 and "Tick at least one lead time" in text_of(none)

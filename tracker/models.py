@@ -440,6 +440,10 @@ class Reminder(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    # Snooze and skip (the user's own word on one reminder; planning keeps both): the local day a
+    # snoozed row is sent on, and when the user skipped it (a skipped row stays cancelled).
+    snoozed_to: Mapped[dt.date | None] = mapped_column(Date)
+    skipped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class WorkerStatus(db.Model):
@@ -480,6 +484,11 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # What the feed carries (comma-separated event kinds) and an alarm this many days before each
+    # deadline (None: no alarms). Kept when the address is rotated.
+    kinds: Mapped[str] = mapped_column(String(200), default="milestone,ceu_cycle,duty,code_set",
+                                       server_default="milestone,ceu_cycle,duty,code_set")
+    alarm_days: Mapped[int | None] = mapped_column(Integer)
 
 
 # -- teams (issue 17) ------------------------------------------------------------------------------

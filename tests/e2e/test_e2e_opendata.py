@@ -40,9 +40,11 @@ def test_feed_address_is_shown_once_and_serves_the_plan(person):
 
     page = person.goto("/settings/")
     check_accessibility(page)
+    page.get_by_role("link", name="Set up the calendar feed").click()
+    check_accessibility(page)
     page.get_by_role("button", name="Turn on the calendar feed").click()
     expect_flash(page, "Your calendar feed is on")
-    address = page.get_by_label("Your calendar address")
+    address = page.get_by_role("textbox", name="Calendar address")
     expect(address).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/calendar/rungs_cal_[A-Za-z0-9_-]{43}\.ics$"))
     check_accessibility(page)
 
@@ -54,10 +56,10 @@ def test_feed_address_is_shown_once_and_serves_the_plan(person):
     assert dues == sorted(step.projected[1] for step in steps)
 
     page.reload()
-    expect(page.get_by_label("Your calendar address")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Calendar address")).to_have_count(0)
     page.get_by_role("button", name="Rotate address").click()
     expect_flash(page, "The old one no longer works")
-    new_url = page.get_by_label("Your calendar address").input_value()
+    new_url = page.get_by_role("textbox", name="Calendar address").input_value()
     assert new_url != old_url
     assert page.request.get(old_url).status == 404
     assert page.request.get(new_url).status == 200
@@ -91,7 +93,10 @@ def test_settings_page_fits_a_phone(person):
     page = person.page
     page.set_viewport_size(PHONE)
     person.goto("/settings/")
+    assert horizontal_overflow(page) == 0
+    check_accessibility(page)
+    person.goto("/settings/calendar")
     page.get_by_role("button", name="Turn on the calendar feed").click()
-    expect(page.get_by_label("Your calendar address")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Calendar address")).to_be_visible()
     assert horizontal_overflow(page) == 0
     check_accessibility(page)

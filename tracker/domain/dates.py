@@ -23,3 +23,15 @@ def weekday_date(day: dt.date) -> str:
 def short_weekday_date(day: dt.date) -> str:
     """'Mon Jan 4'."""
     return f"{day:%a %b} {day.day}"
+
+
+def short_weekday_date_year(day: dt.date, today: dt.date) -> str:
+    """'Mon Jan 4' in the year of ``today``, 'Mon Jan 4, 2027' in any other (emails, the digest)."""
+    text = short_weekday_date(day)
+    return text if day.year == today.year else f"{text}, {day.year}"
+
+
+def weekday_date_year(day: dt.date, today: dt.date) -> str:
+    """'Monday, January 4' in the year of ``today``, 'Monday, January 4, 2027' in any other."""
+    text = f"{day:%A, %B} {day.day}"
+    return text if day.year == today.year else f"{text}, {day.year}"

@@ -22,7 +22,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .dates import long_date
+from .dates import long_date, short_weekday_date_year
 
 MILESTONE_DUE = "milestone_due"
 MILESTONE_OVERDUE = "milestone_overdue"
@@ -124,17 +124,27 @@ def send_instant(day: dt.date, hour: int, zone: str) -> dt.datetime:
     return local.astimezone(dt.timezone.utc)
 
 
-def wanted(subjects: Iterable[Subject], prefs: Preferences, today: dt.date) -> list[Occurrence]:
+def wanted(subjects: Iterable[Subject], prefs: Preferences, today: dt.date,
+           snoozed: Iterable[tuple] = ()) -> list[Occurrence]:
     """The occurrences a user wants from ``today`` on (local date), plus the one latest passed
-    occurrence per subject that is still worth sending (see the module docstring)."""
+    occurrence per subject that is still worth sending (see the module docstring).
+
+    ``snoozed`` are the keys of reminders the user snoozed: each stays wanted, whatever its lead
+    time or how long ago its planned day was, as long as its subject is still listed (not done,
+    CEUs not met, its kind on): a snooze moves a reminder, it does not end it."""
     if prefs.paused:
         return []
+    snoozed = set(snoozed)
     found: list[Occurrence] = []
     for subject in subjects:
         if subject.kind not in prefs.enabled:
             continue
         offsets = prefs.offsets.get(subject.kind, DEFAULT_OFFSETS[subject.kind])
+        kept = [Occurrence(subject, key[3]) for key in snoozed if key[:3] == (subject.kind, subject.key, subject.due)]
+        found.extend(o for o in kept if o.offset not in offsets)
         occurrences = [Occurrence(subject, offset) for offset in offsets]
+        found.extend(o for o in occurrences if o.key in snoozed)
+        occurrences = [o for o in occurrences if o.key not in snoozed]
         upcoming = [o for o in occurrences if o.send_on >= today]
         passed = [o for o in occurrences if o.send_on < today and (
             (today - o.send_on).days <= CATCH_UP_DAYS or subject.kind == MILESTONE_OVERDUE)]
@@ -234,3 +244,118 @@ def describe_offset(offset: int) -> str:
 
 def sort_subjects(subjects: Sequence[Subject]) -> list[Subject]:
     return sorted(subjects, key=lambda s: (s.due, s.title))
+
+
+# -- lead times, chosen from a list -----------------------------------------------------------------
+
+# The lead times offered as tick boxes (days before the date; 0 on the day, negative after). A kind's
+# defaults and whatever the user already has (set through the API, say) are offered too.
+COMMON_LEAD_TIMES = (90, 60, 30, 14, 7, 1, 0, -1)
+OVERDUE_LEAD_TIMES = (-1, -3, -7, -14, -30)
+
+
+def describe_lead(offset: int) -> str:
+    """90 → '90 days before', 0 → 'On the day', -1 → '1 day after'."""
+    if offset == 0:
+        return "On the day"
+    days = abs(offset)
+    return f"{days} day{'' if days == 1 else 's'} {'before' if offset > 0 else 'after'}"
+
+
+def lead_time_choices(kind: str, current: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """The lead times offered for ``kind`` (soonest before first), with their labels."""
+    common = OVERDUE_LEAD_TIMES if kind == MILESTONE_OVERDUE else COMMON_LEAD_TIMES
+    values = set(common) | set(DEFAULT_OFFSETS.get(kind, ())) | set(current)
+    return [(value, describe_lead(value)) for value in sorted(values, reverse=True)]
+
+
+# -- snooze ---------------------------------------------------------------------------------------
+
+SNOOZE_DAYS = (1, 3, 7)
+
+
+def snooze_day(planned: dt.date, today: dt.date, days: int) -> dt.date:
+    """The day a reminder planned for ``planned`` goes when snoozed ``days`` days on ``today``:
+    that many days after its planned day, or after today if that has passed."""
+    return max(planned, today) + dt.timedelta(days=days)
+
+
+def snooze_choices(offset: int, due: dt.date, planned: dt.date, today: dt.date) -> list[int]:
+    """The snoozes that make sense for one reminder: a reminder *before* a date is never pushed
+    past the date itself (it would be cancelled as moot: "due tomorrow" for yesterday)."""
+    return [days for days in SNOOZE_DAYS if offset <= 0 or snooze_day(planned, today, days) <= due]
+
+
+# -- the weekly digest ----------------------------------------------------------------------------
+
+DIGEST_SOON_DAYS = 7
+DIGEST_LATER_DAYS = 60
+DIGEST_LATER_MAX = 5
+DIGEST_KINDS = (MILESTONE_DUE, CEU_CYCLE, AAPC_DUES, AHIMA_FEE, APPRENTICE)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one weekly digest lists: the next seven days, and a short "Later" apart."""
+
+    week: list[Subject]
+    later: list[Subject]
+    more_later: int  # items of the later window left out of ``later``
+
+
+def digest_of(subjects: Iterable[Subject], today: dt.date) -> Digest:
+    """The digest sent on ``today``: items due from today through the next 7 days, then up to
+    DIGEST_LATER_MAX items due in the following weeks (up to DIGEST_LATER_DAYS from today)."""
+    chosen = sort_subjects([s for s in subjects if s.kind in DIGEST_KINDS and s.due >= today])
+    soon_end = today + dt.timedelta(days=DIGEST_SOON_DAYS)
+    later_end = today + dt.timedelta(days=DIGEST_LATER_DAYS)
+    week = [s for s in chosen if s.due < soon_end]
+    later = [s for s in chosen if soon_end <= s.due <= later_end]
+    return Digest(week, later[:DIGEST_LATER_MAX], max(len(later) - DIGEST_LATER_MAX, 0))
+
+
+# -- the reminder centre: one group per thing reminded of -----------------------------------------
+
+GROUP_LABELS = {
+    MILESTONE_DUE: "Plan step", MILESTONE_OVERDUE: "Plan step", CEU_CYCLE: "CEU cycle",
+    AAPC_DUES: "Dues", AHIMA_FEE: "Fees", APPRENTICE: "Apprentice check-in", DIGEST: "Weekly digest",
+}
+
+
+@dataclass
+class ReminderGroup:
+    """The reminders of one thing (a plan step, a CEU cycle, dues...), under one heading."""
+
+    key: str
+    heading: str
+    label: str
+    link: str
+    rows: list = field(default_factory=list)
+
+
+def group_reminders(rows: Sequence) -> list[ReminderGroup]:
+    """Rows (anything with ``kind``, ``subject_key``, ``title``, ``link``) grouped by what they are
+    about, in the order the rows come: a plan step's "due" and "overdue" reminders go together."""
+    groups: dict[str, ReminderGroup] = {}
+    for row in rows:
+        group = groups.get(row.subject_key)
+        if group is None:
+            group = groups[row.subject_key] = ReminderGroup(
+                row.subject_key, row.title, GROUP_LABELS.get(row.kind, "Reminder"), row.link)
+        group.rows.append(row)
+    return list(groups.values())
+
+
+def describe_reminder(kind: str, offset: int) -> str:
+    """One reminder in its group: '1 day before', 'Overdue: 1 day after', 'Weekly digest'."""
+    if kind == DIGEST:
+        return "Weekly digest"
+    if kind == APPRENTICE:
+        return "Check-in"
+    lead = describe_lead(offset)
+    return f"Overdue: {lead.lower()}" if kind == MILESTONE_OVERDUE else lead
+
+
+def dated(day: dt.date, today: dt.date) -> str:
+    """A date as emails show it: with its year only when that is not this year."""
+    return short_weekday_date_year(day, today)

@@ -36,9 +36,7 @@ def require_login():
 def render_settings(*, form=None, email_form=None, password_form=None, import_form=None, delete_form=None,
                     career_form=None, status: int = 200):
     """The settings page with each section's form (a failed one carries its errors)."""
-    token = session.pop(NEW_FEED_TOKEN, None)
     feed = calendar_service.feed_of(current_user)
-    feed_url = external_url("calendar.feed", token=token) if token and feed else None
     page = render_template(
         "settings/profile.html",
         form=form or ProfileForm(obj=current_user, formdata=None),
@@ -46,7 +44,6 @@ def render_settings(*, form=None, email_form=None, password_form=None, import_fo
         password_form=password_form or ChangePasswordForm(formdata=None),
         confirm=ConfirmForm(),
         feed=feed,
-        feed_url=feed_url,
         import_form=import_form or ImportForm(formdata=None),
         delete_form=delete_form or DeleteAccountForm(formdata=None),
         career_form=career_form or _career_form(),
@@ -54,8 +51,7 @@ def render_settings(*, form=None, email_form=None, password_form=None, import_fo
         account_empty=portability.account_is_empty(current_user),
         has_certificates=portability.has_certificates(current_user),
     )
-    # A page that shows a secret is kept by no cache.
-    return page, status, ({"Cache-Control": "no-store"} if feed_url else {})
+    return page, status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -162,6 +158,38 @@ def revoke_token(token_id: int):
 
 # -- the calendar feed ----------------------------------------------------------------------------
 
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    """The calendar feed: its address (shown once, with subscribe links), what it shows, alarms."""
+    feed = calendar_service.feed_of(current_user)
+    errors: dict[str, str] = {}
+    chosen = calendar_service.feed_kinds(feed)
+    alarm = feed.alarm_days if feed is not None else None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        chosen = [k for k in request.form.getlist("kind") if k in calendar_service.KINDS]
+        raw = request.form.get("alarm_days", "")
+        alarm = int(raw) if raw.isdigit() and len(raw) < 4 else (None if raw == "" else -1)
+        try:
+            calendar_service.save_options(current_user, set(request.form.getlist("kind")), alarm)
+        except Invalid as error:
+            errors[error.field] = error.message
+        else:
+            flash("Saved. Calendar apps pick up the change the next time they check the feed.", "success")
+            return redirect(url_for("settings.calendar") + "#feed-options")
+    token = session.pop(NEW_FEED_TOKEN, None) if request.method == "GET" else None
+    feed_url = external_url("calendar.feed", token=token) if token and feed else None
+    page = render_template(
+        "settings/calendar.html", feed=feed, feed_url=feed_url, confirm=ConfirmForm(),
+        links=calendar_service.subscribe_links(feed_url) if feed_url else {},
+        kinds=calendar_service.KINDS, chosen=chosen, alarm=alarm, alarm_choices=calendar_service.ALARM_DAYS,
+        errors=errors,
+    )
+    # A page that shows a secret is kept by no cache.
+    return page, 422 if errors else 200, ({"Cache-Control": "no-store"} if feed_url else {})
+
+
 @bp.route("/calendar-feed", methods=["POST"])
 def calendar_feed():
     """Turn the feed on, rotate its address, or turn it off (``action``: on, rotate, off)."""
@@ -181,14 +209,14 @@ def calendar_feed():
         flash("Your calendar feed is off. Its address no longer works.", "success")
     else:
         abort(400)
-    return redirect(url_for("settings.profile") + "#calendar")
+    return redirect(url_for("settings.calendar"))
 
 
 @bp.route("/calendar.ics")
 def calendar_download():
     """The same calendar as the feed, once, as a file (no feed needed)."""
     now = utc_now()
-    body = calendar_service.feed_for(current_user, user_today(), now)
+    body = calendar_service.feed_for(current_user, user_today(), now, whole=True)
     return ics_response(body, download=f"rungs-{user_today().isoformat()}.ics")
 
 

@@ -27,7 +27,7 @@ modules use are re-exported here.
 
 from __future__ import annotations
 
-from .centre import list_reminders, name_dates, reminders_of, retry_failed
+from .centre import list_reminders, name_dates, reminder_centre, reminders_of, retry_failed, skip, snooze, unskip
 from .claims import CLAIM_BATCH, LEASE, claim, new_claim_token, reclaim, renew
 from .emails import render, subject_line
 from .health import STALE_AFTER_SWEEPS, SweepHealth, SweepResult, _record, last_sweep, sweep_health
@@ -41,7 +41,7 @@ __all__ = [
     "CLAIM_BATCH", "LEASE", "MAX_PER_SWEEP", "STALE_AFTER_SWEEPS", "SweepHealth", "SweepResult",
     "apply_preferences", "claim", "last_sweep", "list_reminders", "name_dates", "new_claim_token",
     "offsets_text", "plan_user", "preference_row", "preferences", "read_unsubscribe_token", "reclaim",
-    "refresh", "register", "reminders_of", "render", "renew", "retry_failed", "save_preferences",
+    "refresh", "register", "reminder_centre", "reminders_of", "skip", "snooze", "unskip", "render", "renew", "retry_failed", "save_preferences",
     "subject_line", "subjects_for", "sweep", "sweep_health", "unsubscribe", "unsubscribe_token",
     "wanted_now", "why_not_send", "_record",
 ]

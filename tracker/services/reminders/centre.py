@@ -25,6 +25,27 @@ def list_reminders(user: User, limit: int = 200) -> dict[str, list[Reminder]]:
     return grouped
 
 
+def reminder_centre(user: User, now: dt.datetime, limit: int = 200) -> dict[str, list]:
+    """The reminder centre: the user's reminders by status (failed, pending, sent, skipped,
+    cancelled), each status grouped by what the reminders are about (a plan step, a CEU cycle,
+    dues...; see :func:`tracker.domain.reminders.group_reminders`). Every row carries ``label``
+    (its lead time in words) and, when still to come, ``snooze_options`` (days it may be snoozed)."""
+    from ...domain import reminders as rules
+
+    by_status = list_reminders(user, limit)
+    by_status["skipped"] = [r for r in by_status["cancelled"] if r.skipped_at is not None]
+    by_status["cancelled"] = [r for r in by_status["cancelled"] if r.skipped_at is None][:30]
+    today = local_today(user.time_zone, now)
+    for status, rows in by_status.items():
+        for row in rows:
+            row.label = rules.describe_reminder(row.kind, row.offset_days)
+            row.snooze_options = []
+            if status == "pending" and row.status == "pending" and row.kind != rules.DIGEST:
+                planned = row.snoozed_to or row.occurrence - dt.timedelta(days=row.offset_days)
+                row.snooze_options = rules.snooze_choices(row.offset_days, row.occurrence, planned, today)
+    return {status: rules.group_reminders(rows) for status, rows in by_status.items()}
+
+
 def name_dates(user: User, rows: list[Reminder]) -> list[Reminder]:
     """Give each row ``occurrence_means``: which date the agenda says its date is ("target",
     "projected", "fixed"; "" once the agenda no longer lists it on that date), so the reminder
@@ -61,3 +82,89 @@ def retry_failed(user: User, reminder_id: int, now: dt.datetime) -> None:
     row.status, row.attempts, row.next_attempt_at, row.due_at = "pending", 0, None, now
     row.claim_token = None
     db.session.commit()
+
+
+# -- the user's word on one reminder: snooze, skip ------------------------------------------------
+
+def _own_pending(user: User, reminder_id: int) -> Reminder:
+    from ..errors import NotFound
+
+    row = db.session.execute(
+        select(Reminder).where(Reminder.id == reminder_id, Reminder.user_id == user.id)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"reminder {reminder_id}")
+    return row
+
+
+def snooze(user: User, reminder_id: int, days: int, now: dt.datetime) -> dt.date:
+    """Send a reminder still to come ``days`` days later (after its planned day, or after today
+    if that has passed): it goes once, on that day at the user's send hour. Kept on the row
+    (``snoozed_to``), so re-planning and worker restarts keep it. Returns the new day."""
+    from ...domain import reminders as rules
+    from ..errors import Invalid
+    from ..transaction import commit
+    from .planning import plan_user
+    from .preferences import preference_row
+
+    row = _own_pending(user, reminder_id)
+    if row.status != "pending":
+        raise Invalid("days", "Only a reminder still to come can be snoozed.")
+    today = local_today(user.time_zone, now)
+    planned = row.snoozed_to or row.occurrence - dt.timedelta(days=row.offset_days)
+    if days not in rules.snooze_choices(row.offset_days, row.occurrence, planned, today):
+        raise Invalid("days", "Choose 1, 3 or 7 days, before the date it reminds you of.")
+    day = rules.snooze_day(planned, today, days)
+    # Conditional, like every write to an outbox row: a sweeper that claimed it meanwhile keeps it.
+    _still_pending(row, snoozed_to=day, next_attempt_at=None, last_error="",
+                   due_at=rules.send_instant(day, preference_row(user).send_hour, user.time_zone))
+    plan_user(user, now)
+    commit()
+    return day
+
+
+def _still_pending(row: Reminder, **values) -> None:
+    """Change a pending row only while it is still pending (one conditional UPDATE); Invalid when
+    a sweeper claimed or sent it in the meantime."""
+    from sqlalchemy import update
+
+    from ..errors import Invalid
+
+    done = db.session.execute(
+        update(Reminder).where(Reminder.id == row.id, Reminder.status == "pending").values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(row)
+    if done != 1:
+        raise Invalid("reminder", "This reminder is being sent right now; it can no longer be changed.")
+
+
+def skip(user: User, reminder_id: int, now: dt.datetime) -> None:
+    """Never send this one reminder (the others of the same thing still go): cancelled, and marked
+    skipped so that re-planning never brings it back."""
+    from ..errors import Invalid
+    from ..transaction import commit
+
+    row = _own_pending(user, reminder_id)
+    if row.status != "pending":
+        raise Invalid("reminder", "Only a reminder still to come can be skipped.")
+    _still_pending(row, status="cancelled", skipped_at=now, snoozed_to=None,
+                   last_error="Skipped: you chose not to get this one.")
+    commit()
+
+
+def unskip(user: User, reminder_id: int, now: dt.datetime) -> bool:
+    """Undo a skip: the reminder is planned again if it is still wanted and its time is still to
+    come. Returns whether it is coming up again."""
+    from ..errors import Invalid
+    from ..transaction import commit
+    from .planning import plan_user
+
+    row = _own_pending(user, reminder_id)
+    if row.skipped_at is None:
+        raise Invalid("reminder", "This reminder was not skipped.")
+    row.skipped_at = None
+    row.last_error = "No longer needed: done, changed, superseded by a later reminder, or turned off."
+    plan_user(user, now)
+    commit()
+    return row.status == "pending"

@@ -5,7 +5,7 @@ import datetime as dt
 
 from flask import current_app
 
-from ...domain.dates import short_weekday_date
+from ...domain.dates import weekday_date_year
 from ...domain import reminders as rules
 from ...domain.reminders import Occurrence
 from ...mail import build_message
@@ -18,8 +18,10 @@ def _absolute(path: str) -> str:
     return current_app.config["RUNGS_BASE_URL"].rstrip("/") + path
 
 
-def subject_line(row: Reminder, occurrence: Occurrence) -> str:
-    due = f"{short_weekday_date(occurrence.subject.due)}, {occurrence.subject.due.year}"
+def subject_line(row: Reminder, occurrence: Occurrence, sent_on: dt.date | None = None) -> str:
+    """The subject of one reminder's email; dates carry their year only when it is not the year of
+    ``sent_on`` (the local day it is sent, default its planned day)."""
+    due = rules.dated(occurrence.subject.due, sent_on or occurrence.send_on)
     if row.kind == rules.MILESTONE_DUE:
         return f"Due {due}: {occurrence.subject.title}"
     if row.kind == rules.MILESTONE_OVERDUE:
@@ -42,21 +44,22 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
     ``sent_on`` (the user's local date at sending, default the planned day) decides "in N days":
     N is counted from the day it is sent to the row's own date (its key), so a reminder sent late
     never claims more days than are left."""
-    today = occurrence.send_on
-    sent_on = sent_on or today
+    sent_on = sent_on or occurrence.send_on
     days = occurrence.offset if row.kind == rules.DIGEST else rules.days_left(occurrence.subject.due, sent_on)
-    digest = []
+    digest = None
     if row.kind == rules.DIGEST:
-        prefs = preferences(prefs_row)
-        horizon = today + dt.timedelta(days=14)
-        digest = [s for s in rules.sort_subjects(subjects_for(user, today, prefs))
-                  if s.kind in (rules.MILESTONE_DUE, rules.CEU_CYCLE, rules.AAPC_DUES, rules.AHIMA_FEE)
-                  and today <= s.due <= horizon or s.kind == rules.CEU_CYCLE]
+        # What is due from the day it is sent (a digest sent late lists from then), not planned.
+        digest = rules.digest_of(subjects_for(user, sent_on, preferences(prefs_row)), sent_on)
+    subject = subject_line(row, occurrence, sent_on)
     unsubscribe_url = _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, row.kind)}")
     context = {
         "row": row, "user": user, "occurrence": occurrence, "subject": occurrence.subject,
         "when": rules.describe_offset(days), "kind_label": rules.KINDS[row.kind],
-        "link": _absolute(occurrence.subject.link), "digest": digest,
+        "link": _absolute(occurrence.subject.link), "digest": digest, "subject_line": subject,
+        "sent_on": sent_on, "week_end": sent_on + dt.timedelta(days=rules.DIGEST_SOON_DAYS - 1),
+        "later_days": rules.DIGEST_LATER_DAYS,
+        "dated": lambda day: rules.dated(day, sent_on),
+        "long_dated": lambda day: weekday_date_year(day, sent_on),
         "unsubscribe_url": unsubscribe_url,
         "unsubscribe_all_url": _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, 'all')}"),
         "preferences_url": _absolute("/reminders/preferences"),
@@ -64,7 +67,7 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
     return build_message(
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         to=user.email,
-        subject=subject_line(row, occurrence),
+        subject=subject,
         # The templates use only this context: rendered by Jinja directly, without Flask's
         # per-call context processors and signals (a sweep renders two per reminder).
         text=_template("email/reminder.txt").render(context),

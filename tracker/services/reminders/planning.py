@@ -86,29 +86,54 @@ def _key(row: Reminder) -> tuple[str, str, dt.date, int]:
 
 def wanted_now(
     user: User, now: dt.datetime, *, prefs_row: ReminderPreference | None = None,
-    plans: list[Plan] | None = None, overviews: list | None = None,
+    plans: list[Plan] | None = None, overviews: list | None = None, snoozed: set[tuple] | None = None,
 ) -> tuple[dict[tuple, Occurrence], ReminderPreference]:
     """The occurrences the user wants as of ``now``, by key, and their preferences row. The
-    keyword arguments hand over what was loaded beforehand for many users (see :func:`_recheck`)."""
+    keyword arguments hand over what was loaded beforehand for many users (see :func:`_recheck`);
+    ``snoozed`` are the keys of the user's snoozed rows (loaded here when not given)."""
     row = prefs_row if prefs_row is not None else preference_row(user)
     prefs = preferences(row)
     today = local_today(user.time_zone, now)
-    occurrences = rules.wanted(subjects_for(user, today, prefs, plans=plans, overviews=overviews), prefs, today)
+    if snoozed is None:
+        snoozed = snoozed_keys([user.id]).get(user.id, set())
+    occurrences = rules.wanted(subjects_for(user, today, prefs, plans=plans, overviews=overviews), prefs, today,
+                               snoozed)
     return {o.key: o for o in occurrences}, row
+
+
+def snoozed_keys(user_ids: list[int]) -> dict[int, set[tuple]]:
+    """The keys of the snoozed rows still to send, per user (one query for many users)."""
+    found: dict[int, set[tuple]] = {}
+    for row in db.session.execute(
+        select(Reminder.user_id, Reminder.kind, Reminder.subject_key, Reminder.occurrence, Reminder.offset_days)
+        .where(Reminder.user_id.in_(user_ids), Reminder.snoozed_to.is_not(None),
+               Reminder.status.in_(("pending", "sending")))
+    ):
+        found.setdefault(row[0], set()).add(tuple(row[1:]))
+    return found
+
+
+def send_day(row: Reminder, occurrence: Occurrence) -> dt.date:
+    """The local day a row goes: its snoozed day, else its occurrence's planned day."""
+    return row.snoozed_to if row is not None and row.snoozed_to is not None else occurrence.send_on
 
 
 def plan_user(user: User, now: dt.datetime) -> dict[str, int]:
     """Bring the user's outbox rows in line with what they want now (no commit: the caller's
-    transaction). Returns counts of rows planned, cancelled and moved."""
-    wanted, prefs_row = wanted_now(user, now)
-    counts = {"planned": 0, "cancelled": 0, "moved": 0}
+    transaction). Returns counts of rows planned, cancelled and moved.
+
+    The user's own word on a row is kept: a snoozed row stays on its snoozed day (and wanted while
+    its subject is), a skipped one stays cancelled however often the plan changes back."""
     existing = {
         _key(r): r for r in db.session.execute(select(Reminder).where(Reminder.user_id == user.id)).scalars()
     }
+    snoozed = {key for key, r in existing.items() if r.snoozed_to is not None and r.status in ("pending", "sending")}
+    wanted, prefs_row = wanted_now(user, now, snoozed=snoozed)
+    counts = {"planned": 0, "cancelled": 0, "moved": 0}
     hour = prefs_row.send_hour
     for key, occurrence in wanted.items():
-        due_at = rules.send_instant(occurrence.send_on, hour, user.time_zone)
         row = existing.get(key)
+        due_at = rules.send_instant(send_day(row, occurrence), hour, user.time_zone)
         if row is None:
             counts["planned"] += _insert(user, occurrence, due_at)
         elif row.status == "pending":
@@ -117,7 +142,7 @@ def plan_user(user: User, now: dt.datetime) -> dict[str, int]:
                 counts["moved"] += 1
             if row.title != occurrence.subject.title:
                 row.title = occurrence.subject.title[:300]
-        elif row.status == "cancelled" and row.sent_at is None and due_at > now:
+        elif row.status == "cancelled" and row.sent_at is None and row.skipped_at is None and due_at > now:
             # Wanted again (say, a step marked done by mistake and undone): plan it afresh.
             row.status, row.due_at, row.last_error, row.attempts = "pending", due_at, "", 0
             counts["planned"] += 1

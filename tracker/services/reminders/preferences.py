@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -39,10 +40,12 @@ def preferences(row: ReminderPreference) -> Preferences:
 
 
 def save_preferences(
-    user: User, *, enabled: set[str], offsets: dict[str, str], send_hour: int | None,
+    user: User, *, enabled: set[str], offsets: dict[str, str | Sequence[int]], send_hour: int | None,
     digest_weekday: int | None, paused: bool, now: dt.datetime | None = None,
 ) -> None:
-    """Change how the user is reminded; pending rows follow in the same transaction."""
+    """Change how the user is reminded; pending rows follow in the same transaction. Lead times
+    per kind are days before the date (0 on the day, negative after), as whole numbers or as text
+    ("90, 45, -1")."""
     from .planning import plan_user  # planning reads preferences
 
     apply_preferences(preference_row(user), enabled=enabled, offsets=offsets, send_hour=send_hour,
@@ -52,7 +55,7 @@ def save_preferences(
 
 
 def apply_preferences(
-    row: ReminderPreference, *, enabled: set[str], offsets: dict[str, str], send_hour: int | None,
+    row: ReminderPreference, *, enabled: set[str], offsets: dict[str, str | Sequence[int]], send_hour: int | None,
     digest_weekday: int | None, paused: bool,
 ) -> None:
     """Check preferences and set them on ``row`` (no commit); Invalid names the bad field."""
@@ -67,6 +70,11 @@ def apply_preferences(
     for kind, text in offsets.items():
         if kind not in rules.KINDS or kind in (rules.DIGEST, rules.APPRENTICE):
             continue
+        if not isinstance(text, str):  # days as whole numbers (ticked boxes, the API)
+            days = list(text)
+            if not days:
+                raise Invalid(f"offsets_{kind}", "Tick at least one lead time, or turn these reminders off.")
+            text = ", ".join(str(day) for day in days)
         try:
             value = rules.parse_offsets(text)
         except ValueError as error:

@@ -12,7 +12,7 @@ from ...domain import reminders as rules
 from ...domain.zones import local_today
 from ...extensions import db
 from ...models import Reminder, ReminderPreference, User
-from .planning import _key, wanted_now
+from .planning import _key, snoozed_keys, wanted_now
 from .preferences import preference_row
 
 log = logging.getLogger("tracker.reminders")
@@ -28,12 +28,19 @@ def _recheck(user_ids: list[int], now: dt.datetime) -> dict[int, tuple[User, dic
         db.session.rollback()
         loaded = {}
     checks: dict[int, tuple[User, dict, ReminderPreference] | Exception] = {}
+    try:
+        snoozed = snoozed_keys(user_ids)
+    except Exception:
+        log.exception("loading the snoozed reminders of %s users failed; loading them one by one", len(user_ids))
+        db.session.rollback()
+        snoozed = None
     for user_id in user_ids:
         try:
             if user_id in loaded:
                 user, prefs_row, plans, overviews = loaded[user_id]
                 wanted, prefs_row = wanted_now(user, now, prefs_row=prefs_row or preference_row(user),
-                                               plans=plans, overviews=overviews)
+                                               plans=plans, overviews=overviews,
+                                               snoozed=None if snoozed is None else snoozed.get(user_id, set()))
             else:
                 user = db.session.get(User, user_id)
                 if user is None:
