@@ -62,7 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     urls.register(app)  # bounded ids in URLs, before any route exists
 
-    from .views import auth, calendar, credentials, errors, ladder, main, onboarding, plans, reminders, settings
+    from .views import auth, calendar, certificate_reads, credentials, errors, ladder, main, onboarding, plans, reminders, settings
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -73,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ladder.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(certificate_reads.bp)
     errors.register(app)
 
     from . import api

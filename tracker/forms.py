@@ -400,3 +400,14 @@ class ReminderPreferencesForm(Form):
         super().__init__(*args, **kwargs)
         self.send_hour.choices = options((h, f"{h:02d}:00") for h in range(24))
         self.digest_weekday.choices = options(enumerate(WEEKDAYS))
+
+
+# -- certificate reading (issue 16) ----------------------------------------------------------------
+
+class CertificateReadForm(Form):
+    """The certificate sent to be read for the CEU form (posted with the CEU form's own fields)."""
+
+    read_file = FileField(
+        "Read your certificate", description="A PDF, or a photo of the paper. Rungs fills in the form below for you to check.",
+        render_kw={"accept": "application/pdf,image/png,image/jpeg", "capture": "environment"},
+    )

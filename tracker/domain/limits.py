@@ -55,3 +55,11 @@ def number_problem(value: float | Decimal) -> str | None:
 
 def whole_number_problem(value: int) -> str | None:
     return None if -MAX_WHOLE_NUMBER <= value <= MAX_WHOLE_NUMBER else WHOLE_NUMBER_MESSAGE
+
+# Certificates (PDF, PNG, JPEG): the largest file stored or read (config CERTIFICATE_MAX_BYTES
+# defaults to it), and the certificate reader's limits (tracker/reading): a certificate has a
+# page or two, and a phone photo has some 12 million pixels.
+CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+READER_MAX_PAGES = 10
+READER_MAX_PIXELS = 50_000_000
+READER_SECONDS = 30.0
