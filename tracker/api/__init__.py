@@ -50,9 +50,9 @@ def register(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (rungs_pat_...)."}
     )
-    from . import resources
+    from . import certificates, resources
 
-    for blueprint in resources.BLUEPRINTS:
+    for blueprint in [*resources.BLUEPRINTS, certificates.blueprint]:
         api.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
 
 

@@ -51,7 +51,8 @@ MONTHS = {
 }
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}{_S}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_S},?{_S}(?P<year>\d{{4}})\b", re.I),
+    # No word boundary before the month: OCR glues "on" to it ("onSept. 15, 2026").
+    re.compile(rf"{_MONTH}{_S}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_S},?{_S}(?P<year>\d{{4}})\b", re.I),
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_S}{_MONTH},?{_S}(?P<year>\d{{4}})\b", re.I),
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
     # US order, as AAPC's and US vendors' certificates print it.
@@ -149,7 +150,11 @@ def _completed_on(lines: list[str]):
 
 
 def _clean(value: str) -> str:
-    return value.strip(" .,;:-–\"'“”")
+    value = value.strip(" ,;:-–\"'“”")
+    # A full stop ends the sentence, except the one of "Inc." or "Co." that belongs to the name.
+    if value.endswith(".") and not re.search(r"\b(inc|co|corp|ltd|llc|jr|sr|st)\.$", value, re.I):
+        value = value.rstrip(".")
+    return value.strip()
 
 
 def _title(lines: list[str]):
