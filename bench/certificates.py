@@ -20,12 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tracker.catalog import load_catalog  # noqa: E402
 from tracker.domain.certificate_fields import FIELDS  # noqa: E402
 from tracker.reading import Unreadable, read_certificate  # noqa: E402
 
 CORPUS = ROOT / "tests" / "certificates"
-# Every credential code in plans/ an approval line may name.
-KNOWN = ["CPC", "COC", "CPB", "CPMA", "CRC", "CIC", "CIRCC", "CCA", "CCS", "CCS-P", "RHIT", "RHIA", "CDIP", "CHDA"]
+# Every credential code in plans/ an approval line may name (as the app offers them).
+KNOWN = sorted({code for rules in load_catalog(ROOT / "plans").bodies.values() for code in rules.credentials})
 
 
 def expected_files() -> list[tuple[Path, dict]]:
