@@ -102,3 +102,16 @@ def test_another_users_read_id_is_not_found(app, api):
                                        "credential_id": 3, "certificate_read_id": read_id})
     assert response.status_code == 404
     assert count(app, CeuActivity) == 0
+
+
+def test_a_photo_is_read_by_ocr(api):
+    body = api.read("no_index_photo.jpg").json
+    assert body["source"] == "ocr"
+    assert body["fields"]["provider"]["value"] == "Midwest Coders Network"
+
+
+def test_extra_form_fields_are_refused(app, api):
+    response = api.client.post(f"{API}/certificates/read", headers=api.headers, content_type="multipart/form-data",
+                               data={"file": (io.BytesIO((CORPUS / "no_index.pdf").read_bytes()), "c.pdf"), "note": "x"})
+    assert response.status_code == 422
+    assert count(app, CertificateRead) == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from flask import request
 from flask_smorest import Blueprint, abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
@@ -88,6 +89,10 @@ assert set(ReadFields().fields) == set(FIELDS)
 @blueprint.response(200, CertificateReadSchema)
 def read_certificate(files):
     """Read a certificate's fields (within the reader's time limit)."""
+    unknown = sorted(set(request.form) | (set(request.files) - {"file"}))
+    if unknown:  # the document allows the one file and nothing else
+        abort(422, message="Send the certificate as the one part named file.",
+              errors={"files": {name: ["Unknown field."] for name in unknown}})
     upload = files["file"]
     try:
         read = certificate_reads.read_now(user(), (upload.filename or "certificate", upload.stream))
@@ -99,7 +104,7 @@ def read_certificate(files):
     if state["status"] != "done":
         certificate_reads.drop_read(user(), read.id)
         abort(422, message=state["message"], errors={"files": {"file": [state["message"]]}})
-    return {"read_id": read.id, "fields_": state["fields"], "source": state.get("source", "text")}
+    return {"read_id": read.id, "fields_": state["fields"], "source": state["source"]}
 
 
 def certificate_upload(data: dict):

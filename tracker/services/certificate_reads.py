@@ -98,6 +98,7 @@ def read_state(read: CertificateRead) -> dict:
         "status": read.status,
         "fields": result.get("fields", {}),
         "message": result.get("message"),
+        "source": result.get("source"),
         "file_name": read.file_name,
     }
 
