@@ -62,4 +62,5 @@ def whole_number_problem(value: int) -> str | None:
 CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
 READER_MAX_PAGES = 10
 READER_MAX_PIXELS = 50_000_000
-READER_SECONDS = 30.0
+# A photo takes some 3 s of CPU; the limit leaves room for a busy machine, and still ends a hang.
+READER_SECONDS = 60.0
