@@ -64,3 +64,5 @@ READER_MAX_PAGES = 10
 READER_MAX_PIXELS = 50_000_000
 # A photo takes some 3 s of CPU; the limit leaves room for a busy machine, and still ends a hang.
 READER_SECONDS = 60.0
+# The API reads on the request: within gunicorn's 30 s worker timeout (gunicorn.conf.py).
+READER_API_SECONDS = 25.0

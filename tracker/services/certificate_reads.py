@@ -59,10 +59,10 @@ def start_read(user: User, upload: tuple[str, BinaryIO]) -> CertificateRead:
     return read
 
 
-def read_now(user: User, upload: tuple[str, BinaryIO]) -> CertificateRead:
-    """Keep a certificate file and read it on this thread (the API: one answer, with the time limit)."""
+def read_now(user: User, upload: tuple[str, BinaryIO], seconds: float = limits.READER_API_SECONDS) -> CertificateRead:
+    """Keep a certificate file and read it on this thread (the API: one answer, within ``seconds``)."""
     read = _keep(user, upload)
-    _read(read)
+    _read(read, seconds)
     return read
 
 
@@ -189,11 +189,11 @@ def _read_in_pool(app: Flask, read_id: int) -> None:
             _read(read)
 
 
-def _read(read: CertificateRead) -> None:
+def _read(read: CertificateRead, seconds: float | None = None) -> None:
     user = db.session.get(User, read.user_id)
     try:
         data = certificates.stored_path(user, read.stored_file).read_bytes()
-        reading = read_certificate(data, known_credentials=known_credentials())
+        reading = read_certificate(data, known_credentials=known_credentials(), seconds=seconds)
     except Unreadable as refusal:
         _finish(read, "failed", {"message": refusal.message})
         return
