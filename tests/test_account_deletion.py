@@ -2,6 +2,7 @@
 session with it; other users keep everything."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -10,11 +11,15 @@ from tracker.extensions import db
 from tracker.domain.clock import utc_now
 from tracker.domain.teams import Sharing
 from tracker.models import Team, TeamInvitation, User
+from tracker.services import certificate_reads
 from tracker.services import teams as team_service
+from tracker.services.accounts import find_user_by_email
 
 from builders import signed_in
 from support import Browser, register, text_of
 from test_portability import build_rich_account, row_counts
+
+CERTIFICATE = (Path(__file__).parent / "certificates" / "no_index.pdf").read_bytes()
 
 
 def rows_of(user_id: int) -> dict[str, int]:
@@ -45,6 +50,8 @@ def test_deleting_the_account_removes_every_row_and_file_and_signs_out(app, cloc
     with app.app_context():
         build_rich_account("coder@example.com")
         build_rich_account("other@example.com")
+        for email in ("coder@example.com", "other@example.com"):  # a certificate sent to be read
+            certificate_reads.read_now(find_user_by_email(email), ("webinar.pdf", io.BytesIO(CERTIFICATE)))
         user_id = db.session.execute(select(User.id).where(User.email == "coder@example.com")).scalar_one()
         other_id = db.session.execute(select(User.id).where(User.email == "other@example.com")).scalar_one()
         # Teams: the coder owns one the other joined, and joined the other's (issue 17).

@@ -11,8 +11,8 @@ import logging
 from sqlalchemy import select, update
 
 from tracker.extensions import db
-from tracker.models import ApiToken, CeuActivity, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder, User
-from tracker.services import api_tokens
+from tracker.models import ApiToken, CeuActivity, CertificateRead, ChecklistItem, Cost, Credential, ExperienceGap, Milestone, Reminder, User
+from tracker.services import api_tokens, certificate_reads
 from tracker.services.accounts import find_user_by_email
 
 from builders import signed_in
@@ -49,6 +49,7 @@ def owner_objects(app, owner: Browser) -> dict:
     owner.post("/credentials/new", {"code": "CPC-A", "earned_on": "2024-01-10", "renewal_month": "5"})
     owner.post("/credentials/ceus/new", {"completed_on": "2026-01-10", "title": "Webinar", "ceus": "1", "counts_toward": "aapc",
                                          "certificate": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "c.pdf")}, content_type="multipart/form-data")
+    owner.post("/credentials/ceus/read", {"read_file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "c.pdf")}, content_type="multipart/form-data")
     owner.post("/ladder/profile", {"rung": "coder", "coding_started_on": "2024-01-01"})
     owner.post("/ladder/gaps", {"starts_on": "2025-01-01", "ends_on": "2025-01-31"})
     with app.app_context():
@@ -59,7 +60,10 @@ def owner_objects(app, owner: Browser) -> dict:
         team_ids = team_objects(app, owner)
         db.session.execute(update(Reminder).where(Reminder.id == reminder_id).values(status="failed"))
         db.session.commit()
+        read = db.session.execute(select(CertificateRead)).scalar_one()
+        assert certificate_reads.wait(read, 60)  # finished before the snapshot
         return {
+            "read_id": read.id,
             "plan_id": plan_id,
             "milestone_id": milestone.id,
             "item_id": db.session.execute(select(ChecklistItem.id).where(ChecklistItem.milestone_id == milestone.id)).scalars().first(),

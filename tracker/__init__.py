@@ -66,7 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     urls.register(app)  # bounded ids in URLs, before any route exists
 
-    from .views import auth, calendar, ceus, credentials, errors, ladder, main, onboarding, plans, reminders, settings, teams
+    from .views import (
+        auth, calendar, certificate_reads, ceus, credentials, errors, ladder, main, onboarding, plans, reminders,
+        settings, teams,
+    )
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -79,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(calendar.bp)
     app.register_blueprint(ceus.bp)
     app.register_blueprint(teams.bp)
+    app.register_blueprint(certificate_reads.bp)
     errors.register(app)
 
     from . import api

@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .domain import limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -126,7 +128,7 @@ def from_environment(instance_path: str) -> dict:
         "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
         # CEU certificates: stored outside static under random names, served only to their owner.
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
-        "CERTIFICATE_MAX_BYTES": _int(env, "CERTIFICATE_MAX_BYTES", 10 * 1024 * 1024),
+        "CERTIFICATE_MAX_BYTES": _int(env, "CERTIFICATE_MAX_BYTES", limits.CERTIFICATE_MAX_BYTES),
         "CERTIFICATE_QUOTA_BYTES": _int(env, "CERTIFICATE_QUOTA_BYTES", 200 * 1024 * 1024),
     }
 

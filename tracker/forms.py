@@ -446,3 +446,13 @@ class SharingForm(Form):
 
 class RoleForm(Form):
     role = SelectField("Role", choices=options([("member", "Member"), ("manager", "Manager")]))
+
+# -- certificate reading (issue 16) ----------------------------------------------------------------
+
+class CertificateReadForm(Form):
+    """The certificate sent to be read for the CEU form (posted with the CEU form's own fields)."""
+
+    read_file = FileField(
+        "Read your certificate", description="A PDF, or a photo of the paper. Rungs fills in the form below for you to check.",
+        render_kw={"accept": "application/pdf,image/png,image/jpeg", "capture": "environment"},
+    )

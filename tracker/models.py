@@ -544,3 +544,30 @@ class TeamInvitation(db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+
+# -- certificate reading (issue 16): a certificate read for the CEU form -------------------------------
+
+
+class CertificateRead(db.Model):
+    """A certificate file sent to be read, the reading's state and what it read.
+
+    The file waits in the owner's certificate folder until a CEU is saved with it (then it is
+    stored with the CEU like any upload) or the read is dropped.
+    """
+
+    __tablename__ = "certificate_reads"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    # JSON: {"fields": {name: {"value", "confidence"}}, "source"} when done, {"message"} when failed.
+    result: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(120))
+    stored_file: Mapped[str] = mapped_column(String(40))
+    file_type: Mapped[str] = mapped_column(String(40))
+    file_size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

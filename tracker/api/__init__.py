@@ -50,13 +50,11 @@ def register(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (rungs_pat_...)."}
     )
-    from . import account, ceus, credentials, plans
+    from . import account, ceus, certificates, credentials, plans, teams
 
-    for blueprint in [*account.BLUEPRINTS, *plans.BLUEPRINTS, *credentials.BLUEPRINTS, *ceus.BLUEPRINTS]:
+    for blueprint in [*account.BLUEPRINTS, *plans.BLUEPRINTS, *credentials.BLUEPRINTS, *ceus.BLUEPRINTS,
+                      certificates.blueprint, teams.blueprint]:
         api.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
-    from . import teams  # issue 17: its own module, beside resources
-
-    api.register_blueprint(teams.blueprint, url_prefix=f"{PREFIX}{teams.blueprint.url_prefix}")
 
 
 def is_api_request() -> bool:

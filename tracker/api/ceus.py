@@ -10,6 +10,7 @@ from ..services.errors import NotFound
 from . import MAX_ID, call, checked_id, today, user
 from . import schemas as s
 
+from . import certificates
 from .blueprints import ID, make_blueprint, documents_errors
 
 
@@ -88,12 +89,14 @@ def list_ceus():
 
 
 @ceus.route("", methods=["POST"])
-@ceus.arguments(s.CeuCreate)
-@documents_errors(ceus, 400, 422)
+@ceus.arguments(certificates.CeuCreateWithCertificate)
+@documents_errors(ceus, 400, 404, 422)
 @ceus.response(201, s.CeuSchema)
 def create_ceu(data):
-    """Log a CEU activity."""
-    activity = call(credential_service.add_activity, user(), _activity_input(data), today(), fields=_CEU_FIELDS)
+    """Log a CEU activity (with the certificate of a certificate_read_id, if given)."""
+    upload = certificates.certificate_upload(data)
+    activity = call(credential_service.add_activity, user(), _activity_input(data), today(), upload, fields=_CEU_FIELDS)
+    certificates.forget_read(data)
     return _ceu_body(activity, _ids_by_code())
 
 

@@ -106,3 +106,14 @@ def member_number_problem(text: str) -> str | None:
 # -- teams (issue 17) -------------------------------------------------------------------------------
 TEAM_NAME_MAX = 80
 EMAIL_MAX = 254  # RFC 5321's limit on a forward path
+
+# Certificates (PDF, PNG, JPEG): the largest file stored or read (config CERTIFICATE_MAX_BYTES
+# defaults to it), and the certificate reader's limits (tracker/reading): a certificate has a
+# page or two, and a phone photo has some 12 million pixels.
+CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+READER_MAX_PAGES = 10
+READER_MAX_PIXELS = 50_000_000
+# A photo takes some 3 s of CPU; the limit leaves room for a busy machine, and still ends a hang.
+READER_SECONDS = 60.0
+# The API reads on the request: within gunicorn's 30 s worker timeout (gunicorn.conf.py).
+READER_API_SECONDS = 25.0

@@ -20,6 +20,7 @@ from ..forms import (
 from ..services import certificates, cycle_exports, submissions
 from ..services import credentials as service
 from ..services.errors import Invalid
+from . import certificate_reads as reader
 from . import not_found, or_404, show_error, user_today
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
@@ -333,14 +334,16 @@ def new_ceu():
         form.completed_on.data = user_today()
         # As the single choice it replaces did: the first line ticked unless the link says which.
         form.counts_toward.data = request.args.getlist("counts_toward") or [c.value for c in form.counts_toward.choices[:1]]
+    reader.prefill(form)  # from a certificate read (?read=), each field read says so
     if form.validate_on_submit():
         try:
-            activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form))
+            activity = service.add_activity(current_user, _activity_input(form), user_today(), _upload(form) or reader.upload())
         except certificates.TooLarge as error:
             raise RequestEntityTooLarge(error.message) from None
         except Invalid as error:
             show_error(form, error)
         else:
+            reader.saved()
             flash(f"Logged “{activity.title}”.", "success")
             return redirect(url_for("credentials.body", body=activity.body))
     return _render_ceu_form(form, None)

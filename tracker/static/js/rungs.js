@@ -30,3 +30,30 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => { if (select.value === "OTHER") other.open = true; });
   }
 });
+
+// --- certificate reading (issue 16) ---
+// A certificate chosen on the CEU form is sent to be read at once (the "Read it" button stays for
+// pages without JavaScript); the waiting page asks for the reading's state instead of refreshing.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("input[data-auto-read]")) {
+    const button = input.form?.querySelector("button[data-read-button]");
+    if (!button) continue;
+    input.addEventListener("change", () => {
+      if (!input.files.length) return;
+      input.form.requestSubmit(button);  // the button's formaction: the reader, not the save
+      button.textContent = "Reading…";
+      button.disabled = true;
+    });
+  }
+  const waiting = document.querySelector("[data-read-state]");
+  if (waiting) {
+    const ask = () => fetch(waiting.dataset.readState, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => response.ok ? response.json() : null)
+      .then((state) => {
+        if (state && state.status !== "pending") window.location.replace(state.form_url);
+        else window.setTimeout(ask, 600);
+      })
+      .catch(() => window.setTimeout(ask, 1500));
+    window.setTimeout(ask, 400);
+  }
+});
