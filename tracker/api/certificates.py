@@ -19,7 +19,6 @@ from ..services import certificate_reads, certificates
 from ..services.errors import Invalid
 from . import call, user
 from .blueprints import documents_errors, make_blueprint
-from . import schemas as s
 
 blueprint = make_blueprint("certificates", "/certificates", "Certificates read for you: the fields of a CEU certificate.")
 
@@ -63,11 +62,6 @@ class CertificateReadSchema(Schema):
     fields_ = fields.Nested(ReadFields, required=True, data_key="fields")
     source = fields.String(required=True, validate=validate.OneOf(["text", "ocr"]), metadata={
         "description": "text: read from the PDF's text; ocr: read from a picture of the page."})
-
-
-class CeuCreateWithCertificate(s.CeuCreate):
-    certificate_read_id = fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID), metadata={
-        "description": "A read_id from POST /api/v1/certificates/read: its certificate is attached to this CEU."})
 
 
 assert set(ReadFields().fields) == set(FIELDS)

@@ -89,7 +89,7 @@ def list_ceus():
 
 
 @ceus.route("", methods=["POST"])
-@ceus.arguments(certificates.CeuCreateWithCertificate)
+@ceus.arguments(s.CeuCreate)
 @documents_errors(ceus, 400, 404, 422)
 @ceus.response(201, s.CeuSchema)
 def create_ceu(data):

@@ -364,10 +364,13 @@ class CeuCreate(Strict):
     next_cycle = fields.Boolean(load_default=None, allow_none=True, metadata={
         "description": "Only for a CEU from the AAPC renewal month: true counts it toward the next cycle. "
                        "Required (true or false) when completed_on falls in that month."})
+    certificate_read_id = fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID), metadata={
+        "description": "A read_id from POST /api/v1/certificates/read: its certificate is attached to this CEU."})
 
 
 class CeuPatch(CeuCreate):
-    pass
+    class Meta:
+        exclude = ("certificate_read_id",)  # a certificate is attached when the CEU is logged
 
 
 # -- ladder and reminders -------------------------------------------------------------------------

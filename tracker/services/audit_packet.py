@@ -221,13 +221,13 @@ def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date
     caption = f"{overview.rules.name} CEU audit packet, {long_date(tally.cycle.start)} to {long_date(tally.cycle.end)}"
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(bytes(summary.output()))), import_outline=False)
-    writer.add_outline_item("Summary and requirements", 0)
-    writer.add_outline_item("CEUs that count", table_page - 1)
+    writer.add_outline_item(title="Summary and requirements", page_number=0)
+    writer.add_outline_item(title="CEUs that count", page_number=table_page - 1)
     captions = [caption] * len(writer.pages)
     for part in ordered:
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
-        writer.add_outline_item(_text(f"CEU {part.number} certificate: {part.row.title}"), start)
+        writer.add_outline_item(title=_text(f"CEU {part.number} certificate: {part.row.title}"), page_number=start)
         # A certificate's own pages do not say which CEU they prove: the foot of each page does.
         captions += [f"{caption} - CEU {part.number} certificate"] * (len(writer.pages) - start)
     _number_pages(writer, captions)
