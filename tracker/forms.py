@@ -232,6 +232,10 @@ class ChecklistItemForm(Form):
     label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=200)])
 
 
+class RenameForm(Form):
+    title = StringField("Name", validators=[DataRequired("Give the step a name."), Length(max=200)])
+
+
 class CostForm(Form):
     kind = SelectField(
         "Kind",

@@ -23,3 +23,13 @@ def weekday_date(day: dt.date) -> str:
 def short_weekday_date(day: dt.date) -> str:
     """'Mon Jan 4'."""
     return f"{day:%a %b} {day.day}"
+
+
+def human_date(day: dt.date | None, today: dt.date) -> str:
+    """'Dec 8' in ``today``'s year, 'Dec 8, 2027' in any other (an em dash for no date).
+
+    The one format pages and messages show a day in: short, US order, the year only when it is
+    needed to tell which one."""
+    if day is None:
+        return "—"
+    return f"{day:%b} {day.day}" if day.year == today.year else long_date(day)
