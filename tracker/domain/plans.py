@@ -173,6 +173,9 @@ def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> 
                     projected_due=projected_due, state=step.state, days_late=0,
                 )
             )
+            # It took its time before the later step at most up to today: the done step after it
+            # is drawn from there, and nothing is pushed past today by a step left unrecorded.
+            cursor = max(cursor, min(projected_due, today))
             continue
         if step.completed_on is not None:
             projected_due = step.completed_on
