@@ -15,7 +15,7 @@ that nothing runs off the screen:
 
 Each picture is ``<page>-desktop.png`` and ``<page>-phone.png``, the whole page up to
 MAX_HEIGHT px tall (longer pages are cut there, to keep docs/ small). Uses Debian's Chromium
-(never a downloaded browser).
+(never a downloaded browser) and Pillow (requirements-dev.txt) to shrink each PNG to a palette.
 """
 from __future__ import annotations
 
@@ -27,12 +27,14 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 MAX_HEIGHT = 3200
+COLOURS = 64  # a page's flat colours fit a small palette: a third of the size, no visible change
 PASSWORD = "correct horse battery"
 
 # Long text people really type or paste: a URL, a long unbroken word, long sentences.
@@ -70,10 +72,15 @@ class Shooter:
             if reload:
                 page.reload()
             height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
-            page.screenshot(path=self.out / f"{name}-{size_name}.png", full_page=True,
-                            clip={"x": 0, "y": 0, "width": size["width"], "height": height})
+            self.save(page, self.out / f"{name}-{size_name}.png", {"x": 0, "y": 0, "width": size["width"], "height": height})
         page.set_viewport_size(SIZES["desktop"])
         self.names.append(name)
+
+
+    @staticmethod
+    def save(page: Page, path: Path, clip: dict) -> None:
+        page.screenshot(path=path, full_page=True, clip=clip)
+        Image.open(path).convert("RGB").quantize(colors=COLOURS, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def register(page: Page, base: str, outbox: Path, shots: Shooter | None = None) -> str:

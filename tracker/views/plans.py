@@ -349,8 +349,7 @@ def cost_delete(plan_id: int, milestone_id: int, cost_id: int):
     if ConfirmForm().validate_on_submit():
         deleted = or_404(milestone_edits.delete_cost, milestone, cost_id, utc_now())
         # The toast's Undo reads this back (signed session cookie; nothing kept on the server).
-        session[UNDO_KEY] = deleted.as_dict()
-        flash(f"“{deleted.label}” deleted.", "info")
+        session[UNDO_KEY] = deleted.as_dict()  # the page then shows "deleted" with its Undo
     return _back(milestone.plan, milestone, "#costs")
 
 
