@@ -167,9 +167,15 @@ def aspiring_coder(browser, base: str, outbox: Path, shots: Shooter) -> None:
     shots.shoot(page, "dashboard")
     for path, name in (("/plans/", "plans"), (plan_url + "/edit", "plan-edit"), (plan_url + "/delete", "plan-delete"),
                        ("/ladder/", "ladder"), ("/reminders/", "reminders"), ("/reminders/preferences", "reminder-preferences"),
-                       ("/settings/", "settings"), ("/settings/tokens", "settings-tokens")):
+                       ("/settings/tokens", "settings-tokens")):
         page.goto(path if path.startswith("http") else base + path)
         shots.shoot(page, name)
+    # Settings right after turning the calendar feed on: its address is shown this once.
+    page.goto(base + "/settings/")
+    turn_on = page.get_by_role("button", name=re.compile("Turn on the calendar feed"))
+    if turn_on.count():
+        turn_on.first.click()
+    shots.shoot(page, "settings", reload=False)
 
 
 def working_coder(browser, base: str, outbox: Path, shots: Shooter) -> None:
@@ -217,7 +223,7 @@ def working_coder(browser, base: str, outbox: Path, shots: Shooter) -> None:
     page.goto(f"{base}/credentials/aapc/setup")
     shots.shoot(page, "credentials-setup")
     page.goto(f"{base}/ladder/")
-    shots.shoot(page, "ladder-working")
+    shots.shoot(page, "ladder-compare")
 
 
 def main(base: str, out: Path, outbox: Path) -> None:
