@@ -30,11 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => { if (select.value === "OTHER") other.open = true; });
   }
   // Checklists save as each box is ticked: the same POST as the Save button (its CSRF token is in
-  // the form), answered 204 for this request. Without JavaScript the Save button does it.
+  // the form), answered 204 for this request. The Save button stays: without JavaScript it saves.
   for (const form of document.querySelectorAll("form[data-autosave]")) {
     const button = form.querySelector("[data-autosave-button]");
     const status = form.querySelector("[data-autosave-status]");
-    if (button) button.hidden = true;
     const say = (text) => { if (status) status.textContent = text; };
     form.addEventListener("change", async () => {
       say("Saving…");
@@ -47,7 +46,6 @@ document.addEventListener("DOMContentLoaded", () => {
         say("Saved.");
       } catch (e) {
         say("Not saved: use the Save button.");
-        if (button) button.hidden = false;
       }
     });
   }
