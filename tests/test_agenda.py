@@ -46,9 +46,9 @@ def test_a_plan_started_in_the_past_shows_one_due_date_named_the_same_everywhere
 
     # The plan page and the dashboard.
     page = user_browser.get(f"/plans/{plan_id}").text
-    assert re.search(r'<dt>Due</dt><dd class="agenda-date" data-means="target">Dec 8, 2026 \(its target date\)</dd>', page), page
+    assert re.search(r'<dt>Due</dt><dd class="agenda-date" data-means="target">Dec 8 \(its target date\)</dd>', page), page
     dashboard = text_of(user_browser.get("/"))
-    assert "Due Aug 30, 2026 (its target date; projected Feb 21, 2027)" in dashboard  # step 1 is the current one
+    assert "Due Aug 30 (its target date; projected Feb 21, 2027)" in dashboard  # step 1 is the current one
 
     # The calendar feed.
     path, _token = turn_on_feed(user_browser)
@@ -97,7 +97,8 @@ def test_every_open_milestone_the_plan_page_dates_has_its_reminder(app, clock, u
         planned = {(r.kind, r.subject_key, r.occurrence) for r in db.session.execute(
             select(Reminder).where(Reminder.status == "pending")).scalars()}
     for milestone_id, title, _label, on in shown:
-        day = dt.datetime.strptime(on, "%b %d, %Y").date()
+        # Pages give the year only when it is not this year (issue 15).
+        day = dt.datetime.strptime(on if "," in on else f"{on}, {TODAY.year}", "%b %d, %Y").date()
         # Ahead: reminded the day before; already past (however long ago): one overdue reminder.
         kind = "milestone_due" if day > TODAY else "milestone_overdue"
         assert (kind, f"milestone:{milestone_id}", day) in planned, (title, on, planned)

@@ -200,7 +200,7 @@ def test_submission_makes_a_met_cycle_complete(app, user_browser):
     response = user_browser.post("/credentials/aapc/cycles/2027-05-31/submitted", {"submitted_on": "2026-11-20", "confirm": "y"})
     assert response.status_code == 302
     page = text_of(user_browser.get("/credentials/aapc/"))
-    assert "Complete" in page and "submitted this cycle's CEUs on Nov 20, 2026" in page
+    assert "Complete" in page and "submitted this cycle's CEUs on Nov 20" in page and "Nov 20, 2026" not in page  # this year's dates without the year
     assert count(app, CycleSubmission) == 1
 
 
@@ -276,7 +276,7 @@ def test_cpc_a_converted_to_cpc_keeps_its_row_ceus_and_cycle_and_needs_36(app, u
         assert credential.earned_on.isoformat() == "2024-07-01"
     aapc = text_of(user_browser.get("/credentials/aapc/"))
     assert "Required 36" in aapc and "Earned 4" in aapc
-    assert "Was CPC-A until Nov 23, 2026" in text_of(user_browser.get("/credentials/"))
+    assert "Was CPC-A until Nov 23:" in text_of(user_browser.get("/credentials/"))
     assert count(app, Credential) == 1
 
 

@@ -236,6 +236,10 @@ class ChecklistItemForm(Form):
     label = StringField("New item", validators=[DataRequired("Say what the item is."), Length(max=limits.CHECKLIST_LABEL, message=limits.too_long(limits.CHECKLIST_LABEL))])
 
 
+class RenameForm(Form):
+    title = StringField("Name", validators=[DataRequired("Give the step a name."), Length(max=200)])
+
+
 class CostForm(Form):
     kind = SelectField(
         "Kind",

@@ -185,8 +185,11 @@ def create_plan(person: Person, track: str, start: dt.date, pace: str = "Full ti
 
 
 def parse_day(text: str) -> dt.date:
-    """A date as the app shows it ('Jan 4, 2027')."""
-    return dt.datetime.strptime(text.strip(), "%b %d, %Y").date()
+    """A date as the app shows it: 'Jan 4, 2027', or 'Dec 8' in the current year."""
+    text = text.strip()
+    if "," not in text:
+        text = f"{text}, {dt.date.today().year}"
+    return dt.datetime.strptime(text, "%b %d, %Y").date()
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tracker.domain.plans import (
     StepInput,
     StepSchedule,
     StepState,
+    check_done_by_today,
     check_progress,
     check_start_date,
     describe_timeliness,
@@ -551,7 +552,7 @@ def test_step_done_before_it_was_started_is_refused():
 
     assert caught.value.field == "completed_on"
     assert caught.value.message == (
-        "The step cannot be finished before it was started on 2027-03-10."
+        "The step cannot be finished before it was started on Mar 10."  # a date as pages show it
     )
 
 
@@ -560,7 +561,7 @@ def test_step_started_before_the_plan_start_is_refused():
         check_progress(date(2027, 1, 3), None, plan_start=PLAN_START, today=TODAY)
 
     assert caught.value.field == "started_on"
-    assert "2027-01-04" in caught.value.message
+    assert "Jan 4" in caught.value.message  # a date as pages show it, not ISO
 
 
 def test_step_finished_before_the_plan_start_is_refused():
@@ -568,7 +569,7 @@ def test_step_finished_before_the_plan_start_is_refused():
         check_progress(None, date(2026, 12, 31), plan_start=PLAN_START, today=TODAY)
 
     assert caught.value.field == "completed_on"
-    assert "2027-01-04" in caught.value.message
+    assert "Jan 4" in caught.value.message  # a date as pages show it, not ISO
 
 
 def test_progress_on_the_plan_start_is_accepted():
@@ -583,6 +584,18 @@ def test_progress_exactly_five_years_ahead_is_accepted():
     assert PROGRESS_HORIZON_YEARS == 5
 
     check_progress(date(2032, 6, 15), date(2032, 6, 15), plan_start=PLAN_START, today=TODAY)
+
+
+def test_marking_a_step_done_on_a_day_still_to_come_is_refused():
+    with pytest.raises(PlanError) as caught:
+        check_done_by_today(date(2027, 6, 16), TODAY)
+
+    assert caught.value.field == "completed_on"
+    assert caught.value.message == "A step cannot be marked done on a day still to come: use a day up to today, Jun 15."
+
+
+def test_marking_a_step_done_today_is_accepted():
+    check_done_by_today(TODAY, TODAY)
 
 
 def test_start_date_more_than_five_years_ahead_is_refused():

@@ -35,3 +35,12 @@ def weekday_date_year(day: dt.date, today: dt.date) -> str:
     """'Monday, January 4' in the year of ``today``, 'Monday, January 4, 2027' in any other."""
     text = f"{day:%A, %B} {day.day}"
     return text if day.year == today.year else f"{text}, {day.year}"
+
+def human_date(day: dt.date | None, today: dt.date) -> str:
+    """'Dec 8' in ``today``'s year, 'Dec 8, 2027' in any other (an em dash for no date).
+
+    The one format pages and messages show a day in: short, US order, the year only when it is
+    needed to tell which one."""
+    if day is None:
+        return "—"
+    return f"{day:%b} {day.day}" if day.year == today.year else long_date(day)

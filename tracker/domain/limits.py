@@ -117,3 +117,29 @@ READER_MAX_PIXELS = 50_000_000
 READER_SECONDS = 60.0
 # The API reads on the request: within gunicorn's 30 s worker timeout (gunicorn.conf.py).
 READER_API_SECONDS = 25.0
+
+# When money was (or will be) spent on a plan's step: a course paid some years back, an exam
+# booked ahead. Relative to the person's today: 1900 and 2999 are typos, not costs.
+COST_DATE_YEARS_BACK = 10
+COST_DATE_YEARS_AHEAD = 2
+
+
+def cost_date_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a cost may be dated, as of ``today``."""
+    def shifted(years: int) -> dt.date:
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:  # Feb 29 in a year without one
+            return today.replace(year=today.year + years, day=28)
+
+    return shifted(-COST_DATE_YEARS_BACK), shifted(COST_DATE_YEARS_AHEAD)
+
+
+def cost_date_problem(day: dt.date, today: dt.date) -> str | None:
+    """Why a cost's date is refused (outside :func:`cost_date_range`), or None."""
+    from .dates import human_date
+
+    first, last = cost_date_range(today)
+    if first <= day <= last:
+        return None
+    return f"Use a date from {human_date(first, today)} to {human_date(last, today)}."

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from tracker.domain.dates import human_date
 from tracker.domain.durations import Duration
 from tracker.domain.errors import Invalid
 
@@ -149,13 +150,33 @@ def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> 
     A step's length in the projection is its target length in days (target due - target start),
     so that a slip moves later steps by exactly as many days as it lasted.
 
+    A step not done that comes before a done step is passed over: the person moved on without
+    recording it, so it keeps its target dates, is not late and moves nothing after it.
+
     The plan's projected finish is the latest projected due date of any step (a step finished late
     can end after a later one). Inputs are expected to have passed :func:`check_progress`.
     """
     targets = target_dates(start, [step.duration for step in steps])
     schedules = []
     cursor = start
-    for step, (target_start, target_due) in zip(steps, targets):
+    last_done = max((i for i, step in enumerate(steps) if step.completed_on is not None), default=-1)
+    for index, (step, (target_start, target_due)) in enumerate(zip(steps, targets)):
+        if index < last_done and step.completed_on is None:
+            # Passed over: a later step is done, so the person has moved on (an exam passed before
+            # the course was ticked off). The step keeps its target dates and neither nags nor
+            # pushes the steps after it.
+            projected_start = step.started_on or target_start
+            projected_due = max(projected_start, target_due)
+            schedules.append(
+                StepSchedule(
+                    target_start=target_start, target_due=target_due, projected_start=projected_start,
+                    projected_due=projected_due, state=step.state, days_late=0,
+                )
+            )
+            # It took its time before the later step at most up to today: the done step after it
+            # is drawn from there, and nothing is pushed past today by a step left unrecorded.
+            cursor = max(cursor, min(projected_due, today))
+            continue
         if step.completed_on is not None:
             projected_due = step.completed_on
             if step.started_on is not None:
@@ -204,7 +225,8 @@ def check_progress(
 
     Either date may be missing. A date may not be before the plan start, nor more than
     ``PROGRESS_HORIZON_YEARS`` years after today (dates ahead of today within that horizon are
-    allowed: people record what they plan to do). A step cannot be completed before it was started;
+    allowed: people record what they plan to do; the pages refuse a completion after today, see
+    :func:`check_done_by_today`). A step cannot be completed before it was started;
     both on the same day is fine.
     """
     horizon = today + relativedelta(years=PROGRESS_HORIZON_YEARS)
@@ -216,18 +238,18 @@ def check_progress(
             continue
         if value < plan_start:
             raise PlanError(
-                field, f"The step cannot {verb} before the plan starts on {plan_start.isoformat()}."
+                field, f"The step cannot {verb} before the plan starts on {human_date(plan_start, today)}."
             )
         if value > horizon:
             raise PlanError(
                 field,
-                f"The {noun} {value.isoformat()} is too far in the future "
+                f"The {noun} {human_date(value, today)} is too far in the future "
                 f"(more than {PROGRESS_HORIZON_YEARS} years from today).",
             )
     if started_on is not None and completed_on is not None and completed_on < started_on:
         raise PlanError(
             "completed_on",
-            f"The step cannot be finished before it was started on {started_on.isoformat()}.",
+            f"The step cannot be finished before it was started on {human_date(started_on, today)}.",
         )
 
 
@@ -244,6 +266,19 @@ def check_start_date(start: dt.date, today: dt.date) -> None:
         raise PlanError("start_date", f"{too_far} ago.")
     if start > today + window:
         raise PlanError("start_date", f"{too_far} away.")
+
+
+def check_done_by_today(completed_on: dt.date, today: dt.date) -> None:
+    """Raise :class:`PlanError` when a step is marked done on a day still to come.
+
+    Done is a fact, not a plan. The plan pages apply this when a person marks a step done; the API
+    and imports keep accepting planned dates within the horizon (:func:`check_progress`).
+    """
+    if completed_on > today:
+        raise PlanError(
+            "completed_on",
+            f"A step cannot be marked done on a day still to come: use a day up to today, {human_date(today, today)}.",
+        )
 
 
 def describe_timeliness(state: StepState, days_late: int) -> str:

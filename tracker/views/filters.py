@@ -5,11 +5,37 @@ import datetime as dt
 
 from flask import Flask
 
-from ..domain.dates import long_date, short_weekday_date, weekday_date
+from ..domain.clock import today_in
+from ..domain.dates import human_date, long_date, short_weekday_date, weekday_date
 
 
-def short_date(day: dt.date | None) -> str:
-    return f"{day:%b} {day.day}" if day else "—"
+def _today() -> dt.date:
+    """Today in the signed-in user's zone (UTC for a visitor, or outside a request)."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return today_in(current_user.time_zone)
+    return today_in("UTC")
+
+
+def day(value: dt.date | None) -> str:
+    """The one way pages show a date: 'Dec 8' this year, 'Dec 8, 2027' otherwise."""
+    return human_date(value, _today())
+
+
+def day_range(start: dt.date | None, end: dt.date | None) -> str:
+    """'Jan 4 – Mar 1, 2027': the year once when both days share it and it is not this year."""
+    if start is None or end is None:
+        return f"{day(start)} – {day(end)}"
+    if start.year == end.year and start.year != _today().year:
+        return f"{start:%b} {start.day} – {long_date(end)}"
+    return f"{day(start)} – {day(end)}"
+
+
+def short_date(value: dt.date | None) -> str:
+    """Kept for other pages: the same as :func:`day`."""
+    return day(value)
 
 
 def money(cents: int | None) -> str:
@@ -48,6 +74,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(weekday_date)
     app.add_template_filter(short_weekday_date)
     app.add_template_filter(short_date)
+    app.add_template_filter(day)
+    app.add_template_filter(day_range)
     app.add_template_filter(money)
     app.add_template_filter(days)
     app.add_template_filter(month_name)

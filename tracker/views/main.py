@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..domain import career
+from ..domain.attention import plan_look
 from ..domain.clock import utc_now
 from ..forms import ConfirmForm
 from .page_cache import cached_fragment
@@ -36,7 +37,8 @@ def _dashboard_body(user, today: dt.date) -> str:
     view = plan_service.plan_view(plan, today) if plan else None
     stage = stages.stage_of(user)
     return render_template(
-        "main/_dashboard_body.html", view=view, others=others, confirm=ConfirmForm(),
+        "main/_dashboard_body.html", view=view, others=others,
+        look=plan_look(view.schedule, today) if view else None, confirm=ConfirmForm(),
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
         renewals=credential_service.renewal_summary(user, today),

@@ -1,10 +1,14 @@
 """Plans: create one from a track, see it as a timeline, record progress on its milestones."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..domain.dates import long_date
+from ..domain import limits
+from ..domain.attention import plan_look
+from ..domain.clock import utc_now
+from ..domain.dates import human_date
+from ..domain.plans import PlanError, check_done_by_today
 from ..forms import (
     ChecklistForm,
     ChecklistItemForm,
@@ -16,10 +20,12 @@ from ..forms import (
     ExamAttemptForm,
     NewPlanForm,
     NotesForm,
+    RenameForm,
     ProgressForm,
     options,
 )
 from ..services import career as career_service
+from ..services import milestone_edits
 from ..services import plans as service
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid
@@ -49,7 +55,8 @@ def _milestone(plan_id: int, milestone_id: int):
 def index():
     today = user_today()
     views = [service.plan_view(plan, today) for plan in service.list_plans(current_user)]
-    return render_template("plans/index.html", views=views, confirm=ConfirmForm())
+    looks = [plan_look(view.schedule, today) for view in views]
+    return render_template("plans/index.html", views=views, looks=looks, confirm=ConfirmForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,7 +87,8 @@ def show(plan_id: int):
     return render_template(
         "plans/show.html",
         view=view,
-        timeline=build_timeline(view),
+        look=(look := plan_look(view.schedule, view.today)),
+        timeline=build_timeline(view, look),
         progress_form=ProgressForm(formdata=None, on=view.today),
         confirm=ConfirmForm(),
     )
@@ -139,10 +147,17 @@ def _milestone_page(plan, milestone, status: int = 200, **forms):
         "item_form": ChecklistItemForm(formdata=None),
         "cost_form": CostForm(formdata=None),
         "exam_form": ExamAttemptForm(formdata=None),
+        "rename_form": RenameForm(formdata=None, title=milestone.title),
     }
     defaults.update(forms)
+    # The browser's date pickers offer only days the server accepts.
+    defaults["progress_form"].on.render_kw = {"max": view.today.isoformat()}
+    first, last = limits.cost_date_range(view.today)
+    defaults["cost_form"].incurred_on.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
     return render_template(
-        "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=ConfirmForm(), **defaults
+        "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=ConfirmForm(),
+        cost_dates=limits.cost_date_range(view.today), undo=_pending_undo(milestone),
+        step_look=plan_look(view.schedule, view.today).steps[view.milestones.index(item)], **defaults
     ), status
 
 
@@ -175,10 +190,14 @@ def progress(plan_id: int, milestone_id: int):
             try:
                 if form.action.data == "start":
                     service.mark_started(milestone, form.on.data, user_today())
-                    flash(f"“{milestone.title}” started on {long_date(form.on.data)}.", "success")
+                    flash(f"“{milestone.title}” started on {human_date(form.on.data, user_today())}.", "success")
                 else:
+                    try:
+                        check_done_by_today(form.on.data, user_today())
+                    except PlanError as error:
+                        raise Invalid(error.field, error.message) from None
                     outcome = career_service.mark_done(current_user, milestone, form.on.data, user_today())
-                    flash(f"“{milestone.title}” done on {long_date(form.on.data)}. Later steps moved to match.", "success")
+                    flash(f"“{milestone.title}” done on {human_date(form.on.data, user_today())}. Later steps moved to match.", "success")
                     _flash_outcome(outcome)
             except Invalid as error:
                 show_error(form, error, fallback="on")
@@ -277,6 +296,8 @@ def checklist(plan_id: int, milestone_id: int):
         except Invalid as error:
             show_error(form, error)
         else:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return "", 204  # saved as the box was ticked (rungs.js); the page stays as it is
             flash("Checklist saved.", "success")
             return _back(milestone.plan, milestone, "#checklist")
     return _milestone_page(milestone.plan, milestone, 422, checklist_form=form)
@@ -309,7 +330,10 @@ def cost_add(plan_id: int, milestone_id: int):
     milestone = _milestone(plan_id, milestone_id)
     form = CostForm()
     if form.validate_on_submit():
+        problem = form.incurred_on.data and limits.cost_date_problem(form.incurred_on.data, user_today())
         try:
+            if problem:
+                raise Invalid("incurred_on", problem)
             service.add_cost(milestone, form.kind.data, form.label.data or "", form.amount.data, form.incurred_on.data)
         except Invalid as error:
             show_error(form, error, fallback="amount")
@@ -323,8 +347,69 @@ def cost_add(plan_id: int, milestone_id: int):
 def cost_delete(plan_id: int, milestone_id: int, cost_id: int):
     milestone = _milestone(plan_id, milestone_id)
     if ConfirmForm().validate_on_submit():
-        or_404(service.delete_cost, milestone, cost_id)
+        deleted = or_404(milestone_edits.delete_cost, milestone, cost_id, utc_now())
+        # The toast's Undo reads this back (signed session cookie; nothing kept on the server).
+        session[UNDO_KEY] = deleted.as_dict()  # the page then shows "deleted" with its Undo
     return _back(milestone.plan, milestone, "#costs")
+
+
+UNDO_KEY = "undo_cost"
+
+
+def _pending_undo(milestone):
+    """The cost just deleted from this step, while it can still be put back (for the toast)."""
+    deleted = milestone_edits.DeletedCost.from_dict(session.get(UNDO_KEY))
+    if deleted is None or deleted.milestone_id != milestone.id or utc_now().isoformat() > deleted.until:
+        return None
+    return deleted
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs/undo", methods=["POST"])
+def cost_restore(plan_id: int, milestone_id: int):
+    """Undo the last cost deletion on this step (within a few minutes)."""
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        deleted = milestone_edits.DeletedCost.from_dict(session.get(UNDO_KEY))
+        if deleted is None or deleted.milestone_id != milestone.id:
+            flash("Nothing to undo here.", "info")
+        else:
+            try:
+                cost = milestone_edits.restore_cost(milestone, deleted, utc_now())
+            except Invalid as error:
+                flash(error.message, "error")
+            else:
+                flash(f"“{cost.label}” is back.", "success")
+            session.pop(UNDO_KEY, None)
+    return _back(milestone.plan, milestone, "#costs")
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/rename", methods=["POST"])
+def milestone_rename(plan_id: int, milestone_id: int):
+    milestone = _milestone(plan_id, milestone_id)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            milestone_edits.rename_milestone(milestone, form.title.data)
+        except Invalid as error:
+            show_error(form, error, fallback="title")
+        else:
+            flash("Name saved.", "success")
+            return _back(milestone.plan, milestone)
+    return _milestone_page(milestone.plan, milestone, 422, rename_form=form)
+
+
+@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/move", methods=["POST"])
+def milestone_move(plan_id: int, milestone_id: int):
+    """Move a step up or down the plan (buttons on the plan page; no JavaScript needed)."""
+    milestone = _milestone(plan_id, milestone_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            milestone_edits.move_milestone(milestone, request.form.get("direction", ""))
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(f"“{milestone.title}” is now step {milestone.position}. Later targets follow the new order.", "success")
+    return redirect(url_for("plans.show", plan_id=plan_id) + f"#m{milestone.id}")
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/exam", methods=["POST"])

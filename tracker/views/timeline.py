@@ -1,7 +1,9 @@
 """Geometry of the plan timeline, drawn as server-side SVG.
 
 Horizontal positions are percentages of the drawing's width, so bars stretch with the screen while
-text keeps its size: the same SVG reads on a phone and on a desktop.
+text keeps its size. The drawing is for screens from 40rem wide; on a phone the template shows the
+same rows as a vertical list instead (rungs.css), so month labels are spaced for a 600 px drawing
+and never overlap there or wider.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ LEFT, RIGHT = 1.0, 1.0  # margins, in percent of the width
 AXIS_HEIGHT = 34
 ROW_HEIGHT = 50
 TODAY_WINDOW = dt.timedelta(days=120)  # today is drawn when it is this close to the plan
+# Month labels: the narrowest drawing (px) and an 11 px label's width per character (px, generous).
+NARROWEST = 600
+CHAR_PX = 7.0
+LABEL_GAP = 1.5  # percent kept free between two labels
 
 
 @dataclass(frozen=True)
@@ -32,21 +38,21 @@ class Row:
     y: int
     target: Bar
     projected: Bar
-    tone: str  # done | active | late | planned
+    tone: str  # done | active | attention | planned | passed (tracker/domain/attention.py)
     label: str
+    target_start: dt.date
+    target_due: dt.date
+    projected_start: dt.date
+    projected_due: dt.date
+    done: bool
+    after_today: bool  # the step starts after today (the phone list draws "Today" before it)
 
 
 @dataclass(frozen=True)
 class Tick:
     x: float
-    label: str
+    label: str  # empty: a line without a label (it would overlap its neighbour)
     major: bool
-
-    @property
-    def near_edge(self) -> bool:
-        """True when the label would run off the right edge on a phone (~1.9% a character there);
-        such labels are hidden on narrow screens, where the summary above gives the dates."""
-        return self.x + 1.9 * len(self.label) > 99
 
 
 @dataclass(frozen=True)
@@ -58,17 +64,20 @@ class Timeline:
     height: int
     start: dt.date
     end: dt.date
+    tones: frozenset[str]  # the colours drawn, so the legend shows only those
+
+    @property
+    def today_row(self) -> int | None:
+        """Index of the first row that starts after today (None: today is after every start)."""
+        return next((i for i, row in enumerate(self.rows) if row.after_today), None)
 
 
-def _tone(state: StepState, days_late: int) -> str:
-    if state is StepState.DONE:
-        return "done"
-    if days_late > 0:
-        return "late"
-    return "active" if state is StepState.IN_PROGRESS else "planned"
+def _label_width(label: str) -> float:
+    """A month label's width in percent of the narrowest drawing."""
+    return len(label) * CHAR_PX / NARROWEST * 100
 
 
-def build_timeline(view) -> Timeline:
+def build_timeline(view, look) -> Timeline:
     """Lay out a PlanView: one row a milestone (target bar over projected bar), month ticks, today."""
     schedule = view.schedule
     today = view.today
@@ -91,6 +100,8 @@ def build_timeline(view) -> Timeline:
     rows = []
     for index, item in enumerate(view.milestones):
         step = item.schedule
+        done = step.state is StepState.DONE
+        start_day = step.projected_start
         rows.append(
             Row(
                 number=index + 1,
@@ -99,17 +110,31 @@ def build_timeline(view) -> Timeline:
                 y=AXIS_HEIGHT + index * ROW_HEIGHT,
                 target=bar(step.target_start, step.target_due),
                 projected=bar(step.projected_start, step.projected_due),
-                tone=_tone(step.state, step.days_late),
-                label=step.timeliness,
+                tone=look.steps[index].tone,
+                label=look.steps[index].label,
+                target_start=step.target_start,
+                target_due=step.target_due,
+                projected_start=step.projected_start,
+                projected_due=step.projected_due,
+                done=done,
+                after_today=not done and start_day > today,
             )
         )
     months = (end.year - start.year) * 12 + end.month - start.month
     every = 1 if months <= 12 else 3 if months <= 36 else 6
     ticks = []
     month = start
+    free_from = 0.0  # where the next label may begin (percent)
     while month < end:
         major = (month.month - 1) % every == 0
-        label = month.strftime("%b %Y") if month.month == 1 or month == start else month.strftime("%b")
+        label = ""
+        if major or month == start:
+            label = month.strftime("%b %Y") if month.month == 1 or month == start else month.strftime("%b")
+            begins = x(month)
+            if begins < free_from or begins + _label_width(label) > 99:
+                label = ""  # would overlap the previous label or run off the edge
+            else:
+                free_from = begins + _label_width(label) + LABEL_GAP
         ticks.append(Tick(x(month), label, major))
         month += relativedelta(months=1)
     today_x = x(today) if start <= today <= end else None
@@ -121,4 +146,5 @@ def build_timeline(view) -> Timeline:
         height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
         start=start,
         end=end,
+        tones=frozenset(row.tone for row in rows),
     )

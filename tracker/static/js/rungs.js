@@ -29,6 +29,26 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!select) continue;
     select.addEventListener("change", () => { if (select.value === "OTHER") other.open = true; });
   }
+  // Checklists save as each box is ticked: the same POST as the Save button (its CSRF token is in
+  // the form), answered 204 for this request. The Save button stays: without JavaScript it saves.
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    const button = form.querySelector("[data-autosave-button]");
+    const status = form.querySelector("[data-autosave-status]");
+    const say = (text) => { if (status) status.textContent = text; };
+    form.addEventListener("change", async () => {
+      say("Saving…");
+      try {
+        const response = await fetch(form.action, {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch" },
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        say("Saved.");
+      } catch (e) {
+        say("Not saved: use the Save button.");
+      }
+    });
+  }
 });
 
 // --- certificate reading (issue 16) ---
