@@ -203,7 +203,7 @@ def working_coder(browser, base: str, outbox: Path, shots: Shooter) -> None:
     page.fill("#provider", URL)
     page.fill("#reference", "AAPC-" + "9" * 40)
     page.fill("#ceus", "1.5")
-    page.click("main form button[type=submit]")
+    page.get_by_role("button", name="Log activity").click()
     page.goto(f"{base}/")
     shots.shoot(page, "dashboard-working")
     page.goto(f"{base}/credentials/")
