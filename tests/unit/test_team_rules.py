@@ -79,3 +79,38 @@ def test_csv_rows_hold_the_basic_fields_and_the_last_ceu_only_when_shared():
         ["b@x.org", "member", "RHIT", "2027-01-31", "36", "16", "20", "on_track", ""],
         ["c@x.org", "member", "", "", "", "", "", "", "none"],
     ]
+
+
+# -- what the managers are emailed ----------------------------------------------------------------
+
+def test_an_alert_needs_at_risk_or_overdue_0_to_60_days_left_and_ceus_needed():
+    def day(days: int) -> dt.date:
+        return TODAY + dt.timedelta(days=days)
+
+    assert rules.alerting(line("CPC", day(days=60), "10", "at_risk"))
+    assert rules.alerting(line("CPC", day(days=0), "1", "overdue"))
+    assert not rules.alerting(line("CPC", day(days=61), "10", "at_risk"))
+    assert not rules.alerting(line("CPC", day(days=-1), "10", "overdue"))
+    assert not rules.alerting(line("CPC", day(days=30), "10", "behind_pace"))
+    assert not rules.alerting(line("CPC", day(days=30), "0", "at_risk"))
+
+
+def test_one_alert_per_cycle_end_holds_every_credential_of_that_cycle():
+    end = TODAY + dt.timedelta(days=40)
+    coder = member("c@x.org", line("CPC", end, "10", "at_risk"), line("CRC", end, "10", "at_risk"),
+                   line("RHIT", TODAY + dt.timedelta(days=50), "5", "at_risk"))
+    alerts = rules.alerts_of(coder)
+    assert sorted(alerts) == [end, TODAY + dt.timedelta(days=50)]
+    assert [c.code for c in alerts[end]] == ["CPC", "CRC"]
+
+
+def test_the_digest_lists_others_behind_at_risk_or_overdue_riskiest_first_with_only_those_cycles():
+    me = MemberView(membership_id=1, user_id=7, email="me@x.org", role="manager", sharing=Sharing(),
+                    credentials=[line("CPC", dt.date(2027, 1, 31), "20", "at_risk")])
+    behind = member("behind@x.org", line("CPC", dt.date(2027, 6, 30), "10", "behind_pace"),
+                    line("RHIT", dt.date(2027, 2, 28), "0", "complete"))
+    risky = member("risky@x.org", line("CCS", dt.date(2027, 1, 31), "15", "at_risk"))
+    fine = member("fine@x.org", line("CPC", dt.date(2027, 6, 30), "1", "on_track"))
+    listed = rules.digest_members([fine, behind, me, risky], viewer_id=7)
+    assert [m.email for m in listed] == ["risky@x.org", "behind@x.org"]
+    assert [c.code for c in listed[1].credentials] == ["CPC"]

@@ -31,6 +31,9 @@ AAPC_DUES = "aapc_dues"
 AHIMA_FEE = "ahima_fee"
 APPRENTICE = "apprentice"
 DIGEST = "digest"
+# For a team's owner and managers (tracker/services/reminders/teams.py).
+TEAM_DIGEST = "team_digest"
+TEAM_AT_RISK = "team_at_risk"
 
 KINDS = {
     MILESTONE_DUE: "A plan milestone is due soon",
@@ -40,6 +43,8 @@ KINDS = {
     AHIMA_FEE: "AHIMA recertification fee",
     APPRENTICE: "CPC-A / COC-A progress check-in",
     DIGEST: "Weekly digest",
+    TEAM_DIGEST: "Teams you manage: weekly team digest",
+    TEAM_AT_RISK: "Teams you manage: a member's CEU cycle becomes at risk",
 }
 DEFAULT_OFFSETS = {
     MILESTONE_DUE: (1,),
@@ -49,7 +54,13 @@ DEFAULT_OFFSETS = {
     AHIMA_FEE: (30, 7),
     APPRENTICE: (0,),
     DIGEST: (0,),
+    TEAM_DIGEST: (0,),
+    # The alert's one occurrence is keyed to the cycle end and "sent" from the first day of the
+    # 60-day window on: planned later (when the cycle becomes at risk), it goes at once, once.
+    TEAM_AT_RISK: (60,),
 }
+# Kinds whose lead time is fixed (not offered in the preferences).
+FIXED_LEAD_KINDS = (DIGEST, APPRENTICE, TEAM_DIGEST, TEAM_AT_RISK)
 # A reminder of something already past is worth sending late only this long after its day.
 CATCH_UP_DAYS = 7
 MAX_OFFSET_DAYS = 366
@@ -147,7 +158,7 @@ def wanted(subjects: Iterable[Subject], prefs: Preferences, today: dt.date,
         occurrences = [o for o in occurrences if o.key not in snoozed]
         upcoming = [o for o in occurrences if o.send_on >= today]
         passed = [o for o in occurrences if o.send_on < today and (
-            (today - o.send_on).days <= CATCH_UP_DAYS or subject.kind == MILESTONE_OVERDUE)]
+            (today - o.send_on).days <= CATCH_UP_DAYS or subject.kind in (MILESTONE_OVERDUE, TEAM_AT_RISK))]
         found.extend(upcoming)
         if passed:
             latest = max(passed, key=lambda o: o.send_on)
@@ -319,6 +330,7 @@ def digest_of(subjects: Iterable[Subject], today: dt.date) -> Digest:
 GROUP_LABELS = {
     MILESTONE_DUE: "Plan step", MILESTONE_OVERDUE: "Plan step", CEU_CYCLE: "CEU cycle",
     AAPC_DUES: "Dues", AHIMA_FEE: "Fees", APPRENTICE: "Apprentice check-in", DIGEST: "Weekly digest",
+    TEAM_DIGEST: "Team digest", TEAM_AT_RISK: "Team member at risk",
 }
 
 
@@ -348,8 +360,10 @@ def group_reminders(rows: Sequence) -> list[ReminderGroup]:
 
 def describe_reminder(kind: str, offset: int) -> str:
     """One reminder in its group: '1 day before', 'Overdue: 1 day after', 'Weekly digest'."""
-    if kind == DIGEST:
+    if kind in (DIGEST, TEAM_DIGEST):
         return "Weekly digest"
+    if kind == TEAM_AT_RISK:
+        return "When it becomes at risk"
     if kind == APPRENTICE:
         return "Check-in"
     lead = describe_lead(offset)

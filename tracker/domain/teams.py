@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from .cycles import STATUS_LABELS
+from .cycles import AT_RISK, BEHIND_PACE, OVERDUE, STATUS_LABELS
 
 OWNER, MANAGER, MEMBER = "owner", "manager", "member"
 ROLES = (OWNER, MANAGER, MEMBER)
@@ -214,3 +214,37 @@ def csv_rows(members: Sequence[MemberView]) -> list[list[str]]:
 
 def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+# -- what the managers are emailed (tracker/services/reminders/teams.py) ---------------------------
+
+# A member's cycle is worth an email to the managers when it is at risk (or overdue) with this many
+# days left or fewer and CEUs still needed; the weekly team digest lists these statuses.
+ALERT_DAYS = 60
+ALERT_STATUSES = (AT_RISK, OVERDUE)
+DIGEST_STATUSES = (BEHIND_PACE, AT_RISK, OVERDUE)
+
+
+def alerting(line: CredentialLine) -> bool:
+    """Whether one shared credential line calls for an at-risk email to the team's managers."""
+    return line.status in ALERT_STATUSES and 0 <= line.days_left <= ALERT_DAYS and line.needed > 0
+
+
+def alerts_of(member: MemberView) -> dict[dt.date, list[CredentialLine]]:
+    """A member's alerting lines by cycle end (one email per member and cycle end)."""
+    found: dict[dt.date, list[CredentialLine]] = {}
+    for line in sorted(member.credentials, key=line_risk):
+        if alerting(line):
+            found.setdefault(line.cycle_end, []).append(line)
+    return found
+
+
+def digest_members(members: Iterable[MemberView], viewer_id: int) -> list[MemberView]:
+    """The members a manager's weekly digest lists, riskiest first: everyone but the manager with
+    a shared cycle at risk, behind pace or overdue, showing only those cycles."""
+    listed = []
+    for member in by_risk(members):
+        lines = [line for line in member.credentials if line.status in DIGEST_STATUSES]
+        if member.user_id != viewer_id and lines:
+            listed.append(MemberView(**{**member.__dict__, "credentials": lines}))
+    return listed

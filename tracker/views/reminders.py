@@ -15,7 +15,7 @@ from ..services.errors import Invalid
 from . import or_404, show_error
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
-EDITABLE_OFFSETS = [k for k in rules.KINDS if k not in (rules.DIGEST, rules.APPRENTICE)]
+EDITABLE_OFFSETS = [k for k in rules.KINDS if k not in rules.FIXED_LEAD_KINDS]
 
 
 @bp.route("/")

@@ -12,6 +12,7 @@ from ...mail import build_message
 from ...models import Reminder, ReminderPreference, User
 from .planning import subjects_for
 from .preferences import preferences
+from . import teams as team_reminders
 from .unsubscribe import unsubscribe_token
 
 def _absolute(path: str) -> str:
@@ -30,6 +31,8 @@ def subject_line(row: Reminder, occurrence: Occurrence, sent_on: dt.date | None 
         return f"{occurrence.subject.title}: CEUs still needed" if occurrence.offset > 0 else f"Past due: {occurrence.subject.title}"
     if row.kind == rules.DIGEST:
         return "Your week ahead in Rungs"
+    if row.kind in team_reminders.TEAM_KINDS:
+        return team_reminders.subject_line(row, occurrence.subject.title)
     return f"{occurrence.subject.title}: due {due}"
 
 
@@ -45,7 +48,8 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
     N is counted from the day it is sent to the row's own date (its key), so a reminder sent late
     never claims more days than are left."""
     sent_on = sent_on or occurrence.send_on
-    days = occurrence.offset if row.kind == rules.DIGEST else rules.days_left(occurrence.subject.due, sent_on)
+    weekly = row.kind in (rules.DIGEST, rules.TEAM_DIGEST)
+    days = occurrence.offset if weekly else rules.days_left(occurrence.subject.due, sent_on)
     digest = None
     if row.kind == rules.DIGEST:
         # What is due from the day it is sent (a digest sent late lists from then), not planned.
@@ -64,14 +68,18 @@ def render(row: Reminder, user: User, occurrence: Occurrence, prefs_row: Reminde
         "unsubscribe_all_url": _absolute(f"/reminders/unsubscribe/{unsubscribe_token(user, 'all')}"),
         "preferences_url": _absolute("/reminders/preferences"),
     }
+    template = "email/reminder"
+    if row.kind in team_reminders.TEAM_KINDS:
+        template, more = team_reminders.email_context(row, user, sent_on)
+        context.update(more)
     return build_message(
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         to=user.email,
         subject=subject,
         # The templates use only this context: rendered by Jinja directly, without Flask's
         # per-call context processors and signals (a sweep renders two per reminder).
-        text=_template("email/reminder.txt").render(context),
-        html=_template("email/reminder.html").render(context),
+        text=_template(f"{template}.txt").render(context),
+        html=_template(f"{template}.html").render(context),
         message_id=row.message_id,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -27,6 +27,7 @@ from ...models import (
     Reminder,
     ReminderPreference,
     RenewalSetup,
+    TeamMembership,
     User,
     utcnow,
 )
@@ -96,8 +97,10 @@ def wanted_now(
     today = local_today(user.time_zone, now)
     if snoozed is None:
         snoozed = snoozed_keys([user.id]).get(user.id, set())
-    occurrences = rules.wanted(subjects_for(user, today, prefs, plans=plans, overviews=overviews), prefs, today,
-                               snoozed)
+    from .teams import team_subjects  # the team emails: see tracker/services/reminders/teams.py
+
+    subjects = subjects_for(user, today, prefs, plans=plans, overviews=overviews) + team_subjects(user, today, prefs)
+    occurrences = rules.wanted(subjects, prefs, today, snoozed)
     return {o.key: o for o in occurrences}, row
 
 
@@ -181,13 +184,15 @@ def _message_id() -> str:
 
 # -- keeping rows in step with writes (same transaction) ------------------------------------------
 
-_WATCHED = (Plan, Milestone, ExamAttempt, Credential, CeuActivity, CycleSubmission, RenewalSetup, User)
+# A membership's user is re-planned when it changes: an owner or a new manager gets the team
+# emails at once (see teams.py); the other managers pick a change up at their daily planning.
+_WATCHED = (Plan, Milestone, ExamAttempt, Credential, CeuActivity, CycleSubmission, RenewalSetup, TeamMembership, User)
 NAME = "reminders"
 
 
 def _concerns(session, obj) -> bool:
     """Whether a changed object can change what its user should be reminded of: their plans,
-    credentials, CEUs, a new account or a new time zone."""
+    credentials, CEUs, team roles, a new account or a new time zone."""
     if isinstance(obj, User):
         return obj in session.new or (obj not in session.deleted and changes.attribute_changed(obj, "time_zone"))
     return isinstance(obj, _WATCHED)

@@ -68,7 +68,7 @@ def apply_preferences(
         raise Invalid("enabled", "Choose reminder kinds from the list.")
     parsed: dict[str, list[int]] = {}
     for kind, text in offsets.items():
-        if kind not in rules.KINDS or kind in (rules.DIGEST, rules.APPRENTICE):
+        if kind not in rules.KINDS or kind in rules.FIXED_LEAD_KINDS:
             continue
         if not isinstance(text, str):  # days as whole numbers (ticked boxes, the API)
             days = list(text)
