@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from ..domain.attention import plan_look
 from ..domain.plans import StepState
 
 LEFT, RIGHT = 1.0, 1.0  # margins, in percent of the width
@@ -77,8 +78,11 @@ def _label_width(label: str) -> float:
     return len(label) * CHAR_PX / NARROWEST * 100
 
 
-def build_timeline(view, look) -> Timeline:
-    """Lay out a PlanView: one row a milestone (target bar over projected bar), month ticks, today."""
+def build_timeline(view, look=None) -> Timeline:
+    """Lay out a PlanView: one row a milestone (target bar over projected bar), month ticks, today.
+    ``look``: the plan's statuses (:func:`tracker.domain.attention.plan_look`), when the page has them already."""
+    if look is None:
+        look = plan_look(view.schedule, view.today)
     schedule = view.schedule
     today = view.today
     dates = [view.plan.start_date, schedule.target_finish, schedule.projected_finish]
