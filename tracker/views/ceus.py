@@ -17,6 +17,7 @@ from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
 from . import not_found, or_404, show_error, user_today
+from .credentials import _activity_input, _upload  # the full CEU form's, for the quick one too
 from .page_cache import cached_fragment
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
@@ -92,25 +93,6 @@ def quick_capture_html(toward: str | None = None) -> Markup:
 @bp.app_context_processor
 def quick_capture_helper():
     return {"quick_capture_html": quick_capture_html}
-
-
-def _activity_input(form: CeuForm) -> credential_service.ActivityInput:
-    return credential_service.ActivityInput(
-        completed_on=form.completed_on.data,
-        title=form.title.data,
-        provider=form.provider.data or "",
-        reference=form.reference.data or "",
-        ceus=form.ceus.data,
-        counts_toward=form.counts_toward.data,
-        next_cycle={"ending": False, "next": True}.get(form.next_cycle.data),
-    )
-
-
-def _upload(form: CeuForm):
-    upload = form.certificate.data
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    return upload.filename, upload.stream
 
 
 @bp.route("/quick", methods=["GET", "POST"])
