@@ -31,14 +31,19 @@ def check_pace(pace: str) -> None:
         raise Invalid("pace", f"Choose a pace: {', '.join(PACE_LABELS[p] for p in PACES)}.")
 
 
+def _named(field: str, text: str, limit: int, empty: str) -> str:
+    """Text that names something, trimmed; Invalid (``empty`` or the limit's message) otherwise."""
+    text = text.strip()
+    if not text:
+        raise Invalid(field, empty)
+    if len(text) > limit:
+        raise Invalid(field, limits.too_long(limit))
+    return text
+
+
 def check_plan_title(title: str) -> str:
     """The plan's name, trimmed; Invalid when empty or too long."""
-    title = title.strip()
-    if not title:
-        raise Invalid("title", "Give the plan a name.")
-    if len(title) > limits.PLAN_TITLE:
-        raise Invalid("title", limits.too_long(limits.PLAN_TITLE))
-    return title
+    return _named("title", title, limits.PLAN_TITLE, "Give the plan a name.")
 
 
 def check_duration(amount: int, unit: str) -> Unit:
@@ -56,12 +61,7 @@ def check_duration(amount: int, unit: str) -> Unit:
 
 def check_milestone_title(title: str) -> str:
     """A milestone's name, trimmed; Invalid when empty or longer than :data:`~tracker.domain.limits.MILESTONE_TITLE`."""
-    title = title.strip()
-    if not title:
-        raise Invalid("title", "Give the milestone a name.")
-    if len(title) > limits.MILESTONE_TITLE:
-        raise Invalid("title", limits.too_long(limits.MILESTONE_TITLE))
-    return title
+    return _named("title", title, limits.MILESTONE_TITLE, "Give the milestone a name.")
 
 
 def check_notes(notes: str) -> str:
@@ -72,13 +72,8 @@ def check_notes(notes: str) -> str:
 
 
 def check_checklist_label(label: str) -> str:
-    """A checklist item's text, trimmed; Invalid when empty or longer than :data:`~tracker.domain.limits.MILESTONE_TITLE`."""
-    label = label.strip()
-    if not label:
-        raise Invalid("label", "Say what the item is.")
-    if len(label) > limits.CHECKLIST_LABEL:
-        raise Invalid("label", limits.too_long(limits.CHECKLIST_LABEL))
-    return label
+    """A checklist item's text, trimmed; Invalid when empty or longer than :data:`~tracker.domain.limits.CHECKLIST_LABEL`."""
+    return _named("label", label, limits.CHECKLIST_LABEL, "Say what the item is.")
 
 
 def check_cost(kind: str, label: str, amount: Decimal) -> tuple[str, str, int]:
