@@ -198,3 +198,18 @@ def test_the_cache_can_be_turned_off(app, user_browser):
 
     with app.test_request_context():
         assert len(fragment_cache()) == 0
+
+
+def test_a_message_shows_once_on_the_cached_dashboard_and_is_never_kept(app, user_browser):
+    first = create_plan(user_browser, title="Plan A")
+    create_plan(user_browser, title="Plan B")
+    user_browser.get("/")  # the whole page is cached now, with no message on it
+    user_browser.post(f"/plans/{first}/activate", {})
+    shown = user_browser.get("/").text
+    assert "“Plan A” is now on your dashboard." in shown
+    again = user_browser.get("/").text
+    assert "is now on your dashboard" not in again
+    assert active_title(again) == "Plan A"
+    user_browser.post(f"/plans/{first}/activate", {})  # the same data version: the page is cached
+    assert "“Plan A” is now on your dashboard." in user_browser.get("/").text
+    assert "is now on your dashboard" not in user_browser.get("/").text

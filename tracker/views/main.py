@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from ..domain import career
 from ..domain.attention import plan_look
 from ..domain.clock import utc_now
 from ..forms import ConfirmForm
-from .page_cache import cached_fragment
+from .page_cache import cached_fragment, cached_page
 from ..services import credentials as credential_service
 from ..services import ladder as ladder_service
 from ..services import plans as plan_service
@@ -29,7 +29,9 @@ def dashboard():
     today = user_today()
     user = current_user._get_current_object()
     key = ("dashboard", user.id, user.data_version, user.time_zone, today)
-    return render_template("main/dashboard.html", body=cached_fragment(key, lambda: _dashboard_body(user, today)))
+    # The main part is cached on its own too: a page rendered to show a message reuses it.
+    return cached_page(key + (request.full_path,), lambda: render_template(
+        "main/dashboard.html", body=cached_fragment(key, lambda: _dashboard_body(user, today))))
 
 
 def _dashboard_body(user, today: dt.date) -> str:

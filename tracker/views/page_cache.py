@@ -8,7 +8,8 @@ time zone and their local date, so it is cached under ``(user id, data_version, 
 random number, so an account that gets the id of a deleted one (SQLite reuses the highest id)
 never meets the old account's fragments. The CSRF token, which
 belongs to the browser session rather than to the data, is stored as a placeholder and put back
-for each request. Each gunicorn worker has its own cache (``PAGE_CACHE_SIZE`` entries, 0: off).
+for each request. A whole page (:func:`cached_page`) is cached the same way, except while a
+message waits to be flashed: the page that shows it is rendered, and not kept. Each gunicorn worker has its own cache (``PAGE_CACHE_SIZE`` entries, 0: off).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -70,3 +71,12 @@ def cached_fragment(key: Hashable, render: Callable[[], str]) -> Markup:
         html = str(render()).replace(token, CSRF_PLACEHOLDER)
         cache.put(key, html)
     return Markup(html.replace(CSRF_PLACEHOLDER, token))
+
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+    """A whole page (layout included) under ``key``; rendered, and not kept, while the session
+    holds a message to flash (the layout shows it once). ``key`` names what the layout shows
+    besides the messages: the page's address and the signed-in user's data version."""
+    if session.get("_flashes"):
+        return render()
+    return str(cached_fragment(key, render))
