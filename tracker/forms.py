@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .domain import limits
 from .domain.zones import COMMON_ZONES, all_zones
+from .widgets import field_html
 
 
 class Form(FlaskForm):
@@ -32,6 +33,13 @@ class Form(FlaskForm):
     schemas and import use, checked for every field whatever else the form asks. A NUL, a control
     character, Infinity, NaN, year 1 or year 9999 gets a message on its field and is never stored.
     """
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            # WTForms' own merge, then the same HTML written without its widget machinery.
+            extra = getattr(field, "render_kw", None)
+            attributes = dict(extra, **render_kw) if extra else render_kw
+            return field_html(field, attributes) or super().render_field(field, render_kw)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

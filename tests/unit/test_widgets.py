@@ -1,0 +1,91 @@
+"""The forms' fast field HTML is exactly what WTForms' own widgets write, field for field."""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wtforms import DateField, DecimalField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import Input, NumberInput
+
+from tracker import forms
+from tracker.widgets import field_html
+
+app = Flask(__name__)
+app.config.update(SECRET_KEY="widgets", WTF_CSRF_ENABLED=True)
+
+
+class Sample(forms.Form):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "off"})
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+    on = DateField("On", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    count = IntegerField("Count", validators=[NumberRange(min=1, max=12)])
+    amount = DecimalField("Amount", places=2, widget=NumberInput(step="0.01", min=0))
+    back = HiddenField()
+
+
+def _merged(field, attributes: dict) -> dict:
+    """The keywords a widget gets: the field's render_kw, then the template's (WTForms' order)."""
+    extra = getattr(field, "render_kw", None)
+    return dict(extra, **attributes) if extra else dict(attributes)
+
+
+def _wtforms(field, attributes: dict) -> str:
+    return str(field.widget(field, **_merged(field, attributes)))
+
+
+def _every_form_field():
+    with app.test_request_context("/"):
+        for name, form_class in inspect.getmembers(forms, inspect.isclass):
+            if issubclass(form_class, forms.Form) and form_class is not forms.Form:
+                for field in form_class():
+                    yield pytest.param(form_class, field.name, id=f"{name}.{field.name}")
+
+
+@pytest.mark.parametrize(("form_class", "name"), list(_every_form_field()))
+def test_every_field_of_every_form_renders_as_wtforms_does(form_class, name):
+    with app.test_request_context("/"):
+        field = form_class()[name]
+        for attributes in ({}, {"id": "other", "aria_describedby": "x-hint", "aria-invalid": "true"}, {"maxlength": False}):
+            mine = field_html(field, _merged(field, attributes))
+            assert mine is None or str(mine) == _wtforms(field, dict(attributes)), (name, attributes)
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=text,
+    attributes=st.dictionaries(
+        st.sampled_from(["class_", "data_auto_read", "aria_describedby", "placeholder", "required", "maxlength", "list", "inputmode", "value", "step"]),
+        st.one_of(st.booleans(), text, st.integers(-5, 5)),
+        max_size=4,
+    ),
+)
+def test_any_value_and_attributes_render_as_wtforms_does(value, attributes):
+    with app.test_request_context("/", method="POST", data={
+        "title": value, "notes": value, "on": value, "email": value, "count": value, "amount": value, "back": value,
+    }):
+        form = Sample()
+        for field in form:
+            mine = field_html(field, _merged(field, attributes))
+            assert mine is not None, field.type  # every widget of this form takes the fast path
+            assert str(mine) == _wtforms(field, dict(attributes)), (field.name, attributes)
+
+
+def test_the_forms_render_their_fields_with_the_fast_html(monkeypatch):
+    def not_used(**_kwargs):
+        raise AssertionError("WTForms' widget machinery rendered a common field")
+
+    with app.test_request_context("/"):
+        form = Sample()
+        expected = _wtforms(form.title, {"class_": "wide"})
+        token = form.csrf_token.current_token
+        monkeypatch.setattr(Input, "html_params", staticmethod(not_used))
+        assert str(form.title(class_="wide")) == expected
+        assert str(form.csrf_token) == f'<input id="csrf_token" name="csrf_token" type="hidden" value="{token}">'

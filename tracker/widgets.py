@@ -1,0 +1,68 @@
+"""Form fields rendered to the same HTML as WTForms' own widgets, without their machinery.
+
+A page with a dozen fields (and a CSRF token in every small form) spent a fifth of its time in
+WTForms' rendering: its keyword merging, ``dir()`` over the field's flags, and one
+``Markup.format`` per attribute. :func:`field_html` writes the common inputs (text, date, email,
+number, hidden, textarea) directly, attribute for attribute as WTForms does (sorted, ``True``
+bare, ``False`` left out, values escaped); the forms' ``Meta.render_field`` uses it, so
+``{{ form.field }}`` and ``form.field(...)`` both get it. Any other widget, or a field with a data
+list, is left to WTForms. ``tests/unit/test_widgets.py`` compares the two outputs.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from wtforms import widgets
+
+_INPUTS = (
+    widgets.TextInput, widgets.DateInput, widgets.EmailInput, widgets.HiddenInput, widgets.SearchInput,
+    widgets.TelInput, widgets.URLInput,
+)
+
+
+def _key(key: str) -> str:
+    key = key.rstrip("_")
+    if key.startswith(("data_", "aria_")):
+        key = key.replace("_", "-")
+    return key
+
+
+def _attributes(values: dict) -> str:
+    parts = []
+    for key, value in sorted(values.items()):
+        if value is True:
+            parts.append(_key(key))
+        elif value is not False:
+            parts.append(f'{_key(key)}="{escape(value)}"')
+    return " ".join(parts)
+
+
+def _flags(field, widget, values: dict) -> None:
+    """WTForms' validation attributes (required, maxlength, min…) the field's validators set."""
+    for name, value in vars(field.flags).items():
+        if name in widget.validation_attrs and name not in values:
+            values[name] = value() if callable(value) else value
+
+
+def field_html(field, attributes: dict) -> Markup | None:
+    """What ``field.widget(field, **attributes)`` gives, for the common widgets; None for the
+    others (``attributes``: the render keywords, the field's ``render_kw`` already merged)."""
+    widget = field.widget
+    kind = type(widget)
+    if getattr(field, "_datalist", None) is not None or not (kind in _INPUTS or kind in (widgets.NumberInput, widgets.TextArea)):
+        return None
+    values = dict(attributes)
+    values.setdefault("id", field.id)
+    if kind is widgets.TextArea:
+        _flags(field, widget, values)
+        values["name"] = field.name
+        return Markup(f"<textarea {_attributes(values)}>\r\n{escape(field._value())}</textarea>")
+    if kind is widgets.NumberInput:
+        for name in ("step", "min", "max"):
+            if getattr(widget, name) is not None:
+                values.setdefault(name, getattr(widget, name))
+    values.setdefault("type", widget.input_type)
+    if "value" not in values:
+        values["value"] = field._value()
+    _flags(field, widget, values)
+    values["name"] = field.name
+    return Markup(f"<input {_attributes(values)}>")
