@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NoReturn
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -14,8 +14,17 @@ from ..services.errors import Invalid
 
 
 def user_today() -> dt.date:
-    """Today's date in the signed-in user's time zone."""
-    return today_in(current_user.time_zone)
+    """Today's date in the signed-in user's time zone (worked out once per request and zone: a
+    page shows dozens of dates, each said relative to today)."""
+    return zone_today(current_user.time_zone)
+
+
+def zone_today(zone: str) -> dt.date:
+    """Today in ``zone``, the same for the whole request."""
+    known = g.get("_rungs_today")
+    if known is None or known[0] != zone:
+        known = g._rungs_today = (zone, today_in(zone))
+    return known[1]
 
 
 def show_error(form: FlaskForm, error: Invalid, fallback: str | None = None) -> None:

@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, g, has_request_context
+from flask_login import current_user
 
 from ..domain.clock import today_in
 from ..domain.dates import human_date, long_date, short_weekday_date, weekday_date
+from . import zone_today
 
 
 def _today() -> dt.date:
     """Today in the signed-in user's zone (UTC for a visitor, or outside a request)."""
-    from flask import has_request_context
-    from flask_login import current_user
-
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return today_in(current_user.time_zone)
-    return today_in("UTC")
+    if not has_request_context():
+        return today_in("UTC")
+    known = g.get("_rungs_filter_today")  # a page shows dozens of dates: look the zone up once
+    if known is None:
+        known = g._rungs_filter_today = zone_today(
+            current_user.time_zone if getattr(current_user, "is_authenticated", False) else "UTC")
+    return known
 
 
 def day(value: dt.date | None) -> str:
