@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Integer, and_, case, func, literal, literal_column, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -227,13 +227,21 @@ class Suggestions:
 
 
 def suggestions(user: User) -> Suggestions:
-    """The user's most recently logged distinct titles and providers (for a datalist)."""
-    def recent(column):
-        return list(db.session.execute(
-            select(column).where(CeuActivity.user_id == user.id, column != "")
-            .group_by(column).order_by(func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS)
-        ).scalars())
-    return Suggestions(titles=recent(CeuActivity.title), providers=recent(CeuActivity.provider))
+    """The user's most recently logged distinct titles and providers (for a datalist), in one
+    query: the dashboard shows them on every uncached view."""
+    def recent(kind: str, column):
+        return select(
+            literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
+        ).where(CeuActivity.user_id == user.id, column != "").group_by(column).order_by(
+            func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+
+    parts = [recent("title", CeuActivity.title), recent("provider", CeuActivity.provider)]
+    found: dict[str, list[str]] = {"title": [], "provider": []}
+    for kind, value, _latest in db.session.execute(
+        union_all(*(select(part) for part in parts)).order_by(literal_column("latest").desc())
+    ):
+        found[kind].append(value)
+    return Suggestions(titles=found["title"], providers=found["provider"])
 
 
 def latest_activity(user: User) -> CeuActivity | None:

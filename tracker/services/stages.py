@@ -16,10 +16,10 @@ def stage_of(user: User) -> str | None:
     for an empty account, which the dashboard then asks."""
     if user.career_stage in career.STAGES:
         return user.career_stage
-    has_plans = db.session.scalar(select(exists().where(Plan.user_id == user.id)))
-    has_credentials = db.session.scalar(select(exists().where(
-        Credential.user_id == user.id, Credential.from_milestone_id.is_(None)
-    )))
+    has_plans, has_credentials = db.session.execute(select(
+        exists().where(Plan.user_id == user.id),
+        exists().where(Credential.user_id == user.id, Credential.from_milestone_id.is_(None)),
+    )).one()  # one query for both
     return career.effective_stage(None, bool(has_plans), bool(has_credentials))
 
 
