@@ -136,8 +136,9 @@ def read_strictly(field: fields.Field) -> None:
     """Set a field (and a list's entries) to read a file: its wording, dates as 2027-01-04 only,
     and null as empty for text whose absence means empty."""
     wording = getattr(field, "wording", None) or next((w for kind, w in WORDING if isinstance(field, kind)), None)
-    field.error_messages = {**field.error_messages, "required": "is missing.",
-                            **({"invalid": wording, "null": wording} if wording else {})}
+    null = wording or field.error_messages.get("invalid", "must not be null.")
+    field.error_messages = {**field.error_messages, "required": "is missing.", "null": null,
+                            **({"invalid": wording} if wording else {})}
     if isinstance(field, Day):
         field.iso_only = True
     if isinstance(field, Text) and field.load_default == "":
@@ -301,14 +302,14 @@ def offsets_by_kind(offsets: Any) -> None:
 
 class PreferencesPart(Part):
     paused = Flag(required=True)
-    disabled_kinds = Items(fields.Raw(), validate=known_kinds)
+    disabled_kinds = Items(fields.Raw(allow_none=True), validate=known_kinds)
     offsets = fields.Raw(required=True, validate=offsets_by_kind)
     send_hour = whole()
     digest_weekday = whole()
 
 
 class ProfilePart(Part):
-    email = fields.Raw()  # the account's own stays: a file cannot change who signs in
+    email = fields.Raw(allow_none=True)  # the account's own stays: a file cannot change who signs in
     time_zone = text(64)
     career_stage = fields.Raw(allow_none=True, load_default=None, validate=validate.OneOf(
         career.STAGES, error=f"must be one of {', '.join(career.STAGES)} (or null)."))
@@ -318,7 +319,7 @@ class ProfilePart(Part):
 class DocumentSchema(Part):
     format = fields.Raw()  # read_document has checked both
     version = fields.Raw()
-    exported_at = fields.Raw()
+    exported_at = fields.Raw(allow_none=True)  # for people: not read
     profile = part(ProfilePart)
     plans = Items(part(PlanEntry))
     credentials = Items(part(CredentialEntry))
