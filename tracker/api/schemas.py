@@ -1,64 +1,23 @@
-"""Request and response schemas: they validate requests and generate the OpenAPI document."""
-from __future__ import annotations
+"""Request and response schemas: they validate requests and generate the OpenAPI document.
 
+The field types (Day, Text, Strict...) and the fields a request shares with the export document
+come from :mod:`tracker.schemas`, which the import reads with too.
+"""
+from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..catalog.pathways import PACES
+from ..domain import limits
 from ..domain.career import STAGES as CAREER_STAGES
 from ..domain.durations import Unit
-from ..domain.reminders import KINDS as REMINDER_KINDS, MAX_OFFSET_DAYS
 from ..domain.plans import StepState
+from ..domain.reminders import KINDS as REMINDER_KINDS, MAX_OFFSET_DAYS
+from ..schemas.entities import CeuFields, CredentialFields, SubmissionFields
+from ..schemas.fields import CeuAmount, Day, Strict, Text
 
-from ..domain import limits
-from ..domain.limits import EARLIEST, LATEST
 UNITS = [unit.value for unit in Unit]
 STATES = [state.value for state in StepState]
-
-
-def _described(kwargs: dict, rule: str) -> dict:
-    """``kwargs`` with ``rule`` added to the field's description in the OpenAPI document."""
-    metadata = dict(kwargs.pop("metadata", None) or {})
-    metadata["description"] = f"{metadata['description']} {rule}" if metadata.get("description") else rule
-    kwargs["metadata"] = metadata
-    return kwargs
-
-
-# JSON Schema for the rule limits.text_problem enforces (OpenAPI 3.0 patterns are ECMA-262).
-SINGLE_LINE = "^[^\\u0000-\\u001f\\u007f]*$"
-MULTI_LINE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
-
-
-class Day(fields.Date):
-    """An ISO 8601 date (YYYY-MM-DD) between 1900 and 2199: anything else is a typo."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, error=limits.DATE_MESSAGE))
-        super().__init__(**_described(kwargs, f"A date from {EARLIEST} to {LATEST}."))
-
-
-class Text(fields.String):
-    """Text without control characters (tabs and newlines allowed in longer text)."""
-
-    def __init__(self, *, multiline: bool = False, max_length: int | None = None, **kwargs):
-        self.multiline = multiline
-        checks = [validate.Length(max=max_length, error=limits.too_long(max_length))] if max_length else []
-        rule = ("No control characters except tab and line breaks." if multiline
-                else "No control characters (NUL, tab, line breaks...).")
-        kwargs = _described(kwargs, rule)
-        kwargs["metadata"]["pattern"] = MULTI_LINE if multiline else SINGLE_LINE
-        super().__init__(validate=checks, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        problem = limits.text_problem(text, multiline=self.multiline)
-        if problem:
-            raise ValidationError(problem)
-        return text
-
-
-class Strict(Schema):
-    """Refuses unknown fields (marshmallow's default), named here for readers of the API."""
 
 
 # -- profile --------------------------------------------------------------------------------------
@@ -271,7 +230,7 @@ class CredentialSchema(Schema):
                                   metadata={"description": "The certifying body's current cycle, shared by its credentials."})
 
 
-class CredentialCreate(Strict):
+class CredentialCreate(CredentialFields):
     class Meta:
         description = (
             "Fields that go together: an AAPC credential needs renewal_month unless one is already "
@@ -281,13 +240,10 @@ class CredentialCreate(Strict):
             "(CPC, CRC, RHIT...) not already held."
         )
 
-    code = Text(required=True, max_length=limits.CREDENTIAL_CODE)
-    earned_on = Day(required=True, metadata={"description": "Not in the future."})
     renewal_month = fields.Integer(strict=True, validate=validate.Range(1, 12), metadata={
         "description": "AAPC: the month your membership renews (required for the first AAPC credential)."})
     cycle_end = Day(metadata={"description": "AHIMA: the end of your current cycle, as your AHIMA account shows it."})
-    first_cycle_ceus = fields.Float(allow_nan=False, validate=validate.Range(0, float(limits.MAX_CEUS)),
-                                      metadata={"description": "AAPC: the pro-rated requirement of your first cycle, at most two decimals."})
+    first_cycle_ceus = CeuAmount(metadata={"description": "AAPC: the pro-rated requirement of your first cycle, at most two decimals."})
     other_body = Text(max_length=limits.OTHER_BODY, metadata={"description": "A credential outside Rungs' list: its certifying body (give name, ceus_per_cycle, cycle_years too)."})
     name = Text(max_length=limits.CREDENTIAL_NAME, metadata={"description": "A credential outside Rungs' list: its full name."})
     ceus_per_cycle = fields.Integer(strict=True, validate=validate.Range(1, 200), metadata={"description": "A credential outside Rungs' list: CEUs per cycle."})
@@ -308,10 +264,7 @@ class SubmissionSchema(Schema):
     submitted_on = fields.Date(required=True)
 
 
-class SubmissionCreate(Strict):
-    body = Text(required=True, max_length=20, metadata={"description": "aapc or ahima."})
-    cycle_end = Day(required=True, metadata={"description": "The end of the cycle submitted (its due date)."})
-    submitted_on = Day(required=True, metadata={"description": "The day you submitted (AAPC) or reported (AHIMA)."})
+class SubmissionCreate(SubmissionFields):
     confirm = fields.Boolean(load_default=False, metadata={
         "description": "Record even before the submission window opens or with CEUs still needed "
                        "(without it such a submission answers 422 saying what is missing)."})
@@ -336,7 +289,7 @@ class CeuSchema(Schema):
     has_certificate = fields.Boolean(required=True)
 
 
-class CeuCreate(Strict):
+class CeuCreate(CeuFields):
     class Meta:
         description = (
             "completed_on falls within the credential's cycles (not in the future, not before the "
@@ -344,14 +297,8 @@ class CeuCreate(Strict):
             "required for a completed_on in the AAPC renewal month."
         )
 
-    completed_on = Day(required=True)
-    title = Text(required=True, max_length=limits.CEU_TITLE)
-    provider = Text(load_default="", max_length=limits.CEU_PROVIDER)
-    reference = Text(load_default="", max_length=limits.CEU_REFERENCE)
-    ceus = fields.Float(required=True, allow_nan=False,
-                        validate=validate.Range(min=0, max=float(limits.MAX_CEUS), min_inclusive=False),
-                        metadata={"description": "CEUs, more than 0, at most two decimals (1, 0.5, 1.25).",
-                                  "exclusiveMinimum": True})
+    ceus = CeuAmount(positive=True, required=True, metadata={
+        "description": "CEUs, more than 0, at most two decimals (1, 0.5, 1.25).", "exclusiveMinimum": True})
     credential_id = fields.Integer(strict=True, validate=validate.Range(1, limits.MAX_ID), metadata={
         "description": "The credential it counts for. For AAPC, a credential with a subset requirement (CPMA, "
                        "specialty credentials) takes it as subset CEUs; any other counts for all AAPC credentials. "

@@ -15,8 +15,9 @@ left, and the error says what and where.
 No Flask import here: the app's settings (certificate folder and limits) come through
 :mod:`tracker.services.certificates`.
 
-Three modules: :mod:`.document` (the format, its limits and reading it), :mod:`.export` and
-:mod:`.restore` (import). The names callers use are importable from here.
+Four modules: :mod:`.document` (the format, its limits, reading it and the certificates ZIP),
+:mod:`.schemas` (each part's shape and types, with the field types the API uses), :mod:`.export`
+and :mod:`.restore` (import). The names callers use are importable from here.
 """
 from __future__ import annotations
 

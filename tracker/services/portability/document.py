@@ -1,16 +1,15 @@
-"""The export document's format and limits, and reading one: shape and types checked with each
-error placed in the file (``plans[0].milestones[2].completed_on``), and the certificates ZIP.
+"""The export document's format and limits, reading one (its shape and types are checked by
+:mod:`.schemas`, each error placed in the file: ``plans[0].milestones[2].completed_on``), and the
+certificates ZIP.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import re
 import zipfile
 from typing import Any
 
-from ...domain import limits
 from ...models import (
     CeuActivity,
     Credential,
@@ -40,7 +39,7 @@ CERTIFICATE_FILE = re.compile(r"[0-9]{4,6}\.(pdf|png|jpg)")
 CONTENT = (Plan, Credential, RenewalSetup, CeuActivity, CycleSubmission, LadderProfile, ExperienceGap, FocusTick)
 
 
-# -- reading a document: shape and types ----------------------------------------------------------
+# -- reading a document ------------------------------------------------------------------------
 
 class Placed(Invalid):
     """An Invalid whose field is already its full place in the file."""
@@ -56,90 +55,7 @@ def named_target(target: str, others: dict[str, str]) -> str:
     return f"{credential_service.OTHER}:{others[target]}" if target in others else target
 
 
-class Doc:
-    """Typed access to one JSON object, raising Invalid with the field's place in the file."""
-
-    def __init__(self, value: Any, path: str, fields: set[str]):
-        if not isinstance(value, dict):
-            raise Placed(path or "file", "must be an object ({…}).")
-        unknown = sorted(set(value) - fields)
-        if unknown:
-            raise Placed(_join(path, str(unknown[0])), "is not a field Rungs knows here.")
-        self.value, self.path = value, path
-
-    def at(self, key: str) -> str:
-        return _join(self.path, key)
-
-    def raw(self, key: str) -> Any:
-        if key not in self.value:
-            raise Placed(self.at(key), "is missing.")
-        return self.value[key]
-
-    def text(self, key: str, *, optional: bool = False, limit: int = MAX_TEXT) -> str:
-        value = self.value.get(key) if optional else self.raw(key)
-        if value is None and optional:
-            return ""
-        if not isinstance(value, str):
-            raise Placed(self.at(key), "must be text.")
-        if len(value) > limit:
-            raise Placed(self.at(key), f"is longer than {limit:,} characters.")
-        # The same rule as forms and the API (line breaks and tabs kept: notes span lines).
-        problem = limits.text_problem(value, multiline=True)
-        if problem:
-            raise Placed(self.at(key), problem)
-        return value
-
-    def number(self, key: str, *, optional: bool = False, low: int = -10**9, high: int = 10**9) -> int | None:
-        value = self.value.get(key) if optional else self.raw(key)
-        if value is None and optional:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Placed(self.at(key), "must be a whole number.")
-        if not low <= value <= high:
-            raise Placed(self.at(key), f"must be from {low} to {high}.")
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.raw(key)
-        if not isinstance(value, bool):
-            raise Placed(self.at(key), "must be true or false.")
-        return value
-
-    def day(self, key: str, *, optional: bool = False) -> dt.date | None:
-        value = self.value.get(key) if optional else self.raw(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise Placed(self.at(key), "must be a date like 2027-01-04.")
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            raise Placed(self.at(key), f"{value} is not a real date.") from None
-        problem = limits.date_problem(day)
-        if problem:
-            raise Placed(self.at(key), problem)
-        return day
-
-    def instant(self, key: str) -> dt.datetime:
-        value = self.raw(key)
-        try:
-            instant = dt.datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
-        except ValueError:
-            instant = None
-        if instant is None or instant.tzinfo is None:
-            raise Placed(self.at(key), "must be a date and time with its offset, like 2026-11-23T15:00:00+00:00.")
-        return instant.astimezone(dt.timezone.utc)
-
-    def items(self, key: str, limit: int = MAX_ITEMS) -> list[Any]:
-        value = self.raw(key)
-        if not isinstance(value, list):
-            raise Placed(self.at(key), "must be a list ([…]).")
-        if len(value) > limit:
-            raise Placed(self.at(key), f"has more than {limit:,} entries.")
-        return value
-
-
-def _join(path: str, key: str) -> str:
+def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
@@ -147,7 +63,7 @@ def under(path: str, error: Invalid) -> Invalid:
     """A service's error, placed in the file: ``plans[0]`` + ``title`` → ``plans[0].title``."""
     if isinstance(error, Placed):
         return error
-    return Placed(_join(path, error.field), error.message)
+    return Placed(join(path, error.field), error.message)
 
 
 def read_document(raw: bytes) -> dict[str, Any]:
@@ -192,6 +108,18 @@ class CertificatesZip:
             if name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or ":" in name:
                 raise Invalid("certificates", f"The ZIP holds a file with an unsafe name ({name[:80]!r}).")
         self.names = {e.filename: e for e in entries if not e.is_dir()}
+
+    def certificate(self, name: str, path: str) -> tuple[bytes, str, str]:
+        """The certificate file ``name`` an activity names at ``path``, read and checked: (content,
+        MIME type, extension)."""
+        if not CERTIFICATE_FILE.fullmatch(name):
+            raise Invalid(path, f"{name[:60]!r} is not a certificate name from a Rungs export (like 0001.pdf).")
+        content = self.read(name, path)
+        try:
+            mime, extension = certificate_files.check_certificate(content)
+        except Invalid as error:
+            raise Invalid(path, f"{name}: {error.message}") from None
+        return content, mime, extension
 
     def read(self, name: str, path: str) -> bytes:
         if self.archive is None:
