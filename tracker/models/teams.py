@@ -23,7 +23,7 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Bumped in the same transaction as any change to a member's data or to the memberships
-    # (tracker/services/teams.py): the overview is cached under it, so it is never stale.
+    # (tracker/services/teams/): the overview is cached under it, so it is never stale.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
