@@ -7,7 +7,7 @@ gunicorn (2 workers), and its SQL queries at 5, 50 and 500 members (they must no
 Each member holds a CPC (renewal months spread over the year) and 5 CEUs; every other one shares
 CEU details. The overview is measured right after the bare route in the same server, with the page
 cache on (the default): the first request in each worker computes it, the others are served under
-the team's version (bumped with every change to a member's data: services/teams.py). The uncached
+the team's version (bumped with every change to a member's data: services/teams/). The uncached
 figure (emptying a worker's cache before every request cannot be done from outside) is the time
 of one uncached render in process.
 """

@@ -22,6 +22,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
+    _configure(app, config)
+    _init_extensions(app)
+    _register_change_listeners()
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_api(app)
+    _register_commands_filters_and_hooks(app)
+    return app
+
+
+def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    """Settings: the environment, then ``config``; checked before anything uses them."""
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
@@ -37,6 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+
+def _init_extensions(app: Flask) -> None:
+    """The database, migrations, CSRF, sign-in and rate limits."""
     from . import database, extensions
 
     extensions.db.init_app(app)
@@ -50,6 +65,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.login_manager.user_loader(load_user)
 
+
+def _register_change_listeners() -> None:
+    """What follows every write, in the same transaction."""
     from .services import reminders as reminder_service
 
     reminder_service.register()  # outbox rows follow every write, in the same transaction
@@ -62,12 +80,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     team_service.register()  # each team's version follows its members' writes (issue 17)
 
+
+def _register_blueprints(app: Flask) -> None:
+    """The URL converters, then every page's blueprint."""
     from . import urls
 
     urls.register(app)  # bounded ids in URLs, before any route exists
 
     from .views import (
-        auth, calendar, certificate_reads, ceus, credentials, errors, ladder, main, onboarding, plans, reminders,
+        auth, calendar, certificate_reads, ceus, credentials, ladder, main, onboarding, plans, reminders,
         settings, teams,
     )
 
@@ -83,12 +104,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ceus.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(certificate_reads.bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    """Error pages for people, JSON errors under /api/."""
+    from .views import errors
+
     errors.register(app)
 
+
+def _register_api(app: Flask) -> None:
+    """The JSON API (/api/v1) and its OpenAPI document."""
     from . import api
 
     api.register(app)
 
+
+def _register_commands_filters_and_hooks(app: Flask) -> None:
+    """The flask commands, the Jinja filters, the security headers and logging."""
     from . import cli, logs, security
     from .views import filters
 
@@ -96,7 +129,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     filters.register(app)
     security.register(app)
     logs.configure(app)
-    return app
 
 
 def _project_path(name: str):

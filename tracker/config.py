@@ -75,12 +75,25 @@ def from_environment(instance_path: str) -> dict:
     database_url = env.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "rungs.sqlite3")
     )
-    base_url = (env.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "RUNGS_ENV": environment,
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PLANS_DIR": env.get("PLANS_DIR") or str(PROJECT_ROOT / "plans"),
+        **_mail_settings(env, instance_path),
+        **_cookie_settings(env, production),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **_address_settings(env, production),
+        **_worker_and_limit_settings(env),
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
+        **_certificate_settings(env, instance_path),
+    }
+
+
+def _mail_settings(env: dict, instance_path: str) -> dict:
+    """The SMTP server, and how long the links in emails work."""
+    return {
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS", False),
@@ -95,15 +108,25 @@ def from_environment(instance_path: str) -> dict:
         "PASSWORD_RESET_MAX_AGE": _int(env, "PASSWORD_RESET_MAX_AGE", 3600),
         "SIGN_UP_LINK_MAX_AGE": _int(env, "SIGN_UP_LINK_MAX_AGE", 24 * 3600),
         "EMAIL_CHANGE_LINK_MAX_AGE": _int(env, "EMAIL_CHANGE_LINK_MAX_AGE", 24 * 3600),
-        # Cookies: HttpOnly and SameSite=Lax always; Secure wherever the app is served over HTTPS.
+    }
+
+
+def _cookie_settings(env: dict, production: bool) -> dict:
+    # Cookies: HttpOnly and SameSite=Lax always; Secure wherever the app is served over HTTPS.
+    return {
         "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def _address_settings(env: dict, production: bool) -> dict:
+    """The app's own address, the hosts it answers to, and the proxies in front of it."""
+    base_url = (env.get("RUNGS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    return {
         # Absolute links in emails (reminders, password resets sent by the worker).
         # Every link in every email starts with it; the Host header never decides (tracker/links.py).
         "RUNGS_BASE_URL": base_url,
@@ -113,6 +136,12 @@ def from_environment(instance_path: str) -> dict:
         # Proxies in front of the app: X-Forwarded-For/-Proto/-Host are believed only from this
         # many hops (0: ignored, the client is the peer address).
         "PROXY_COUNT": _int(env, "PROXY_COUNT", 0),
+    }
+
+
+def _worker_and_limit_settings(env: dict) -> dict:
+    """The reminder worker's pace, the page cache, and the limits on sign-in and emailed links."""
+    return {
         "REMINDER_SWEEP_SECONDS": _int(env, "REMINDER_SWEEP_SECONDS", 60),
         # How long a claimed reminder is a sweeper's alone; a long sweep renews it.
         "REMINDER_LEASE_SECONDS": _int(env, "REMINDER_LEASE_SECONDS", 300),
@@ -125,8 +154,12 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         # Sign-up and password-reset emails one address may be sent (stops flooding an inbox).
         "EMAIL_LINKS_PER_RECIPIENT": env.get("EMAIL_LINKS_PER_RECIPIENT") or "5 per 15 minutes",
-        "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
-        # CEU certificates: stored outside static under random names, served only to their owner.
+    }
+
+
+def _certificate_settings(env: dict, instance_path: str) -> dict:
+    # CEU certificates: stored outside static under random names, served only to their owner.
+    return {
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
         "CERTIFICATE_MAX_BYTES": _int(env, "CERTIFICATE_MAX_BYTES", limits.CERTIFICATE_MAX_BYTES),
         "CERTIFICATE_QUOTA_BYTES": _int(env, "CERTIFICATE_QUOTA_BYTES", 200 * 1024 * 1024),

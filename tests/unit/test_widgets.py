@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import Input, NumberInput
 
 from tracker import forms
-from tracker.widgets import field_html
+from tracker.forms.widgets import field_html
 
 app = Flask(__name__)
 app.config.update(SECRET_KEY="widgets", WTF_CSRF_ENABLED=True)
@@ -40,7 +40,7 @@ def _wtforms(field, attributes: dict) -> str:
 
 def _every_form_field():
     with app.test_request_context("/"):
-        for name, form_class in inspect.getmembers(forms, inspect.isclass):
+        for name, form_class in inspect.getmembers(forms, inspect.isclass):  # every form the package exports
             if issubclass(form_class, forms.Form) and form_class is not forms.Form:
                 for field in form_class():
                     yield pytest.param(form_class, field.name, id=f"{name}.{field.name}")

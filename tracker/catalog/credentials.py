@@ -49,36 +49,14 @@ def parse_credentials(reader: Reader, path: Path) -> BodyRules:
     reader.reject_unknown(BODY_FIELDS)
     cycle = reader.text("cycle", choices=CYCLE_KINDS)
     credentials = _credentials(reader, cycle)
-    requirement = reader.table("requirement")
-    if cycle == RENEWAL_MONTH:
-        requirement.reject_unknown(("by_count", "note", "confidence", "source"))
-        by_count = _counts(requirement)
-        per_additional, maximum = 0, None
-    else:
-        requirement.reject_unknown(("per_additional", "maximum", "note", "confidence", "source"))
-        by_count = ()
-        per_additional = requirement.integer("per_additional", minimum=0, maximum=100)
-        maximum = requirement.integer("maximum", minimum=1, maximum=500)
-        for code, rule in credentials.items():
-            if rule.ceus is None:
-                reader.fail("credentials", f"{code}: needs ceus (the CEUs it requires on its own)")
+    requirement, by_count, per_additional, maximum = _requirement(reader, cycle, credentials)
     proposal = reader.table("proposed_cycle_end", None)
     if proposal is not None:
         proposal.reject_unknown(("years", "confidence", "note"))
     rules = reader.tables("rules", [])
     for item in rules:
         item.reject_unknown(("text", "confidence"))
-    notices = reader.tables("notices", [])
-    notice_days: tuple[int, ...] = ()
-    notice_note = ""
-    for item in notices:
-        item.reject_unknown(("days", "note", "source"))
-        days = item.data.get("days", [])
-        if not isinstance(days, list) or any(isinstance(d, bool) or not isinstance(d, int) for d in days):
-            item.fail("days", "must be a list of whole numbers (negative = days before the due date)")
-        notice_days += tuple(days)
-        notice_note = item.text("note", "")
-        item.text("source", "", pattern=URL_PATTERN)
+    notice_days, notice_note = _notices(reader)
     return BodyRules(
         id=reader.text("id", path.stem, pattern=ID_PATTERN),
         name=reader.text("name"),
@@ -115,6 +93,37 @@ def parse_credentials(reader: Reader, path: Path) -> BodyRules:
         submission_action=reader.text("submission_action", ""),
         submission_needs_fee=reader.flag("submission_needs_fee", False),
     )
+
+
+def _requirement(reader: Reader, cycle: str, credentials: MappingProxyType) -> tuple[Reader, tuple[int, ...], int, int | None]:
+    """The requirement table, and what it says: CEUs by number of credentials held (a renewal-month
+    cycle), or CEUs per additional credential up to a maximum (each credential naming its own)."""
+    requirement = reader.table("requirement")
+    if cycle == RENEWAL_MONTH:
+        requirement.reject_unknown(("by_count", "note", "confidence", "source"))
+        return requirement, _counts(requirement), 0, None
+    requirement.reject_unknown(("per_additional", "maximum", "note", "confidence", "source"))
+    per_additional = requirement.integer("per_additional", minimum=0, maximum=100)
+    maximum = requirement.integer("maximum", minimum=1, maximum=500)
+    for code, rule in credentials.items():
+        if rule.ceus is None:
+            reader.fail("credentials", f"{code}: needs ceus (the CEUs it requires on its own)")
+    return requirement, (), per_additional, maximum
+
+
+def _notices(reader: Reader) -> tuple[tuple[int, ...], str]:
+    """The days of every notice (negative: before the due date), and the last notice's note."""
+    notice_days: tuple[int, ...] = ()
+    notice_note = ""
+    for item in reader.tables("notices", []):
+        item.reject_unknown(("days", "note", "source"))
+        days = item.data.get("days", [])
+        if not isinstance(days, list) or any(isinstance(d, bool) or not isinstance(d, int) for d in days):
+            item.fail("days", "must be a list of whole numbers (negative = days before the due date)")
+        notice_days += tuple(days)
+        notice_note = item.text("note", "")
+        item.text("source", "", pattern=URL_PATTERN)
+    return notice_days, notice_note
 
 
 def _first_cycle(reader: Reader) -> FirstCycleRule:

@@ -205,20 +205,9 @@ def compare(
     years = experience_years(started_on, gaps, today)
     if upcoming is None:
         return Comparison(current, None, years, None, (), (), ())
-    parts: list[Part] = []
     need = upcoming.min_years
     reaches = date_reaching(started_on, gaps, need, today) if need else today
-    if need == 0:
-        parts.append(Part("Experience", 1.0, True, f"{upcoming.title} starts at 0 years: no experience needed."))
-    else:
-        have = f"{years:.1f} years"
-        if years >= need:
-            explanation = f"You have {have}; {upcoming.title} starts at {need:g}."
-        elif reaches:
-            explanation = f"You have {have} of the {need:g} {upcoming.title} starts at; you reach {need:g} on {full_date(reaches)}."
-        else:
-            explanation = f"{upcoming.title} starts at {need:g} years; enter when you started coding work to count yours."
-        parts.append(Part("Experience", min(years / need, 1.0), years >= need, explanation))
+    parts: list[Part] = [_experience_part(upcoming, years, reaches)]
     groups = tuple((group, group.met_by(held)) for group in upcoming.credentials)
     for group, met in groups:
         names = " or ".join(group.any_of)
@@ -235,3 +224,18 @@ def compare(
             f"{done} of {len(focus)} focus areas of {current.title} checked off.",
         ))
     return Comparison(current, upcoming, years, reaches, groups, focus, tuple(parts))
+
+
+def _experience_part(upcoming: Rung, years: float, reaches: dt.date | None) -> Part:
+    """Experience against the years the next rung starts at (capped at 1), with when it is reached."""
+    need = upcoming.min_years
+    if need == 0:
+        return Part("Experience", 1.0, True, f"{upcoming.title} starts at 0 years: no experience needed.")
+    have = f"{years:.1f} years"
+    if years >= need:
+        explanation = f"You have {have}; {upcoming.title} starts at {need:g}."
+    elif reaches:
+        explanation = f"You have {have} of the {need:g} {upcoming.title} starts at; you reach {need:g} on {full_date(reaches)}."
+    else:
+        explanation = f"{upcoming.title} starts at {need:g} years; enter when you started coding work to count yours."
+    return Part("Experience", min(years / need, 1.0), years >= need, explanation)

@@ -1,4 +1,4 @@
-"""The limits of what Rungs accepts, defined once: forms (tracker/forms.py), API schemas
+"""The limits of what Rungs accepts, defined once: forms (tracker/forms/), API schemas
 (tracker/api/schemas.py), import (tracker/services/portability/) and URLs use these.
 
 Values past them are refused with a message at the edge, never stored and never a 500.

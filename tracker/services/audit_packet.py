@@ -19,7 +19,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from ..domain.cycles import Standing
+from ..domain.cycles import BodyRules, Standing, Tally
 from ..domain.dates import long_date
 from ..models import User
 from .certificates import certificate_path
@@ -109,14 +109,25 @@ class _Summary(FPDF):
 
 def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[ActivityRow],
              parts: dict[int, _Part], today: dt.date, toc: list[tuple[str, int]]) -> FPDF:
-    rules, tally = overview.rules, standing.tally
-    cycle = tally.cycle
     pdf = _Summary(unit="pt", format="letter")
     pdf.set_margins(48, 48, 48)
     pdf.set_auto_page_break(True, margin=56)
     pdf.add_page()
+    _title_and_facts(pdf, user, overview, standing, today)
+    _requirements(pdf, standing.tally)
+    _contents(pdf, toc)
+    pdf.add_page()
+    pdf.table_page = pdf.page_no()  # where the contents (which may run long) point the CEU table to
+    _counted_ceus(pdf, overview.rules, standing.tally, rows, parts)
+    _not_counted(pdf, standing.tally)
+    return pdf
+
+
+def _title_and_facts(pdf: FPDF, user: User, overview: BodyOverview, standing: Standing, today: dt.date) -> None:
+    """The title, the cycle, and who the packet is for: credentials held and the cycle's status."""
+    cycle = standing.tally.cycle
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 24, _text(f"{rules.name} CEU audit packet"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 24, _text(f"{overview.rules.name} CEU audit packet"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(0, 15, _text(f"Cycle {long_date(cycle.start)} to {long_date(cycle.end)} - prepared {long_date(today)}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
@@ -135,6 +146,9 @@ def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[
             row.cell(_text(value))
     pdf.ln(12)
 
+
+def _requirements(pdf: FPDF, tally: Tally) -> None:
+    """What the cycle requires, overall and of each subset, against what was earned."""
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 18, "Requirements", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
@@ -148,6 +162,8 @@ def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[
             table.row([_text(f"Assigned to {code}"), "-", _ceus(earned), "-"])
     pdf.ln(12)
 
+
+def _contents(pdf: FPDF, toc: list[tuple[str, int]]) -> None:
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 18, "Contents", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
@@ -155,27 +171,31 @@ def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[
         for label, page in toc:
             table.row([_text(label), f"page {page}" if page else "-"])
 
-    pdf.add_page()
-    pdf.table_page = pdf.page_no()  # where the contents (which may run long) point the CEU table to
+
+def _counted_ceus(pdf: FPDF, rules: BodyRules, tally: Tally, rows: list[ActivityRow], parts: dict[int, _Part]) -> None:
+    """The table of the CEUs that count, numbered, each with the page of its certificate."""
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 18, _text(f"CEUs that count ({len(rows)}, {_ceus(tally.earned)} CEUs)"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
-    if rows:
-        with pdf.table(col_widths=(5, 13, 38, 16, 8, 10, 10), line_height=12,
-                       text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT", "LEFT")) as table:
-            table.row(["#", "Completed", "Activity (provider)", _text(rules.reference_label), "CEUs", "Counts toward", "Certificate"])
-            by_id = {a.id: a for a in tally.counted}
-            for number, row in enumerate(rows, start=1):
-                counted = by_id[row.id]
-                part = parts.get(row.id)
-                certificate = "none" if part is None else (f"page {part.first_page}" if part.first_page else "-")
-                if part is not None and part.problem:
-                    certificate += f" ({part.problem})"
-                activity = row.title + (f" ({row.provider})" if row.provider else "")
-                table.row([str(number), long_date(row.completed_on), _text(activity), _text(counted.reference or "-"),
-                           _ceus(row.ceus), _text(", ".join(counted.applies_to) or "general"), certificate])
-    else:
+    if not rows:
         pdf.cell(0, 14, "No CEUs logged for this cycle.", new_x="LMARGIN", new_y="NEXT")
+        return
+    with pdf.table(col_widths=(5, 13, 38, 16, 8, 10, 10), line_height=12,
+                   text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT", "LEFT")) as table:
+        table.row(["#", "Completed", "Activity (provider)", _text(rules.reference_label), "CEUs", "Counts toward", "Certificate"])
+        by_id = {a.id: a for a in tally.counted}
+        for number, row in enumerate(rows, start=1):
+            counted = by_id[row.id]
+            part = parts.get(row.id)
+            certificate = "none" if part is None else (f"page {part.first_page}" if part.first_page else "-")
+            if part is not None and part.problem:
+                certificate += f" ({part.problem})"
+            activity = row.title + (f" ({row.provider})" if row.provider else "")
+            table.row([str(number), long_date(row.completed_on), _text(activity), _text(counted.reference or "-"),
+                       _ceus(row.ceus), _text(", ".join(counted.applies_to) or "general"), certificate])
+
+
+def _not_counted(pdf: FPDF, tally: Tally) -> None:
     if tally.not_counted:
         pdf.ln(10)
         pdf.set_font("Helvetica", "B", 11)
@@ -184,7 +204,6 @@ def _summary(user: User, overview: BodyOverview, standing: Standing, rows: list[
         for item in tally.not_counted:
             pdf.multi_cell(0, 12, _text(f"- {item.activity.title} ({long_date(item.activity.completed_on)}): {item.reason}"),
                            new_x="LMARGIN", new_y="NEXT")
-    return pdf
 
 
 def build(user: User, overview: BodyOverview, standing: Standing, today: dt.date) -> bytes:

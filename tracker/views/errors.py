@@ -33,6 +33,12 @@ def _answer(error, code: int, title: str, message: str):
 
 
 def register(app: Flask) -> None:
+    """Every error page: the request's mistakes (4xx), then ours (5xx)."""
+    _register_request_errors(app)
+    _register_server_errors(app)
+
+
+def _register_request_errors(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return _answer(error, 400, "That request could not be read",
@@ -74,6 +80,8 @@ def register(app: Flask) -> None:
             message = "Too many sign-in attempts. Wait a few minutes, then try again."
         return _answer(error, 429, "Too many attempts", message)
 
+
+def _register_server_errors(app: Flask) -> None:
     @app.errorhandler(CatalogError)
     def catalog_error(error):
         db.session.rollback()

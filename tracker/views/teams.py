@@ -119,7 +119,7 @@ def _overview_page(team, mine, invite: InviteForm, status: int = 200):
     else:
         # The overview of a big team is costly: cached under the team's version, bumped in the same
         # commit as any change to a member's data, the memberships or the invitations
-        # (services/teams.py), and under what the viewer's own part of the page shows.
+        # (services/teams/), and under what the viewer's own part of the page shows.
         key = ("teams.overview", *service.overview_key(team, utc_now()), mine.id, mine.role, mine.share_ceus,
                mine.share_plans, mine.share_ladder, filters, page, user_today())
         content = cached_fragment(key, render)

@@ -111,11 +111,7 @@ def standing(
         next_step = "Nothing more this cycle. Surplus CEUs do not carry over to the next one."
     elif needed == 0:
         status = MET
-        action = rules.submission_action or f"Submit your CEUs to {rules.name}"
-        if opens and today < opens:
-            next_step = f"{action} when submission opens on {long_date(opens)}, then record it here."
-        else:
-            next_step = f"{action} by {long_date(cycle.end)}, then record the date here."
+        next_step = _submission_step(rules, cycle, opens, today)
     elif today > cycle.end:
         if lapses_on is not None and today > lapses_on:
             status = LAPSED
@@ -124,10 +120,7 @@ def standing(
             status = lapse.during_grace if lapse else OVERDUE
             next_step = lapse.what_to_do if lapse else "The due date has passed."
     else:
-        months_left = _months(days_left + 1)
-        pace_needed = (needed / months_left).quantize(Decimal("0.01"))
-        elapsed = (min(today, cycle.end) - cycle.start).days + 1
-        pace_so_far = (tally_.earned / _months(elapsed)).quantize(Decimal("0.01"))
+        pace_needed, pace_so_far = _paces(tally_, today, days_left)
         status, next_step = pace_status(rules, cycle, today, needed, days_left)
     return Standing(
         tally=tally_,
@@ -140,3 +133,21 @@ def standing(
         lapses_on=lapses_on,
         next_step=next_step,
     )
+
+
+def _submission_step(rules: BodyRules, cycle: Cycle, opens: dt.date | None, today: dt.date) -> str:
+    """What to do once the CEUs are met: submit them (when submission opens), then record it."""
+    action = rules.submission_action or f"Submit your CEUs to {rules.name}"
+    if opens and today < opens:
+        return f"{action} when submission opens on {long_date(opens)}, then record it here."
+    return f"{action} by {long_date(cycle.end)}, then record the date here."
+
+
+def _paces(tally_: Tally, today: dt.date, days_left: int) -> tuple[Decimal, Decimal]:
+    """CEUs a month still needed until the due date, and CEUs a month earned so far."""
+    cycle = tally_.cycle
+    months_left = _months(days_left + 1)
+    pace_needed = (tally_.needed / months_left).quantize(Decimal("0.01"))
+    elapsed = (min(today, cycle.end) - cycle.start).days + 1
+    pace_so_far = (tally_.earned / _months(elapsed)).quantize(Decimal("0.01"))
+    return pace_needed, pace_so_far

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ...domain import limits
 from ...domain.dates import long_date
 from ...domain import cycles
+from ...domain.cycles import BodyRules, Setup
 from ...extensions import db
 from ...models import CeuActivity, Credential, User
 from .. import certificates
@@ -112,6 +113,27 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     credential (AHIMA) with no credential: the state :func:`delete_credential` leaves such CEUs
     in, which an import of an export must be able to restore. The form always asks for one.
     """
+    title, provider, reference, second_reference = _checked_text(data)
+    ceus = parse_ceus(data.ceus, "ceus")
+    held = list_credentials(user)
+    by_body = _targets_by_body(user, data.counts_toward, held, allow_unassigned)
+    body = next(iter(by_body))
+    found = {key: _body_of_key(user, key, held) for key in by_body}
+    if len(by_body) == 2:
+        _check_both_approvals(*(found[key][0] for key in by_body), reference, second_reference)
+    else:
+        second_reference = ""
+    next_cycle, links = _cycle_and_links(data, by_body, found, today)
+    return dict(
+        body=body, completed_on=data.completed_on, title=title, provider=provider, reference=reference,
+        second_reference=second_reference, ceus=ceus,
+        applies_to=by_body[body][0] if by_body[body] else "", next_cycle=next_cycle, credentials=links,
+    )
+
+
+def _checked_text(data: ActivityInput) -> tuple[str, str, str, str]:
+    """The title, provider, reference and second reference, stripped and within their limits (and
+    a completion date given): Invalid naming the first field that is not."""
     if data.completed_on is None:
         raise Invalid("completed_on", "Enter the date you completed the activity.")
     title = (data.title or "").strip()
@@ -127,12 +149,16 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
     for field, value in (("reference", reference), ("second_reference", second_reference)):
         if len(value) > limits.CEU_REFERENCE:
             raise Invalid(field, limits.too_long(limits.CEU_REFERENCE))
-    ceus = parse_ceus(data.ceus, "ceus")
-    held = list_credentials(user)
+    return title, provider, reference, second_reference
+
+
+def _targets_by_body(user: User, counts_toward: str | list[str] | tuple[str, ...], held: list[Credential], allow_unassigned: bool) -> dict[str, list[str]]:
+    """The chosen targets grouped by body ("aapc" -> its codes; none: the body as a whole), at
+    most two bodies, each one the user may choose."""
     valid = {value for value, _label, _body in counts_toward_choices(user, include_replaced=True)}
     if allow_unassigned:
         valid |= {credential.body for credential in held}
-    targets = _targets(data.counts_toward)
+    targets = _targets(counts_toward)
     if not targets or any(t not in valid for t in targets):
         raise Invalid("counts_toward", "Choose what this activity counts toward (add the credential first if it is missing).")
     by_body: dict[str, list[str]] = {}
@@ -143,19 +169,25 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
             by_body[body].append(code)
     if len(by_body) > 2:
         raise Invalid("counts_toward", "An activity counts toward two certifying bodies at most.")
-    body = next(iter(by_body))
-    found = {key: _body_of_key(user, key, held) for key in by_body}
-    if len(by_body) == 2:
-        first, second = (found[key][0] for key in by_body)
-        if not reference:
-            raise Invalid("reference", f"Enter the {first.reference_label}: an activity counts toward two bodies only with both approvals.")
-        if not second_reference:
-            raise Invalid("second_reference", (
-                f"Enter the {second.reference_label} too: an activity counts toward both {first.name} "
-                f"and {second.name} only when it carries both approvals."
-            ))
-    else:
-        second_reference = ""
+    return by_body
+
+
+def _check_both_approvals(first: BodyRules, second: BodyRules, reference: str, second_reference: str) -> None:
+    """An activity counting toward two bodies carries both bodies' approvals."""
+    if not reference:
+        raise Invalid("reference", f"Enter the {first.reference_label}: an activity counts toward two bodies only with both approvals.")
+    if not second_reference:
+        raise Invalid("second_reference", (
+            f"Enter the {second.reference_label} too: an activity counts toward both {first.name} "
+            f"and {second.name} only when it carries both approvals."
+        ))
+
+
+def _cycle_and_links(
+    data: ActivityInput, by_body: dict[str, list[str]], found: dict[str, tuple[BodyRules, list[Credential], Setup]], today: dt.date,
+) -> tuple[bool, list[Credential]]:
+    """Whether a CEU of a renewal month counts toward the next cycle, and the credentials it is
+    linked to; Invalid when a body's rules or cycles refuse it."""
     next_cycle = False
     links: list[Credential] = []
     for index, (body_id, codes) in enumerate(by_body.items()):
@@ -180,11 +212,7 @@ def checked_activity(user: User, data: ActivityInput, today: dt.date, *, allow_u
         if not chosen and index:
             chosen = credentials[:1]
         links += chosen
-    return dict(
-        body=body, completed_on=data.completed_on, title=title, provider=provider, reference=reference,
-        second_reference=second_reference, ceus=ceus,
-        applies_to=by_body[body][0] if by_body[body] else "", next_cycle=next_cycle, credentials=links,
-    )
+    return next_cycle, links
 
 
 def in_overlap(user: User, counts_toward: str | list[str], day: dt.date | None) -> bool:
