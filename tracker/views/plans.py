@@ -45,7 +45,8 @@ def _plan(plan_id: int):
     return or_404(service.get_plan, current_user, plan_id)
 
 
-def _milestone(plan_id: int, milestone_id: int):
+def owned_milestone(plan_id: int, milestone_id: int):
+    """The signed-in user's milestone, or 404 (someone else's or gone)."""
     return or_404(service.get_milestone, current_user, plan_id, milestone_id)
 
 
@@ -130,9 +131,20 @@ def delete(plan_id: int):
     return render_template("plans/delete.html", plan=plan, form=form)
 
 
+UNDO_KEY = "undo_cost"
+
+
+def pending_undo(milestone):
+    """The cost just deleted from this step, while it can still be put back (for the toast)."""
+    deleted = milestone_edits.DeletedCost.from_dict(session.get(UNDO_KEY))
+    if deleted is None or deleted.milestone_id != milestone.id or utc_now().isoformat() > deleted.until:
+        return None
+    return deleted
+
+
 # -- milestones -------------------------------------------------------------------------------
 
-def _milestone_page(plan, milestone, status: int = 200, **forms):
+def milestone_page(plan, milestone, status: int = 200, **forms):
     """The milestone page; ``forms`` replaces the blank form that failed, so its errors show."""
     view = service.plan_view(plan, user_today())
     item = next(v for v in view.milestones if v.milestone.id == milestone.id)
@@ -156,31 +168,32 @@ def _milestone_page(plan, milestone, status: int = 200, **forms):
     defaults["cost_form"].incurred_on.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
     return render_template(
         "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=ConfirmForm(),
-        cost_dates=limits.cost_date_range(view.today), undo=_pending_undo(milestone),
+        cost_dates=limits.cost_date_range(view.today), undo=pending_undo(milestone),
         step_look=plan_look(view.schedule, view.today).steps[view.milestones.index(item)], **defaults
     ), status
 
 
-def _back(plan, milestone, anchor: str = ""):
+def back_to_step(plan, milestone, anchor: str = ""):
+    """Redirect to the step's page (at ``anchor``), after a form on it was saved."""
     return redirect(url_for("plans.milestone", plan_id=plan.id, milestone_id=milestone.id) + anchor)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>")
 def milestone(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    return _milestone_page(milestone.plan, milestone)
+    milestone = owned_milestone(plan_id, milestone_id)
+    return milestone_page(milestone.plan, milestone)
 
 
 def _after_progress(plan, milestone):
     if request.form.get("from") == "plan":
         return redirect(url_for("plans.show", plan_id=plan.id) + f"#m{milestone.id}")
-    return _back(plan, milestone)
+    return back_to_step(plan, milestone)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/progress", methods=["POST"])
 def progress(plan_id: int, milestone_id: int):
     """Mark a milestone started or done on a date (today by default)."""
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     plan = milestone.plan
     form = ProgressForm()
     if form.validate_on_submit():
@@ -203,13 +216,13 @@ def progress(plan_id: int, milestone_id: int):
                 show_error(form, error, fallback="on")
             else:
                 return _after_progress(plan, milestone)
-    return _milestone_page(plan, milestone, 422, progress_form=form)
+    return milestone_page(plan, milestone, 422, progress_form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/undo", methods=["POST"])
 def undo(plan_id: int, milestone_id: int):
     """Step back one state (done → in progress → not started)."""
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     if ConfirmForm().validate_on_submit():
         outcome = career_service.undo_progress(current_user, milestone)
         flash(f"“{milestone.title}” stepped back.", "info")
@@ -228,12 +241,12 @@ def _flash_outcome(outcome: career_service.StepOutcome) -> None:
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/remove-credential", methods=["GET", "POST"])
 def remove_credential(plan_id: int, milestone_id: int):
     """After undoing an exam step: remove the credential its pass added, once confirmed."""
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     offer = career_service.removal_offer(current_user, milestone)
     if offer.removable is None:
         if offer.kept:
             flash(offer.kept, "info")
-        return _back(milestone.plan, milestone)
+        return back_to_step(milestone.plan, milestone)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -242,13 +255,13 @@ def remove_credential(plan_id: int, milestone_id: int):
             flash(error.message, "error")
         else:
             flash(f"{code} removed from your credentials.", "info")
-        return _back(milestone.plan, milestone)
+        return back_to_step(milestone.plan, milestone)
     return render_template("plans/remove_credential.html", milestone=milestone, credential=offer.removable, form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/duration", methods=["POST"])
 def duration(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     form = DurationForm()
     if form.validate_on_submit():
         try:
@@ -257,13 +270,13 @@ def duration(plan_id: int, milestone_id: int):
             show_error(form, error, fallback="amount")
         else:
             flash("Duration saved. Later targets moved with it.", "success")
-            return _back(milestone.plan, milestone)
-    return _milestone_page(milestone.plan, milestone, 422, duration_form=form)
+            return back_to_step(milestone.plan, milestone)
+    return milestone_page(milestone.plan, milestone, 422, duration_form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/duration/reset", methods=["POST"])
 def duration_reset(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     if ConfirmForm().validate_on_submit():
         try:
             service.reset_duration(milestone)
@@ -271,121 +284,23 @@ def duration_reset(plan_id: int, milestone_id: int):
             flash(error.message, "error")
         else:
             flash("Back to the template's duration.", "success")
-    return _back(milestone.plan, milestone)
+    return back_to_step(milestone.plan, milestone)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/notes", methods=["POST"])
 def notes(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     form = NotesForm()
     if form.validate_on_submit():
         service.set_notes(milestone, form.notes.data or "")
         flash("Notes saved.", "success")
-        return _back(milestone.plan, milestone, "#notes")
-    return _milestone_page(milestone.plan, milestone, 422, notes_form=form)
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist", methods=["POST"])
-def checklist(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    form = ChecklistForm()
-    form.items.choices = options((i.id, i.label) for i in milestone.checklist)
-    if form.validate_on_submit():
-        try:
-            service.save_checklist(milestone, form.items.data or [], user_today())
-        except Invalid as error:
-            show_error(form, error)
-        else:
-            if request.headers.get("X-Requested-With") == "fetch":
-                return "", 204  # saved as the box was ticked (rungs.js); the page stays as it is
-            flash("Checklist saved.", "success")
-            return _back(milestone.plan, milestone, "#checklist")
-    return _milestone_page(milestone.plan, milestone, 422, checklist_form=form)
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist/add", methods=["POST"])
-def checklist_add(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    form = ChecklistItemForm()
-    if form.validate_on_submit():
-        try:
-            service.add_checklist_item(milestone, form.label.data)
-        except Invalid as error:
-            show_error(form, error)
-        else:
-            return _back(milestone.plan, milestone, "#checklist")
-    return _milestone_page(milestone.plan, milestone, 422, item_form=form)
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/checklist/<int:item_id>/delete", methods=["POST"])
-def checklist_delete(plan_id: int, milestone_id: int, item_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    if ConfirmForm().validate_on_submit():
-        or_404(service.delete_checklist_item, milestone, item_id)
-    return _back(milestone.plan, milestone, "#checklist")
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs", methods=["POST"])
-def cost_add(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    form = CostForm()
-    if form.validate_on_submit():
-        problem = form.incurred_on.data and limits.cost_date_problem(form.incurred_on.data, user_today())
-        try:
-            if problem:
-                raise Invalid("incurred_on", problem)
-            service.add_cost(milestone, form.kind.data, form.label.data or "", form.amount.data, form.incurred_on.data)
-        except Invalid as error:
-            show_error(form, error, fallback="amount")
-        else:
-            flash("Cost recorded.", "success")
-            return _back(milestone.plan, milestone, "#costs")
-    return _milestone_page(milestone.plan, milestone, 422, cost_form=form)
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs/<int:cost_id>/delete", methods=["POST"])
-def cost_delete(plan_id: int, milestone_id: int, cost_id: int):
-    milestone = _milestone(plan_id, milestone_id)
-    if ConfirmForm().validate_on_submit():
-        deleted = or_404(milestone_edits.delete_cost, milestone, cost_id, utc_now())
-        # The toast's Undo reads this back (signed session cookie; nothing kept on the server).
-        session[UNDO_KEY] = deleted.as_dict()  # the page then shows "deleted" with its Undo
-    return _back(milestone.plan, milestone, "#costs")
-
-
-UNDO_KEY = "undo_cost"
-
-
-def _pending_undo(milestone):
-    """The cost just deleted from this step, while it can still be put back (for the toast)."""
-    deleted = milestone_edits.DeletedCost.from_dict(session.get(UNDO_KEY))
-    if deleted is None or deleted.milestone_id != milestone.id or utc_now().isoformat() > deleted.until:
-        return None
-    return deleted
-
-
-@bp.route("/<int:plan_id>/milestones/<int:milestone_id>/costs/undo", methods=["POST"])
-def cost_restore(plan_id: int, milestone_id: int):
-    """Undo the last cost deletion on this step (within a few minutes)."""
-    milestone = _milestone(plan_id, milestone_id)
-    if ConfirmForm().validate_on_submit():
-        deleted = milestone_edits.DeletedCost.from_dict(session.get(UNDO_KEY))
-        if deleted is None or deleted.milestone_id != milestone.id:
-            flash("Nothing to undo here.", "info")
-        else:
-            try:
-                cost = milestone_edits.restore_cost(milestone, deleted, utc_now())
-            except Invalid as error:
-                flash(error.message, "error")
-            else:
-                flash(f"“{cost.label}” is back.", "success")
-            session.pop(UNDO_KEY, None)
-    return _back(milestone.plan, milestone, "#costs")
+        return back_to_step(milestone.plan, milestone, "#notes")
+    return milestone_page(milestone.plan, milestone, 422, notes_form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/rename", methods=["POST"])
 def milestone_rename(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     form = RenameForm()
     if form.validate_on_submit():
         try:
@@ -394,14 +309,14 @@ def milestone_rename(plan_id: int, milestone_id: int):
             show_error(form, error, fallback="title")
         else:
             flash("Name saved.", "success")
-            return _back(milestone.plan, milestone)
-    return _milestone_page(milestone.plan, milestone, 422, rename_form=form)
+            return back_to_step(milestone.plan, milestone)
+    return milestone_page(milestone.plan, milestone, 422, rename_form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/move", methods=["POST"])
 def milestone_move(plan_id: int, milestone_id: int):
     """Move a step up or down the plan (buttons on the plan page; no JavaScript needed)."""
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     if ConfirmForm().validate_on_submit():
         try:
             milestone_edits.move_milestone(milestone, request.form.get("direction", ""))
@@ -414,7 +329,7 @@ def milestone_move(plan_id: int, milestone_id: int):
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/exam", methods=["POST"])
 def exam_attempt(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     form = ExamAttemptForm()
     if form.validate_on_submit():
         try:
@@ -431,8 +346,8 @@ def exam_attempt(plan_id: int, milestone_id: int):
             if outcome.removable is not None:
                 return redirect(url_for("plans.remove_credential", plan_id=plan_id, milestone_id=milestone.id))
             _flash_outcome(outcome)
-            return _back(milestone.plan, milestone, "#exam")
-    return _milestone_page(milestone.plan, milestone, 422, exam_form=form)
+            return back_to_step(milestone.plan, milestone, "#exam")
+    return milestone_page(milestone.plan, milestone, 422, exam_form=form)
 
 
 @bp.route("/<int:plan_id>/milestones/new", methods=["GET", "POST"])
@@ -458,7 +373,7 @@ def milestone_new(plan_id: int):
 
 @bp.route("/<int:plan_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
 def milestone_delete(plan_id: int, milestone_id: int):
-    milestone = _milestone(plan_id, milestone_id)
+    milestone = owned_milestone(plan_id, milestone_id)
     plan = milestone.plan
     if ConfirmForm().validate_on_submit():
         try:
@@ -466,6 +381,10 @@ def milestone_delete(plan_id: int, milestone_id: int):
             service.delete_milestone(milestone)
         except Invalid as error:
             flash(error.message, "error")
-            return _back(plan, milestone)
+            return back_to_step(plan, milestone)
         flash(f"“{title}” removed from your plan.", "info")
     return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+# The checklist and cost routes live in their own module, on this blueprint.
+from . import plan_lists  # noqa: E402,F401
