@@ -167,41 +167,19 @@ def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> 
             # pushes the steps after it.
             projected_start = step.started_on or target_start
             projected_due = max(projected_start, target_due)
-            schedules.append(
-                StepSchedule(
-                    target_start=target_start, target_due=target_due, projected_start=projected_start,
-                    projected_due=projected_due, state=step.state, days_late=0,
-                )
-            )
+            schedules.append(StepSchedule(
+                target_start=target_start, target_due=target_due, projected_start=projected_start,
+                projected_due=projected_due, state=step.state, days_late=0,
+            ))
             # It took its time before the later step at most up to today: the done step after it
             # is drawn from there, and nothing is pushed past today by a step left unrecorded.
             cursor = max(cursor, min(projected_due, today))
             continue
-        if step.completed_on is not None:
-            projected_due = step.completed_on
-            if step.started_on is not None:
-                projected_start = step.started_on
-            else:
-                # Marked done without ever being marked started: it ran at most from the cursor.
-                projected_start = min(cursor, step.completed_on)
-        elif step.started_on is not None:
-            projected_start = step.started_on
-            natural_end = step.started_on + (target_due - target_start)
-            projected_due = _latest(natural_end, today, step.due_not_before)
-        else:
-            projected_start = max(cursor, today)
-            natural_end = projected_start + (target_due - target_start)
-            projected_due = _latest(natural_end, step.due_not_before)
-        schedules.append(
-            StepSchedule(
-                target_start=target_start,
-                target_due=target_due,
-                projected_start=projected_start,
-                projected_due=projected_due,
-                state=step.state,
-                days_late=(projected_due - target_due).days,
-            )
-        )
+        projected_start, projected_due = _projected(step, target_due - target_start, cursor, today)
+        schedules.append(StepSchedule(
+            target_start=target_start, target_due=target_due, projected_start=projected_start,
+            projected_due=projected_due, state=step.state, days_late=(projected_due - target_due).days,
+        ))
         cursor = max(cursor, projected_due)
 
     target_finish = targets[-1][1] if targets else start
@@ -212,6 +190,19 @@ def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> 
         projected_finish=projected_finish,
         days_behind=(projected_finish - target_finish).days,
     )
+
+
+def _projected(step: StepInput, length: dt.timedelta, cursor: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+    """A step's projected start and due date (not a passed-over one): see :func:`project_plan`.
+    ``length``: its target length; ``cursor``: the latest projected due date before it."""
+    if step.completed_on is not None:
+        # Marked done without ever being marked started: it ran at most from the cursor.
+        started = step.started_on if step.started_on is not None else min(cursor, step.completed_on)
+        return started, step.completed_on
+    if step.started_on is not None:
+        return step.started_on, _latest(step.started_on + length, today, step.due_not_before)
+    started = max(cursor, today)
+    return started, _latest(started + length, step.due_not_before)
 
 
 def check_progress(

@@ -161,38 +161,8 @@ def search(user: User, wanted: LogFilter) -> CeuLog:
     cats = categories(user, held)
     conditions = _conditions(user, wanted, cats)
     hundredths = type_coerce(CeuActivity.__table__.c.ceus_hundredths, Integer)  # summed as whole hundredths
-
-    # Per category of the body each CEU is logged under: one GROUP BY.
-    own: dict[str, tuple[int, int]] = {}
-    count, total = 0, 0
-    for body, code, summed, number in db.session.execute(
-        select(CeuActivity.body, CeuActivity.applies_to, func.sum(hundredths), func.count())
-        .where(*conditions).group_by(CeuActivity.body, CeuActivity.applies_to)
-    ):
-        count += number
-        total += summed or 0
-        category = _category_of(cats, body, code) or _category_of(cats, body, "")
-        key = category.key if category else f"{body}:{code}"
-        before = own.get(key, (0, 0))
-        own[key] = (before[0] + (summed or 0), before[1] + number)
-
-    # CEUs logged under one body that count toward a second one: each activity once per category.
-    second: dict[str, tuple[int, int]] = {}
-    by_credential = {cid: c for c in cats for cid in c.credential_ids}
-    if by_credential:
-        category_of = case({cid: c.key for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
-        body_of = case({cid: c.body for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
-        linked = (
-            select(CeuActivity.id.label("activity_id"), hundredths.label("h"), category_of.label("category"))
-            .join(ceu_credentials, ceu_credentials.c.activity_id == CeuActivity.id)
-            .where(*conditions, ceu_credentials.c.credential_id.in_(list(by_credential)), body_of != CeuActivity.body)
-            .distinct().subquery()
-        )
-        for key, summed, number in db.session.execute(
-            select(linked.c.category, func.sum(linked.c.h), func.count()).group_by(linked.c.category)
-        ):
-            second[key] = (summed or 0, number)
-
+    own, count, total = _own_totals(cats, conditions, hundredths)
+    second = _second_body_totals(cats, conditions, hundredths)
     totals = []
     for category in cats:
         mine, extra = own.get(category.key, (0, 0)), second.get(category.key, (0, 0))
@@ -214,6 +184,46 @@ def search(user: User, wanted: LogFilter) -> CeuLog:
     ).scalars())
     return CeuLog(rows=rows, count=count, total=_ceus(total), totals=totals, page=page, pages=pages,
                   categories=cats, providers=providers)
+
+
+def _own_totals(cats, conditions, hundredths) -> tuple[dict[str, tuple[int, int]], int, int]:
+    """(hundredths, count) per category of the body each matching CEU is logged under, in one
+    GROUP BY; and the count and hundredths of all of them."""
+    own: dict[str, tuple[int, int]] = {}
+    count, total = 0, 0
+    for body, code, summed, number in db.session.execute(
+        select(CeuActivity.body, CeuActivity.applies_to, func.sum(hundredths), func.count())
+        .where(*conditions).group_by(CeuActivity.body, CeuActivity.applies_to)
+    ):
+        count += number
+        total += summed or 0
+        category = _category_of(cats, body, code) or _category_of(cats, body, "")
+        key = category.key if category else f"{body}:{code}"
+        before = own.get(key, (0, 0))
+        own[key] = (before[0] + (summed or 0), before[1] + number)
+    return own, count, total
+
+
+def _second_body_totals(cats, conditions, hundredths) -> dict[str, tuple[int, int]]:
+    """(hundredths, count) per category for CEUs logged under one body that count toward a second
+    one: each activity once per category."""
+    second: dict[str, tuple[int, int]] = {}
+    by_credential = {cid: c for c in cats for cid in c.credential_ids}
+    if not by_credential:
+        return second
+    category_of = case({cid: c.key for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
+    body_of = case({cid: c.body for cid, c in by_credential.items()}, value=ceu_credentials.c.credential_id)
+    linked = (
+        select(CeuActivity.id.label("activity_id"), hundredths.label("h"), category_of.label("category"))
+        .join(ceu_credentials, ceu_credentials.c.activity_id == CeuActivity.id)
+        .where(*conditions, ceu_credentials.c.credential_id.in_(list(by_credential)), body_of != CeuActivity.body)
+        .distinct().subquery()
+    )
+    for key, summed, number in db.session.execute(
+        select(linked.c.category, func.sum(linked.c.h), func.count()).group_by(linked.c.category)
+    ):
+        second[key] = (summed or 0, number)
+    return second
 
 
 def _ceus(hundredths: int) -> Decimal:

@@ -83,47 +83,71 @@ def build_timeline(view, look=None) -> Timeline:
     ``look``: the plan's statuses (:func:`tracker.domain.attention.plan_look`), when the page has them already."""
     if look is None:
         look = plan_look(view.schedule, view.today)
-    schedule = view.schedule
     today = view.today
+    start, end = _months_shown(view)
+    scale = _Scale(start, end)
+    rows = tuple(_row(index, item, look.steps[index], scale, today) for index, item in enumerate(view.milestones))
+    return Timeline(
+        rows=rows,
+        ticks=_ticks(start, end, scale),
+        today_x=scale.x(today) if start <= today <= end else None,
+        today=today,
+        height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
+        start=start,
+        end=end,
+        tones=frozenset(row.tone for row in rows),
+    )
+
+
+def _months_shown(view) -> tuple[dt.date, dt.date]:
+    """The first day of the first month drawn and of the month after the last: every date of the
+    plan, and today when it is near."""
+    schedule, today = view.schedule, view.today
     dates = [view.plan.start_date, schedule.target_finish, schedule.projected_finish]
     for step in schedule.steps:
         dates += [step.projected_start, step.projected_due]
     start, end = min(dates), max(dates)
     if start - TODAY_WINDOW <= today <= end + TODAY_WINDOW:
         start, end = min(start, today), max(end, today)
-    start = start.replace(day=1)
-    end = (end.replace(day=1) + relativedelta(months=1))
-    span = (end - start).days or 1
+    return start.replace(day=1), end.replace(day=1) + relativedelta(months=1)
 
-    def x(day: dt.date) -> float:
-        return round(LEFT + (day - start).days / span * (100 - LEFT - RIGHT), 2)
 
-    def bar(a: dt.date, b: dt.date) -> Bar:
-        return Bar(x(a), max(round(x(b) - x(a), 2), 0.6))
+class _Scale:
+    """Days to percent of the drawing's width, between the left labels and the right margin."""
 
-    rows = []
-    for index, item in enumerate(view.milestones):
-        step = item.schedule
-        done = step.state is StepState.DONE
-        start_day = step.projected_start
-        rows.append(
-            Row(
-                number=index + 1,
-                title=item.milestone.title,
-                anchor=f"m{item.milestone.id}",
-                y=AXIS_HEIGHT + index * ROW_HEIGHT,
-                target=bar(step.target_start, step.target_due),
-                projected=bar(step.projected_start, step.projected_due),
-                tone=look.steps[index].tone,
-                label=look.steps[index].label,
-                target_start=step.target_start,
-                target_due=step.target_due,
-                projected_start=step.projected_start,
-                projected_due=step.projected_due,
-                done=done,
-                after_today=not done and start_day > today,
-            )
-        )
+    def __init__(self, start: dt.date, end: dt.date):
+        self.start, self.span = start, (end - start).days or 1
+
+    def x(self, day: dt.date) -> float:
+        return round(LEFT + (day - self.start).days / self.span * (100 - LEFT - RIGHT), 2)
+
+    def bar(self, a: dt.date, b: dt.date) -> Bar:
+        return Bar(self.x(a), max(round(self.x(b) - self.x(a), 2), 0.6))
+
+
+def _row(index: int, item, step_look, scale: _Scale, today: dt.date) -> Row:
+    step = item.schedule
+    done = step.state is StepState.DONE
+    return Row(
+        number=index + 1,
+        title=item.milestone.title,
+        anchor=f"m{item.milestone.id}",
+        y=AXIS_HEIGHT + index * ROW_HEIGHT,
+        target=scale.bar(step.target_start, step.target_due),
+        projected=scale.bar(step.projected_start, step.projected_due),
+        tone=step_look.tone,
+        label=step_look.label,
+        target_start=step.target_start,
+        target_due=step.target_due,
+        projected_start=step.projected_start,
+        projected_due=step.projected_due,
+        done=done,
+        after_today=not done and step.projected_start > today,
+    )
+
+
+def _ticks(start: dt.date, end: dt.date, scale: _Scale) -> tuple[Tick, ...]:
+    """A tick a month; labels every 1, 3 or 6 months by the span, never overlapping or cut off."""
     months = (end.year - start.year) * 12 + end.month - start.month
     every = 1 if months <= 12 else 3 if months <= 36 else 6
     ticks = []
@@ -134,21 +158,11 @@ def build_timeline(view, look=None) -> Timeline:
         label = ""
         if major or month == start:
             label = month.strftime("%b %Y") if month.month == 1 or month == start else month.strftime("%b")
-            begins = x(month)
+            begins = scale.x(month)
             if begins < free_from or begins + _label_width(label) > 99:
                 label = ""  # would overlap the previous label or run off the edge
             else:
                 free_from = begins + _label_width(label) + LABEL_GAP
-        ticks.append(Tick(x(month), label, major))
+        ticks.append(Tick(scale.x(month), label, major))
         month += relativedelta(months=1)
-    today_x = x(today) if start <= today <= end else None
-    return Timeline(
-        rows=tuple(rows),
-        ticks=tuple(ticks),
-        today_x=today_x,
-        today=today,
-        height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
-        start=start,
-        end=end,
-        tones=frozenset(row.tone for row in rows),
-    )
+    return tuple(ticks)
