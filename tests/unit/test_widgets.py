@@ -7,7 +7,11 @@ import pytest
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from wtforms import DateField, DecimalField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    DateField, DecimalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import Input, NumberInput
 
@@ -26,6 +30,14 @@ class Sample(forms.Form):
     count = IntegerField("Count", validators=[NumberRange(min=1, max=12)])
     amount = DecimalField("Amount", places=2, widget=NumberInput(step="0.01", min=0))
     back = HiddenField()
+    kind = SelectField("Kind", choices=[SelectChoice("a", "A & B"), SelectChoice("b", 'Quote "b"'), SelectChoice("", "None yet")])
+    grouped = SelectField("Grouped", choices=[
+        SelectChoice("x", "X", optgroup="Group 1"), SelectChoice("y", "Y", optgroup="Group <2>"),
+        SelectChoice("z", "", optgroup="Group <2>"),
+    ])
+    many = SelectMultipleField("Many", choices=[SelectChoice("1", "One"), SelectChoice("2", "Two")])
+    flag = SelectField("Flag", choices=[SelectChoice(True, "Yes", render_kw={"data_x": "1"}), SelectChoice(False, "No")],
+                       coerce=lambda v: v in (True, "True"))
 
 
 def _merged(field, attributes: dict) -> dict:
@@ -70,6 +82,7 @@ text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 def test_any_value_and_attributes_render_as_wtforms_does(value, attributes):
     with app.test_request_context("/", method="POST", data={
         "title": value, "notes": value, "on": value, "email": value, "count": value, "amount": value, "back": value,
+        "kind": value, "grouped": value, "many": [value, "2"], "flag": value,
     }):
         form = Sample()
         for field in form:

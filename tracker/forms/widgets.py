@@ -3,7 +3,7 @@
 A page with a dozen fields (and a CSRF token in every small form) spent a fifth of its time in
 WTForms' rendering: its keyword merging, ``dir()`` over the field's flags, and one
 ``Markup.format`` per attribute. :func:`field_html` writes the common inputs (text, date, email,
-number, hidden, textarea) directly, attribute for attribute as WTForms does (sorted, ``True``
+number, hidden, textarea, select) directly, attribute for attribute as WTForms does (sorted, ``True``
 bare, ``False`` left out, values escaped); the forms' ``Meta.render_field`` uses it, so
 ``{{ form.field }}`` and ``form.field(...)`` both get it. Any other widget, or a field with a data
 list, is left to WTForms. ``tests/unit/test_widgets.py`` compares the two outputs.
@@ -17,6 +17,9 @@ _INPUTS = (
     widgets.TextInput, widgets.DateInput, widgets.EmailInput, widgets.HiddenInput, widgets.SearchInput,
     widgets.TelInput, widgets.URLInput,
 )
+
+
+_OTHERS = (widgets.NumberInput, widgets.TextArea, widgets.Select)
 
 
 def _key(key: str) -> str:
@@ -43,15 +46,45 @@ def _flags(field, widget, values: dict) -> None:
             values[name] = value() if callable(value) else value
 
 
+def _option(choice) -> str:
+    value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+    values = {"value": value, **(choice.render_kw or {})}
+    if choice.selected:
+        values["selected"] = True
+    return f"<option {_attributes(values)}>{escape(choice.label or choice.value)}</option>"
+
+
+def _select(field, widget, values: dict) -> Markup:
+    """WTForms' Select: options, in their groups when the field has groups."""
+    if widget.multiple:
+        values["multiple"] = True
+    _flags(field, widget, values)
+    values["name"] = field.name
+    html = [f"<select {_attributes(values)}>"]
+    if field.has_groups():
+        for group, choices in field._iter_groups_normalized():
+            if group is not None:
+                html.append(f"<optgroup {_attributes({'label': group})}>")
+            html.extend(_option(choice) for choice in choices)
+            if group is not None:
+                html.append("</optgroup>")
+    else:
+        html.extend(_option(choice) for choice in field._iter_choices_normalized())
+    html.append("</select>")
+    return Markup("".join(html))
+
+
 def field_html(field, attributes: dict) -> Markup | None:
     """What ``field.widget(field, **attributes)`` gives, for the common widgets; None for the
     others (``attributes``: the render keywords, the field's ``render_kw`` already merged)."""
     widget = field.widget
     kind = type(widget)
-    if getattr(field, "_datalist", None) is not None or not (kind in _INPUTS or kind in (widgets.NumberInput, widgets.TextArea)):
+    if getattr(field, "_datalist", None) is not None or not (kind in _INPUTS or kind in _OTHERS):
         return None
     values = dict(attributes)
     values.setdefault("id", field.id)
+    if kind is widgets.Select:
+        return _select(field, widget, values)
     if kind is widgets.TextArea:
         _flags(field, widget, values)
         values["name"] = field.name

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, case, func, literal, literal_column, or_, select, type_coerce, union_all
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, literal_column, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -236,29 +236,33 @@ class Suggestions:
     providers: list[str]
 
 
+def _recent(kind: str, column):
+    return select(
+        literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
+    ).where(CeuActivity.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
+        func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+
+
+# Built once: the dashboard's quick capture runs both on every uncached view.
+_SUGGESTIONS_OF = union_all(
+    select(_recent("title", CeuActivity.title)), select(_recent("provider", CeuActivity.provider)),
+).order_by(literal_column("latest").desc())
+_LATEST_OF = select(CeuActivity).where(CeuActivity.user_id == bindparam("user_id")).order_by(
+    CeuActivity.id.desc()).limit(1)
+
+
 def suggestions(user: User) -> Suggestions:
     """The user's most recently logged distinct titles and providers (for a datalist), in one
     query: the dashboard shows them on every uncached view."""
-    def recent(kind: str, column):
-        return select(
-            literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
-        ).where(CeuActivity.user_id == user.id, column != "").group_by(column).order_by(
-            func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
-
-    parts = [recent("title", CeuActivity.title), recent("provider", CeuActivity.provider)]
     found: dict[str, list[str]] = {"title": [], "provider": []}
-    for kind, value, _latest in db.session.execute(
-        union_all(*(select(part) for part in parts)).order_by(literal_column("latest").desc())
-    ):
+    for kind, value, _latest in db.session.execute(_SUGGESTIONS_OF, {"user_id": user.id}):
         found[kind].append(value)
     return Suggestions(titles=found["title"], providers=found["provider"])
 
 
 def latest_activity(user: User) -> CeuActivity | None:
     """The CEU the user logged last (the one "log another like this" offers on the dashboard)."""
-    return db.session.execute(
-        select(CeuActivity).where(CeuActivity.user_id == user.id).order_by(CeuActivity.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    return db.session.execute(_LATEST_OF, {"user_id": user.id}).scalar_one_or_none()
 
 
 def like(user: User, activity_id: int, today: dt.date) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..domain.dates import full_date
 from ..domain import career
@@ -34,22 +34,29 @@ def current_ladder() -> Ladder:
     return ladder
 
 
+# Built once (building an ORM select cost more than running it): the ladder page and the
+# dashboard read these on every uncached view.
+_USER = bindparam("user_id")
+_PROFILE_OF = select(LadderProfile).where(LadderProfile.user_id == _USER)
+_GAPS_OF = select(ExperienceGap).where(ExperienceGap.user_id == _USER).order_by(ExperienceGap.starts_on)
+_TICKS_OF = select(FocusTick).where(FocusTick.user_id == _USER, FocusTick.rung_key == bindparam("rung_key"))
+
+
 def profile_of(user: User) -> LadderProfile | None:
-    return db.session.execute(select(LadderProfile).where(LadderProfile.user_id == user.id)).scalar_one_or_none()
+    """The user's place on the ladder as they told it (None until they do)."""
+    return db.session.execute(_PROFILE_OF, {"user_id": user.id}).scalar_one_or_none()
 
 
 def gaps_of(user: User) -> list[ExperienceGap]:
-    return list(db.session.execute(
-        select(ExperienceGap).where(ExperienceGap.user_id == user.id).order_by(ExperienceGap.starts_on)
-    ).scalars())
+    """The user's breaks from coding, earliest first."""
+    return list(db.session.execute(_GAPS_OF, {"user_id": user.id}).scalars())
 
 
 def ticks_of(user: User, rung_key: str | None) -> dict[str, FocusTick]:
+    """The user's ticked focus areas of ``rung_key``, by area."""
     if rung_key is None:
         return {}
-    return {t.area: t for t in db.session.execute(
-        select(FocusTick).where(FocusTick.user_id == user.id, FocusTick.rung_key == rung_key)
-    ).scalars()}
+    return {t.area: t for t in db.session.execute(_TICKS_OF, {"user_id": user.id, "rung_key": rung_key}).scalars()}
 
 
 @dataclass

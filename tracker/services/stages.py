@@ -1,7 +1,7 @@
 """Where a user is in their career: the stage they chose at onboarding, or what their data shows."""
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ..domain import career
 from ..extensions import db
@@ -10,16 +10,20 @@ from .errors import Invalid
 from .transaction import commit
 
 
+# Both in one query, built once: the dashboard and the ladder ask it on every uncached view.
+_WHAT_DATA_SHOWS = select(
+    exists().where(Plan.user_id == bindparam("user_id")),
+    exists().where(Credential.user_id == bindparam("user_id"), Credential.from_milestone_id.is_(None)),
+)
+
+
 def stage_of(user: User) -> str | None:
     """The stage the user chose; for an account that was never asked, what its data shows (a
     credential added by hand makes a working coder; one a plan's exam step added does not); None
     for an empty account, which the dashboard then asks."""
     if user.career_stage in career.STAGES:
         return user.career_stage
-    has_plans, has_credentials = db.session.execute(select(
-        exists().where(Plan.user_id == user.id),
-        exists().where(Credential.user_id == user.id, Credential.from_milestone_id.is_(None)),
-    )).one()  # one query for both
+    has_plans, has_credentials = db.session.execute(_WHAT_DATA_SHOWS, {"user_id": user.id}).one()
     return career.effective_stage(None, bool(has_plans), bool(has_credentials))
 
 

@@ -57,8 +57,8 @@ def _cycle_end(value: str | None) -> dt.date | None:
 @bp.route("/")
 def index():
     today = user_today()
-    overviews = service.renewal_summary(current_user, today)
     credentials = service.list_credentials(current_user)
+    overviews = service.renewal_summary(current_user, today, credentials)
     return render_template(
         "credentials/index.html",
         overviews=overviews,

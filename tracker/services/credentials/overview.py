@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...domain import cycles
 from ...domain.cycles import BodyRules, Setup, Standing
@@ -158,24 +158,32 @@ class HeldBody:
     row: RenewalSetup | None
 
 
-def held_bodies(ids: list[int], only: str | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
+# Built once: the credential pages and the dashboard run them on every uncached view.
+_IDS = bindparam("ids", expanding=True)
+_CREDENTIALS_OF = select(Credential).where(Credential.user_id.in_(_IDS)).order_by(
+    Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+_SETUPS_OF = select(RenewalSetup).where(RenewalSetup.user_id.in_(_IDS))
+_SUBMISSIONS_OF = select(CycleSubmission).where(CycleSubmission.user_id.in_(_IDS))
+
+
+def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, list[Credential]] | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
     """The bodies the users hold credentials of, in the catalogue's order then the "other"
     credentials (only ``only`` when given), with each one's cycle submissions (cycle end: day
-    submitted). Three queries whatever the amount of data (one when nobody holds a credential)."""
-    credentials: dict[int, list[Credential]] = {}
-    for credential in db.session.execute(
-        select(Credential).where(Credential.user_id.in_(ids))
-        .order_by(Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
-    ).scalars():
-        credentials.setdefault(credential.user_id, []).append(credential)
+    submitted). Three queries whatever the amount of data (one when nobody holds a credential;
+    two when ``credentials``, each user's in :func:`.reading.list_credentials` order, is given)."""
+    if credentials is None:
+        credentials = {}
+        for credential in db.session.execute(_CREDENTIALS_OF, {"ids": ids}).scalars():
+            credentials.setdefault(credential.user_id, []).append(credential)
+    credentials = {user_id: held for user_id, held in credentials.items() if held}
     if not credentials:
         return [], {}
     ids = list(credentials)
     setups: dict[int, dict[str, RenewalSetup]] = {}
-    for row in db.session.execute(select(RenewalSetup).where(RenewalSetup.user_id.in_(ids))).scalars():
+    for row in db.session.execute(_SETUPS_OF, {"ids": ids}).scalars():
         setups.setdefault(row.user_id, {})[row.body] = row
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for sub in db.session.execute(select(CycleSubmission).where(CycleSubmission.user_id.in_(ids))).scalars():
+    for sub in db.session.execute(_SUBMISSIONS_OF, {"ids": ids}).scalars():
         submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
     found = []
     known = bodies()

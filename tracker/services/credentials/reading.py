@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...domain import limits
 from ...domain import cycles
@@ -25,20 +25,23 @@ def bodies() -> dict[str, BodyRules]:
     return dict(current_catalog().bodies)
 
 
+# Built once (building an ORM select cost more than running it): most pages read these.
+_CREDENTIALS_OF = select(Credential).where(Credential.user_id == bindparam("user_id")).order_by(
+    Credential.body, Credential.earned_on, Credential.code)
+_HELD_CODES_OF = select(Credential.code).where(
+    Credential.user_id == bindparam("user_id"), Credential.replaced_on.is_(None)
+).order_by(Credential.earned_on, Credential.code)
+
+
 def list_credentials(user: User) -> list[Credential]:
     """The user's credentials, by body then date earned."""
-    return list(db.session.execute(
-        select(Credential).where(Credential.user_id == user.id).order_by(Credential.body, Credential.earned_on, Credential.code)
-    ).scalars())
+    return list(db.session.execute(_CREDENTIALS_OF, {"user_id": user.id}).scalars())
 
 
 def held_codes(user: User) -> list[str]:
     """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first; one replaced
     by another (RHIT by RHIA) is no longer held."""
-    return list(db.session.execute(
-        select(Credential.code).where(Credential.user_id == user.id, Credential.replaced_on.is_(None))
-        .order_by(Credential.earned_on, Credential.code)
-    ).scalars())
+    return list(db.session.execute(_HELD_CODES_OF, {"user_id": user.id}).scalars())
 
 
 def get_credential(user: User, credential_id: int) -> Credential:
