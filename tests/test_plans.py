@@ -375,3 +375,22 @@ def test_the_dashboard_invites_someone_starting_out_to_make_a_plan(user_browser)
     page = text_of(user_browser.get("/"))
     assert "No plan yet" in page
     assert "Create my plan" in page
+
+
+def test_the_plan_page_counts_each_steps_checklist_and_every_cost(app, user_browser):
+    plan_id = create_plan(user_browser)
+    rows = milestones(app, plan_id)
+    with app.app_context():
+        items = {
+            step: db.session.execute(select(ChecklistItem.id).where(ChecklistItem.milestone_id == step)).scalars().all()
+            for step, *_ in rows[1:3]
+        }
+    assert all(items.values())  # steps 2 and 3 have checklists
+    user_browser.post(f"/plans/{plan_id}/milestones/{rows[1][0]}/checklist", {"items": [str(i) for i in items[rows[1][0]][:2]]})
+    user_browser.post(f"/plans/{plan_id}/milestones/{rows[1][0]}/costs", {"kind": "program", "amount": "10.25"})
+    user_browser.post(f"/plans/{plan_id}/milestones/{rows[1][0]}/costs", {"kind": "materials", "amount": "5"})
+    user_browser.post(f"/plans/{plan_id}/milestones/{rows[2][0]}/costs", {"kind": "exam", "amount": "0.75"})
+    page = text_of(user_browser.get(f"/plans/{plan_id}"))
+    assert f"checklist 2 of {len(items[rows[1][0]])}" in page
+    assert f"checklist 0 of {len(items[rows[2][0]])}" in page
+    assert "Spent $16" in page

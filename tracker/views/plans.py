@@ -83,8 +83,7 @@ def new():
 
 @bp.route("/<int:plan_id>")
 def show(plan_id: int):
-    plan = _plan(plan_id)
-    view = service.plan_view(plan, user_today())
+    view = or_404(service.plan_page, current_user, plan_id, user_today())
     return render_template(
         "plans/show.html",
         view=view,

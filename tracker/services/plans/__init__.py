@@ -8,7 +8,7 @@ notes, checklists, costs, exam attempts). Callers use this package's names, not 
 from .reading import (  # noqa: F401
     WHOLE_PLAN, list_plans, SCHEDULE_ONLY, plans_of, PlanTitle, plan_titles, dashboard_plans,
     active_plan, get_plan, get_milestone, template_or_none, MilestoneView, PlanView,
-    duration_of, retake_date, plan_view,
+    duration_of, retake_date, plan_view, plan_page, StepCounts,
 )
 from .checks import (  # noqa: F401
     MAX_DURATION, MAX_COST_CENTS, COST_KINDS, check_pace, check_plan_title, check_duration,
