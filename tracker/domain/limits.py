@@ -1,5 +1,6 @@
-"""The limits of what Rungs accepts, defined once: forms (tracker/forms/), API schemas
-(tracker/api/schemas.py), import (tracker/services/portability/) and URLs use these.
+"""The limits of what Rungs accepts, defined once: forms (tracker/forms/), the marshmallow field
+types the API and import share (tracker/schemas/), import (tracker/services/portability/) and
+URLs use these.
 
 Values past them are refused with a message at the edge, never stored and never a 500.
 """
