@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import Input, NumberInput
 
 from tracker import forms
-from tracker.forms.widgets import field_html
+from tracker.forms.widgets import field_block, field_html
 
 app = Flask(__name__)
 app.config.update(SECRET_KEY="widgets", WTF_CSRF_ENABLED=True)
@@ -102,3 +103,54 @@ def test_the_forms_render_their_fields_with_the_fast_html(monkeypatch):
         monkeypatch.setattr(Input, "html_params", staticmethod(not_used))
         assert str(form.title(class_="wide")) == expected
         assert str(form.csrf_token) == f'<input id="csrf_token" name="csrf_token" type="hidden" value="{token}">'
+
+
+# The pages' field macro as it was written in Jinja before it moved to Python (field_block): the
+# two must show the same thing (whitespace aside) for every field, with errors, hints and ids.
+JINJA_FIELD = """{% macro field(f, class="", hint=None, id=None) %}
+  {% set fid = id or f.id %}
+  {% set describedby = [] %}
+  {% set limit = f.flags.maxlength if f.flags.maxlength and f.flags.maxlength >= 30 else None %}
+  {% set hint = hint or f.description or '' %}
+  {% if limit %}{% set hint = (hint ~ ' ' if hint else '') ~ 'Up to ' ~ '{:,}'.format(limit) ~ ' characters.' %}{% endif %}
+  {% if hint %}{% set _ = describedby.append(fid ~ '-hint') %}{% endif %}
+  {% if f.errors %}{% set _ = describedby.append(fid ~ '-error') %}{% endif %}
+  <div class="field {{ class }} {% if f.errors %}has-error{% endif %}">
+    {% if f.type in ('BooleanField',) %}
+      <label class="check">{{ f(**({'aria-describedby': describedby|join(' ')} if describedby else {})) }} {{ f.label.text }}</label>
+    {% elif f.type in ('RadioField', 'MultiCheckboxField') %}
+      <fieldset {% if describedby %}aria-describedby="{{ describedby|join(' ') }}"{% endif %}>
+        <legend>{{ f.label.text }}</legend>
+        {% for option in f %}
+          <label class="check">{{ option() }} {{ option.label.text }}</label>
+        {% endfor %}
+      </fieldset>
+    {% else %}
+      {{ f.label(for_=fid) }}
+      {% set attrs = {'aria-describedby': describedby|join(' '), 'aria-invalid': 'true'} if f.errors else ({'aria-describedby': describedby|join(' ')} if describedby else {}) %}
+      {% if limit %}{% set _ = attrs.update({'maxlength': False}) %}{% endif %}
+      {{ f(id=fid, **attrs) }}
+    {% endif %}
+    {% if hint %}<p class="hint" id="{{ fid }}-hint">{{ hint }}</p>{% endif %}
+    {% if f.errors %}<p class="error" id="{{ fid }}-error">{{ f.errors|join(' ') }}</p>{% endif %}
+  </div>
+{% endmacro %}"""
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).replace("<fieldset >", "<fieldset>").strip()
+
+
+@pytest.mark.parametrize(("form_class", "name"), list(_every_form_field()))
+def test_every_field_block_shows_what_the_jinja_macro_showed(form_class, name):
+    jinja = app.jinja_env.from_string(JINJA_FIELD).module.field
+    with app.test_request_context("/"):
+        field = form_class()[name]
+        if getattr(field, "choices", ()) is None:
+            field.choices = [SelectChoice("1", "A <1>"), SelectChoice("2", "B & 2")]
+        cases = [{}, {"class_": "wide", "hint": "Say <why>.", "id": "other-id"}]
+        for errors in ([], ["Too long & wrong.", "Second <problem>."]):
+            field.errors = errors
+            for case in cases:
+                expected = jinja(field, case.get("class_", ""), case.get("hint"), case.get("id"))
+                assert _squeezed(field_block(field, **case)) == _squeezed(expected), (name, errors, case)
