@@ -19,6 +19,17 @@ def user_today() -> dt.date:
     return zone_today(current_user.time_zone)
 
 
+def user_credentials() -> list:
+    """The signed-in user's credentials, loaded once per request: the dashboard's main part and
+    its quick capture both need them."""
+    known = g.get("_rungs_credentials")
+    if known is None:
+        from ..services import credentials as credential_service
+
+        known = g._rungs_credentials = credential_service.list_credentials(current_user)
+    return known
+
+
 def zone_today(zone: str) -> dt.date:
     """Today in ``zone``, the same for the whole request."""
     known = g.get("_rungs_today")

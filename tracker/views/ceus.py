@@ -16,7 +16,7 @@ from ..forms import CeuForm, CeuLogFilterForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
-from . import not_found, or_404, show_error, user_today
+from . import not_found, or_404, show_error, user_credentials, user_today
 from .credentials import _activity_input, _upload  # the full CEU form's, for the quick one too
 from .page_cache import cached_fragment
 
@@ -54,7 +54,7 @@ def _safe_back(target: str | None) -> str:
 
 def _quick_form(posted: bool = False, toward: str | None = None) -> tuple[CeuForm, list]:
     form = CeuForm() if posted else CeuForm(formdata=None)
-    choices = credential_service.counts_toward_choices(current_user)
+    choices = credential_service.counts_toward_choices(current_user, credentials=user_credentials())
     form.counts_toward.choices = options((value, label) for value, label, _ in choices)
     # The user's own recent titles and providers, offered as they type (a <datalist> each).
     form.title.render_kw = {"list": "ceu-titles", "autocomplete": "off"}

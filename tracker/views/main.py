@@ -16,7 +16,7 @@ from ..services import ladder as ladder_service
 from ..services import plans as plan_service
 from ..services import health
 from ..services import stages
-from . import user_today
+from . import user_credentials, user_today
 from .onboarding import stage_form
 
 bp = Blueprint("main", __name__)
@@ -43,7 +43,7 @@ def _dashboard_body(user, today: dt.date) -> str:
         look=plan_look(view.schedule, today) if view else None, confirm=ConfirmForm(),
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
-        renewals=credential_service.renewal_summary(user, today),
+        renewals=credential_service.renewal_summary(user, today, user_credentials()),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
         ladder=ladder_service.standing(user, today, active_view=view, stage=stage),
     )

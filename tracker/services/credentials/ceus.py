@@ -54,11 +54,13 @@ class ActivityInput:
     second_reference: str = ""  # the second body's approval (AHIMA program id beside the AAPC index)
 
 
-def counts_toward_choices(user: User, *, include_replaced: bool = False) -> list[tuple[str, str, str]]:
+def counts_toward_choices(user: User, *, include_replaced: bool = False, credentials: list[Credential] | None = None) -> list[tuple[str, str, str]]:
     """(value, label, body name) for the "counts toward" picker, from the credentials held (one
-    replaced by another is offered only with ``include_replaced``: its past CEUs stay valid)."""
+    replaced by another is offered only with ``include_replaced``: its past CEUs stay valid).
+    ``credentials``: the user's, when the page has loaded them already."""
     choices = []
-    credentials = [c for c in list_credentials(user) if include_replaced or c.replaced_on is None]
+    held_all = list_credentials(user) if credentials is None else credentials
+    credentials = [c for c in held_all if include_replaced or c.replaced_on is None]
     for body_id, rules in bodies().items():
         held = [c for c in credentials if c.body == body_id]
         if not held:
