@@ -74,11 +74,30 @@ def _select(field, widget, values: dict) -> Markup:
     return Markup("".join(html))
 
 
+# The CSRF input last written: a page repeats the same one in each of its small forms (every
+# button that changes something), so it is written once per page. One tuple, replaced whole, so
+# threads never see a key with another key's HTML.
+_last_csrf: tuple[tuple, Markup] | None = None
+
+
+def _csrf_html(field) -> Markup:
+    global _last_csrf
+    key = (field.name, field.id, field.current_token)
+    last = _last_csrf
+    if last is not None and last[0] == key:
+        return last[1]
+    html = Markup(f"<input {_attributes({'id': field.id, 'name': field.name, 'type': 'hidden', 'value': field.current_token})}>")
+    _last_csrf = (key, html)
+    return html
+
+
 def field_html(field, attributes: dict) -> Markup | None:
     """What ``field.widget(field, **attributes)`` gives, for the common widgets; None for the
     others (``attributes``: the render keywords, the field's ``render_kw`` already merged)."""
     widget = field.widget
     kind = type(widget)
+    if not attributes and field.type == "CSRFTokenField" and kind is widgets.HiddenInput:
+        return _csrf_html(field)
     if getattr(field, "_datalist", None) is not None or not (kind in _INPUTS or kind in _OTHERS):
         return None
     values = dict(attributes)
