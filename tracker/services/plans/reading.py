@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 from ...catalog.pathways import PlanTemplate, StepTemplate
 from ...catalog.pathways import PACE_LABELS
 from ...domain.durations import Duration, Unit
+from ...domain.agenda import PlanInput, PlanMilestone
 from ...domain.plans import (
     PlanSchedule,
     StepInput,
@@ -157,6 +158,7 @@ class MilestoneView:
     template_duration: Duration | None
     due_not_before: dt.date | None
     counted: StepCounts | None = None  # the plan page's counts, summed by the database
+    step_input: StepInput | None = None  # what the projection was given for this step
 
     @property
     def is_custom(self) -> bool:
@@ -188,10 +190,14 @@ class PlanView:
     @functools.cached_property
     def dates(self) -> dict:
         """Each milestone's agenda item, by milestone id: the date every page, feed and reminder
-        gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`)."""
-        from ..agenda import plan_items
+        gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`). From
+        the step inputs this view was projected from, not read from the plan a second time."""
+        from ..agenda import items_by_milestone
 
-        return plan_items(self.plan, self.today)
+        plan = self.plan
+        return items_by_milestone(PlanInput(plan.id, plan.title, plan.start_date, [
+            PlanMilestone(view.milestone.id, view.milestone.title, view.step_input) for view in self.milestones
+        ]), self.today)
 
     @property
     def pace_label(self) -> str:
@@ -281,6 +287,7 @@ def plan_view(plan: Plan, today: dt.date, counts: dict[int, StepCounts] | None =
                 template_duration=step.duration_for(plan.pace) if step else None,
                 due_not_before=step_input.due_not_before,
                 counted=counts.get(milestone.id) if counts is not None else None,
+                step_input=step_input,
             )
         )
     return PlanView(plan=plan, template=template, schedule=schedule, milestones=views, today=today)
