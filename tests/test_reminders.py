@@ -225,6 +225,7 @@ def test_downtime_sends_each_missed_reminder_once_and_nothing_moot(app, clock, s
         assert plan.milestones[0].completed_on is None
 
 
+@pytest.mark.slow
 def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, smtp):
     now = at("2026-11-23T13:00")
     with app.app_context():
@@ -266,6 +267,7 @@ def test_send_hour_is_8_local_across_dst(zone, day, utc_hour):
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin"])
+@pytest.mark.slow
 def test_one_email_per_occurrence_across_a_dst_change(app, clock, smtp, zone):
     clock.move_to("2027-03-10T12:00Z")
     with app.app_context():

@@ -53,6 +53,7 @@ def pg_app(tmp_path, postgres_url):
         db.engine.dispose()
 
 
+@pytest.mark.slow
 def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
     smtp = SMTPServer()
     smtp.start()
@@ -80,6 +81,7 @@ def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
 SCALE = 50  # simulated seconds per real second in the lease test
 
 
+@pytest.mark.slow
 def test_two_workers_on_a_slow_server_send_250_rows_once_with_leases_shorter_than_a_batch(pg_app, clock):
     """A server taking 2 s a message, a 30 s lease, 250 due rows, two workers started 10 s apart,
     each sweeping again as soon as it is done, with its own clock (the second one 1 s ahead).
