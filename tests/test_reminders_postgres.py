@@ -20,6 +20,10 @@ from tracker.models import Reminder
 from conftest import app_config
 from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
 
+# Concurrency on the real PostgreSQL server (sweepers and workers at once, a second connection
+# holding row locks while a claim runs) over hundreds of rows: the full suite runs these.
+pytestmark = pytest.mark.slow
+
 SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 UTC = dt.timezone.utc
 
@@ -53,7 +57,6 @@ def pg_app(tmp_path, postgres_url):
         db.engine.dispose()
 
 
-@pytest.mark.slow
 def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
     smtp = SMTPServer()
     smtp.start()
@@ -81,7 +84,6 @@ def test_four_sweepers_on_postgresql_send_1000_rows_exactly_once(pg_app, clock):
 SCALE = 50  # simulated seconds per real second in the lease test
 
 
-@pytest.mark.slow
 def test_two_workers_on_a_slow_server_send_250_rows_once_with_leases_shorter_than_a_batch(pg_app, clock):
     """A server taking 2 s a message, a 30 s lease, 250 due rows, two workers started 10 s apart,
     each sweeping again as soon as it is done, with its own clock (the second one 1 s ahead).
