@@ -241,6 +241,7 @@ def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, sm
         assert len(rows(status="sent")) == 1000
 
 
+@pytest.mark.slow
 def test_one_smtp_connection_serves_a_whole_sweep(app, clock, smtp):
     with app.app_context():
         seed_due_rows(25, 10, TODAY + dt.timedelta(days=1))  # 250 rows: more than one claim batch
