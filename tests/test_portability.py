@@ -116,10 +116,12 @@ def rich(app, clock):
     return browser, document, archive
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rich_export(migrated_template, tmp_path_factory) -> tuple[dict, bytes]:
-    """The rich account's export, built once for the module in a database of its own: the file is
-    the same whichever database made it, and building the account is the slow part."""
+    """The rich account's export, built once per process in a database of its own: the file is
+    the same whichever database made it, and building the account is the slow part. (Session
+    scope: pytest-xdist hands a process this module's tests in several batches, and a module
+    fixture would be built again for each.)"""
     folder = tmp_path_factory.mktemp("rich-export")
     database = folder / "rungs.sqlite3"
     shutil.copy(migrated_template, database)

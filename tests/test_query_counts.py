@@ -101,11 +101,12 @@ def make_two_users(app) -> None:
         large_data(user_named("large@example.com"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migrated_template(migrated_template, tmp_path_factory):
-    """On SQLite, the migrated database with both users' data already in it: built once for the
-    module (the data is the slow part), and each test's app starts from a copy. On PostgreSQL
-    the tables are emptied before each test, so two_users builds the data every time."""
+    """For this module's tests on SQLite: the migrated database with both users' data already in
+    it, built once per process (the data is the slow part), and each test's app starts from a
+    copy. On PostgreSQL the tables are emptied before each test, so two_users builds the data
+    every time. (Session scope: pytest-xdist hands a process this module's tests in batches.)"""
     if POSTGRES:
         return migrated_template
     folder = tmp_path_factory.mktemp("query-counts")
