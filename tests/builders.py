@@ -8,9 +8,11 @@ the way the services do, then put the browser in the state the sign-up leaves it
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from tracker.extensions import db
 from tracker.models import User
+from tracker.passwords import hash_password
 from tracker.services import accounts, devices
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
@@ -22,9 +24,21 @@ EMAIL = "coder@example.com"
 ZONE = "America/New_York"
 
 
+# Argon2 is slow by design (tens of milliseconds a hash, on purpose). Test accounts share a few
+# passwords, so each is hashed once per process and its hash reused: still a real argon2id hash
+# with the production parameters, which signing in verifies as usual.
+_hashes: dict[str, str] = {}
+
+
+def _hash_once(password: str) -> str:
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
+
+
 def make_user(app, email: str = EMAIL, password: str = PASSWORD, zone: str = ZONE) -> int:
     """A new account (through accounts.register, as the sign-up's last step does); its id."""
-    with app.app_context():
+    with app.app_context(), mock.patch.object(accounts, "hash_password", _hash_once):
         return accounts.register(email, password, zone).id
 
 

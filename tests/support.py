@@ -21,12 +21,11 @@ class Browser:
 
     def token(self) -> str:
         if self._token is None:
-            page = self.client.get("/login" if not self._signed_in() else "/settings/")
+            page = self.client.get("/settings/")  # signed in: the settings page carries a token
+            if page.status_code != 200:
+                page = self.client.get("/login")
             self._token = self.TOKEN.search(page.text).group(1)
         return self._token
-
-    def _signed_in(self) -> bool:
-        return self.client.get("/settings/").status_code == 200
 
     def get(self, url, **kwargs):
         return self.client.get(url, **kwargs)

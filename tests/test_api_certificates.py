@@ -43,6 +43,7 @@ def count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.slow
 def test_reading_answers_each_field_with_its_confidence(api):
     response = api.read("two_credentials.pdf")
     assert response.status_code == 200, response.json
@@ -58,12 +59,14 @@ def test_reading_answers_each_field_with_its_confidence(api):
     assert all(0 < f["confidence"] <= 1 for f in fields.values())
 
 
+@pytest.mark.slow
 def test_a_field_the_certificate_does_not_say_is_absent(api):
     fields = api.read("no_index.pdf").json["fields"]
     assert "reference" not in fields and "credentials" not in fields
     assert fields["ceus"]["value"] == "0.5"
 
 
+@pytest.mark.slow
 def test_the_ceu_logged_with_the_read_id_gets_the_certificate(app, api):
     read_id = api.read("aapc_webinar.pdf").json["read_id"]
     response = api.post("/ceus", {"completed_on": "2026-11-04", "title": "E/M Auditing", "ceus": 1,
@@ -78,8 +81,8 @@ def test_the_ceu_logged_with_the_read_id_gets_the_certificate(app, api):
 @pytest.mark.parametrize("name, data, message", [
     ("notes.txt", b"hello", "must be a PDF, PNG or JPEG"),
     ("empty.pdf", b"", "empty"),
-    ("broken.pdf", b"%PDF-1.4\n" + b"\x00junk" * 40, "damaged"),
-    ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "damaged"),
+    pytest.param("broken.pdf", b"%PDF-1.4\n" + b"\x00junk" * 40, "damaged", marks=pytest.mark.slow),  # read: the child process
+    pytest.param("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "damaged", marks=pytest.mark.slow),
 ])
 def test_a_bad_file_is_a_422_with_why_and_keeps_nothing(app, api, name, data, message):
     response = api.read(name, data)
@@ -93,6 +96,7 @@ def test_a_missing_file_is_a_422(api):
     assert response.status_code == 422
 
 
+@pytest.mark.slow
 def test_another_users_read_id_is_not_found(app, api):
     read_id = api.read("aapc_webinar.pdf").json["read_id"]
     other = sign_in(Browser(app.test_client()), make_user(app, "other@example.com"))
@@ -104,6 +108,7 @@ def test_another_users_read_id_is_not_found(app, api):
     assert count(app, CeuActivity) == 0
 
 
+@pytest.mark.slow
 def test_a_photo_is_read_by_ocr(api):
     body = api.read("no_index_photo.jpg").json
     assert body["source"] == "ocr"

@@ -73,6 +73,7 @@ def live(app):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.slow
 def test_every_operation_answers_as_documented(app, live, mode):
     before = snapshot(app)
     schema = schemathesis.openapi.from_url(f"{live.url}/api/v1/openapi.json")

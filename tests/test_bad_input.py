@@ -11,7 +11,7 @@ from tracker.extensions import db
 from builders import signed_in
 from support import Browser
 from test_every_route_as_a_stranger import API_BODIES, FORM, PUBLIC, owner_objects
-from test_portability import empty, rich  # noqa: F401 (fixtures)
+from test_portability import empty, rich_export, rich_file  # noqa: F401 (fixtures)
 
 HUGE_IDS = [2**31, 2**63, 2**64, 10**30]
 DATE_FIELDS = {"on", "taken_on", "start_date", "earned_on", "completed_on", "submitted_on"}
@@ -77,6 +77,7 @@ def test_huge_ids_in_urls_answer_404(app, clock):
     assert not problems, problems
 
 
+@pytest.mark.slow
 def test_edge_values_in_every_form_field_are_refused_never_a_500(app, clock):
     owner, ids = signed_in_owner(app)
     problems = []
@@ -116,13 +117,13 @@ IMPORT_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(IMPORT_CASES))
-def test_import_refuses_what_forms_and_the_api_refuse(app, rich, empty, case):  # noqa: F811 (fixtures)
+def test_import_refuses_what_forms_and_the_api_refuse(app, rich_file, empty, case):  # noqa: F811 (fixtures)
     from test_portability import TODAY, mutate, row_counts, set_in, user
 
     from tracker.services import portability
     from tracker.services.errors import Invalid
 
-    _browser, document, archive = rich
+    document, archive = rich_file
     path, value, field = IMPORT_CASES[case]
     with app.app_context():
         before = row_counts()

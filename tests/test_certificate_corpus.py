@@ -29,6 +29,7 @@ def test_the_corpus_has_each_kind_of_certificate():
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=[p.stem for p in EXPECTED])
+@pytest.mark.slow
 def test_every_field_is_read_as_expected(expected_path):
     expected = json.loads(expected_path.read_text())
     reading = read_certificate(certificate_file(expected_path).read_bytes(), known_credentials=KNOWN)

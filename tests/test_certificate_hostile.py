@@ -40,6 +40,7 @@ def pdf_bytes(writer: PdfWriter) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_a_decompression_bomb_png_is_refused_before_it_is_unpacked():
     # 60 000 × 60 000 pixels of grey: 3.6 GB unpacked, a few kB packed.
     bomb = png(60_000, 60_000, b"\x00" * 60_001 * 50)
@@ -47,11 +48,13 @@ def test_a_decompression_bomb_png_is_refused_before_it_is_unpacked():
     assert "far larger than a certificate photo" in refusal(bomb)
 
 
+@pytest.mark.slow
 def test_a_png_just_over_the_pixel_limit_is_refused_too():
     side = int((limits.READER_MAX_PIXELS * 1.2) ** 0.5)
     assert "far larger than a certificate photo" in refusal(png(side, side, b"\x00" * (side + 1) * 10))
 
 
+@pytest.mark.slow
 def test_a_pdf_of_5000_pages_is_refused_by_its_page_count():
     writer = PdfWriter()
     for _ in range(5000):
@@ -60,12 +63,14 @@ def test_a_pdf_of_5000_pages_is_refused_by_its_page_count():
     assert "5000 pages" in message and f"at most {limits.READER_MAX_PAGES}" in message
 
 
+@pytest.mark.slow
 def test_an_encrypted_pdf_is_refused_with_what_to_do():
     writer = PdfWriter(clone_from=str(CORPUS / "aapc_webinar.pdf"))
     writer.encrypt("secret")
     assert "protected by a password" in refusal(pdf_bytes(writer))
 
 
+@pytest.mark.slow
 def test_a_pdf_with_javascript_is_read_as_text_and_its_script_never_runs():
     writer = PdfWriter(clone_from=str(CORPUS / "aapc_webinar.pdf"))
     # An open action that runs a script, as a PDF viewer would on opening it.
@@ -77,10 +82,12 @@ def test_a_pdf_with_javascript_is_read_as_text_and_its_script_never_runs():
     assert reading.fields.value("reference") == "WEB0926418"
 
 
+@pytest.mark.slow
 def test_a_damaged_pdf_is_refused():
     assert "damaged" in refusal(b"%PDF-1.7\n" + b"\xff\x00trailer<<>>" * 100)
 
 
+@pytest.mark.slow
 def test_a_truncated_photo_is_refused():
     photo = (CORPUS / "no_index_photo.jpg").read_bytes()
     assert "damaged" in refusal(photo[:2000])
@@ -90,10 +97,12 @@ def test_a_file_over_the_size_limit_is_refused_unread():
     assert "larger than" in refusal(b"%PDF-1.4\n" + b"0" * limits.CERTIFICATE_MAX_BYTES)
 
 
+@pytest.mark.slow
 def test_a_file_that_is_no_pdf_png_or_jpeg_is_refused():
     assert "PDF, PNG or JPEG" in refusal(b"GIF89a" + b"\x00" * 100)
 
 
+@pytest.mark.slow
 def test_a_reading_past_the_time_limit_is_stopped():
     started = time.monotonic()
     message = refusal((CORPUS / "no_index_photo.jpg").read_bytes(), seconds=0.2)

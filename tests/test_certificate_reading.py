@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
@@ -55,6 +56,7 @@ def test_the_ceu_form_offers_to_read_a_certificate_from_the_phone_camera(app, us
     assert "Fill this in from your certificate" in page
 
 
+@pytest.mark.slow
 def test_a_text_pdf_fills_the_form_at_once_and_saving_attaches_it(app, user_browser):
     add_credential(user_browser)
     add_credential(user_browser, "CRC", earned="2021-01-10")
@@ -87,6 +89,7 @@ def test_a_text_pdf_fills_the_form_at_once_and_saving_attaches_it(app, user_brow
     assert len(stored) == 1  # the waiting copy went with the read
 
 
+@pytest.mark.slow
 def test_a_photo_is_read_off_the_request_while_a_page_refreshes(app, user_browser):
     add_credential(user_browser)
     response = read(user_browser, "vendor_subset_photo.jpg")
@@ -107,6 +110,7 @@ def test_a_photo_is_read_off_the_request_while_a_page_refreshes(app, user_browse
     assert value_of(page, "ceus") == "1.25"
 
 
+@pytest.mark.slow
 def test_what_cannot_be_read_stays_empty(app, user_browser):
     add_credential(user_browser)
     read_id = finish(app, read(user_browser, "no_index.pdf"))
@@ -123,6 +127,7 @@ def test_a_file_that_is_no_certificate_is_refused_with_a_message(app, user_brows
     assert "A certificate must be a PDF, PNG or JPEG file" in page
 
 
+@pytest.mark.slow
 def test_a_broken_pdf_ends_on_the_form_with_why(app, user_browser):
     add_credential(user_browser)
     read_id = finish(app, read(user_browser, "broken.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50))
@@ -130,6 +135,7 @@ def test_a_broken_pdf_ends_on_the_form_with_why(app, user_browser):
     assert "This PDF is damaged" in page
 
 
+@pytest.mark.slow
 def test_another_users_read_answers_404(app, user_browser):
     add_credential(user_browser)
     read_id = finish(app, read(user_browser, "aapc_webinar.pdf"))

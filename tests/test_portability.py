@@ -6,13 +6,16 @@ import copy
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import CeuActivity, Credential, Milestone, Plan, User
 from tracker.services import career as career_service
@@ -26,6 +29,7 @@ from tracker.services import stages
 from tracker.services.errors import Invalid
 
 import builders
+from conftest import NOW, app_config
 from support import Browser, text_of
 
 TODAY = dt.date(2026, 11, 23)
@@ -102,12 +106,41 @@ def row_counts() -> dict[str, int]:
 
 @pytest.fixture
 def rich(app, clock):
+    """The rich account in this test's database, signed in, with its export: for tests that look
+    at the account itself (its pages, its rows, the command line) as well as at the file."""
     browser = Browser(app.test_client())
     builders.signed_in(browser, email="coder@example.com")
     with app.app_context():
         build_rich_account()
         document, archive = export()
     return browser, document, archive
+
+
+@pytest.fixture(scope="session")
+def rich_export(migrated_template, tmp_path_factory) -> tuple[dict, bytes]:
+    """The rich account's export, built once per process in a database of its own: the file is
+    the same whichever database made it, and building the account is the slow part. (Session
+    scope: pytest-xdist hands a process this module's tests in several batches, and a module
+    fixture would be built again for each.)"""
+    folder = tmp_path_factory.mktemp("rich-export")
+    database = folder / "rungs.sqlite3"
+    shutil.copy(migrated_template, database)
+    app = create_app(app_config(folder, database))
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        builders.make_user(app, email="coder@example.com")
+        build_rich_account()
+        exported = export()
+        db.session.remove()
+        db.engine.dispose()
+    return exported
+
+
+@pytest.fixture
+def rich_file(rich_export) -> tuple[dict, bytes]:
+    """The rich account's export (document, certificates ZIP), for tests that only import it or
+    a damaged copy of it: each test gets its own copy of the document to change."""
+    document, archive = rich_export
+    return copy.deepcopy(document), archive
 
 
 @pytest.fixture
@@ -155,8 +188,8 @@ def test_an_ahima_ceu_left_unassigned_by_deleting_its_credential_survives_the_ro
     assert normalised(again) == normalised(document)
 
 
-def test_the_export_refers_to_things_by_name_not_by_database_id(rich):
-    _browser, document, _archive = rich
+def test_the_export_refers_to_things_by_name_not_by_database_id(rich_file):
+    document, _archive = rich_file
     text = json.dumps(document)
     assert '"id"' not in text and "_id" not in text
     activity = next(a for a in document["ceu_activities"] if a["title"] == "Audit workshop")
@@ -187,8 +220,8 @@ def test_the_settings_page_downloads_both_files(rich):
     assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == zipfile.ZipFile(io.BytesIO(archive)).namelist()
 
 
-def test_import_through_the_settings_page(app, rich, empty):
-    _browser, document, archive = rich
+def test_import_through_the_settings_page(app, rich_file, empty):
+    document, archive = rich_file
     response = empty.post("/settings/import", {
         "data_file": (io.BytesIO(json.dumps(document).encode()), "rungs-data.json"),
         "certificates_file": (io.BytesIO(archive), "rungs-certificates.zip"),
@@ -274,8 +307,8 @@ BAD_DOCUMENTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_DOCUMENTS))
-def test_a_bad_document_changes_nothing_and_names_the_field(app, rich, empty, case):
-    _browser, document, archive = rich
+def test_a_bad_document_changes_nothing_and_names_the_field(app, rich_file, empty, case):
+    document, archive = rich_file
     change, field = BAD_DOCUMENTS[case]
     with app.app_context():
         before, files = row_counts(), certificate_files(app)
@@ -323,8 +356,8 @@ def zip_of(files: dict[str, bytes]) -> bytes:
     (zip_of({"0001.pdf": b"", "0002.png": PNG}), "ceu_activities[1].certificate.file"),
     (zip_of({"0002.png": PNG}), "ceu_activities[1].certificate.file"),
 ])
-def test_a_bad_certificates_zip_changes_nothing(app, rich, empty, archive, field):
-    _browser, document, _good = rich
+def test_a_bad_certificates_zip_changes_nothing(app, rich_file, empty, archive, field):
+    document, _good = rich_file
     with app.app_context():
         before, files = row_counts(), certificate_files(app)
         with pytest.raises(Invalid) as caught:
@@ -334,8 +367,8 @@ def test_a_bad_certificates_zip_changes_nothing(app, rich, empty, archive, field
         assert certificate_files(app) == files
 
 
-def test_a_certificate_over_the_size_limit_is_refused_without_reading_it_all(app, rich, empty):
-    _browser, document, _good = rich
+def test_a_certificate_over_the_size_limit_is_refused_without_reading_it_all(app, rich_file, empty):
+    document, _good = rich_file
     app.config["CERTIFICATE_MAX_BYTES"] = 1000
     bomb = zip_of({"0001.pdf": PDF + b"\0" * 50_000_000, "0002.png": PNG})  # compresses to almost nothing
     with app.app_context():
@@ -347,8 +380,8 @@ def test_a_certificate_over_the_size_limit_is_refused_without_reading_it_all(app
         assert row_counts() == before
 
 
-def test_the_certificate_quota_holds_on_import(app, rich, empty):
-    _browser, document, archive = rich
+def test_the_certificate_quota_holds_on_import(app, rich_file, empty):
+    document, archive = rich_file
     app.config["CERTIFICATE_QUOTA_BYTES"] = len(PDF) + 10
     files = certificate_files(app)
     with app.app_context():
@@ -417,8 +450,8 @@ def test_a_plan_of_every_template_survives_the_round_trip(app, clock):
     assert normalised(again) == normalised(document)
 
 
-def test_an_upload_over_the_request_limit_answers_413_and_changes_nothing(app, rich, empty):
-    _browser, document, archive = rich
+def test_an_upload_over_the_request_limit_answers_413_and_changes_nothing(app, rich_file, empty):
+    document, archive = rich_file
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     with app.app_context():
         before = row_counts()
@@ -482,8 +515,8 @@ def test_conversions_replacements_and_shared_ceus_survive_the_round_trip(app, cl
     assert normalised(again) == normalised(document)
 
 
-def test_an_export_from_before_shared_ceus_still_imports(app, rich, empty):
-    _browser, document, archive = rich
+def test_an_export_from_before_shared_ceus_still_imports(app, rich_file, empty):
+    document, archive = rich_file
     old = copy.deepcopy(document)
     for credential in old["credentials"]:
         for key in ("converted_from", "converted_on", "replaced_by", "replaced_on"):

@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 
 import pytest
+import time_machine
 from sqlalchemy import event, select
 
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import CeuActivity, ExperienceGap, User
 from tracker.services import credentials as credential_service
 from tracker.services import plans as plan_service
 
 import builders
+from conftest import NOW, POSTGRES, app_config
 from support import Browser
 
 TODAY = dt.date(2026, 11, 23)  # the clock fixture's day
-
-
-def signed_in(app, email: str) -> Browser:
-    return builders.signed_in(Browser(app.test_client()), email)
 
 
 def user_named(email: str) -> User:
@@ -92,13 +92,45 @@ def queries_for(app, browser: Browser, path: str) -> int:
     return len(statements)
 
 
-@pytest.fixture
-def two_users(app, clock):
-    small, large = signed_in(app, "small@example.com"), signed_in(app, "large@example.com")
+def make_two_users(app) -> None:
+    """An account with a little data and one with much (make_user, then the data)."""
+    for email in ("small@example.com", "large@example.com"):
+        builders.make_user(app, email)
     with app.app_context():
         small_data(user_named("small@example.com"))
         large_data(user_named("large@example.com"))
-        plans = {email: plan_service.active_plan(user_named(email)).id for email in ("small@example.com", "large@example.com")}
+
+
+@pytest.fixture(scope="session")
+def migrated_template(migrated_template, tmp_path_factory):
+    """For this module's tests on SQLite: the migrated database with both users' data already in
+    it, built once per process (the data is the slow part), and each test's app starts from a
+    copy. On PostgreSQL the tables are emptied before each test, so two_users builds the data
+    every time. (Session scope: pytest-xdist hands a process this module's tests in batches.)"""
+    if POSTGRES:
+        return migrated_template
+    folder = tmp_path_factory.mktemp("query-counts")
+    database = folder / "rungs.sqlite3"
+    shutil.copy(migrated_template, database)
+    app = create_app(app_config(folder, database))
+    with time_machine.travel(NOW, tick=False):
+        make_two_users(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def two_users(app, clock):
+    with app.app_context():
+        built = db.session.execute(select(User.id).where(User.email == "small@example.com")).first() is not None
+    if not built:
+        make_two_users(app)
+    with app.app_context():
+        ids = {email: user_named(email).id for email in ("small@example.com", "large@example.com")}
+        plans = {email: plan_service.active_plan(user_named(email)).id for email in ids}
+    small, large = (builders.sign_in(Browser(app.test_client()), ids[email]) for email in ids)
     return {"small": (small, plans["small@example.com"]), "large": (large, plans["large@example.com"])}
 
 

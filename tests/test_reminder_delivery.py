@@ -176,6 +176,7 @@ def test_a_server_slower_than_the_timeout_spends_no_attempt(app, clock, smtp):
         assert any("timed out" in r.last_error for r in rows)
 
 
+@pytest.mark.slow
 def test_six_hours_of_outage_then_each_due_reminder_once_and_moot_ones_cancelled(app, clock, smtp):
     """Sweeps every minute from 21:00 to 03:00 New York time while the server refuses connections
     (3 h) then answers 421 (3 h); then it is back. Midnight passes during the outage."""

@@ -225,6 +225,7 @@ def test_downtime_sends_each_missed_reminder_once_and_nothing_moot(app, clock, s
         assert plan.milestones[0].completed_on is None
 
 
+@pytest.mark.slow
 def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, smtp):
     now = at("2026-11-23T13:00")
     with app.app_context():
@@ -240,6 +241,7 @@ def test_two_sweeps_at_once_on_sqlite_send_1000_rows_exactly_once(app, clock, sm
         assert len(rows(status="sent")) == 1000
 
 
+@pytest.mark.slow
 def test_one_smtp_connection_serves_a_whole_sweep(app, clock, smtp):
     with app.app_context():
         seed_due_rows(25, 10, TODAY + dt.timedelta(days=1))  # 250 rows: more than one claim batch
@@ -266,6 +268,7 @@ def test_send_hour_is_8_local_across_dst(zone, day, utc_hour):
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin"])
+@pytest.mark.slow
 def test_one_email_per_occurrence_across_a_dst_change(app, clock, smtp, zone):
     clock.move_to("2027-03-10T12:00Z")
     with app.app_context():

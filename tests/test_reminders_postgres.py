@@ -20,6 +20,10 @@ from tracker.models import Reminder
 from conftest import app_config
 from smtp_server import SMTPServer, concurrent_sweeps, seed_due_rows
 
+# Concurrency on the real PostgreSQL server (sweepers and workers at once, a second connection
+# holding row locks while a claim runs) over hundreds of rows: the full suite runs these.
+pytestmark = pytest.mark.slow
+
 SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 UTC = dt.timezone.utc
 

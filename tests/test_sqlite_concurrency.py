@@ -101,6 +101,7 @@ def test_several_processes_writing_at_once_all_succeed(tmp_path, migrated_templa
     assert counts == {email: CEUS_EACH for email in emails}, "no write was lost"
 
 
+@pytest.mark.slow
 def test_threads_of_one_process_writing_at_once_all_succeed(tmp_path, migrated_template):
     """Like one threaded web server: each thread its own request and connection from the pool."""
     config, _ = shared_database(tmp_path, migrated_template)
