@@ -73,8 +73,10 @@ def month_name(month: int | None) -> str:
 
 def register(app: Flask) -> None:
     from ..forms.widgets import field_block
+    from .navigation import nav_links
 
     app.add_template_global(field_block)
+    app.add_template_global(nav_links)
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(weekday_date)

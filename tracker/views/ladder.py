@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
-from .ladder_picture import build_picture
+from .ladder_picture import build_picture, picture_svg
 from ..services import ladder as service
 from ..services import plans as plan_service
 from ..services.errors import Invalid, NotFound
@@ -44,7 +44,7 @@ def _page(state, status=200, **forms):
     picture = build_picture(state.ladder, comparison.current.key if comparison.current else None,
                             comparison.next.key if comparison.next else None, comparison.experience)
     return render_template(
-        "ladder/index.html", state=state, c=comparison, picture=picture, profile_form=profile_form,
+        "ladder/index.html", state=state, c=comparison, picture_html=picture_svg(picture), profile_form=profile_form,
         gap_form=gap_form, plan_form=plan_form, confirm=ConfirmForm(), today=user_today(),
     ), status
 

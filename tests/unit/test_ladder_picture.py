@@ -1,5 +1,21 @@
-{# The whole ladder: each rung's years band and median pay; the user's rung highlighted. #}
-<figure class="ladder-picture">
+"""The ladder picture written in Python shows what its Jinja template showed, for every rung the
+user can stand on, with and without their experience marked."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+from tracker.catalog import load_catalog
+from tracker.views.ladder_picture import build_picture, picture_svg
+
+LADDER = load_catalog(Path(__file__).resolve().parents[2] / "plans").ladder
+
+# templates/ladder/_picture.html as it was before the picture moved to Python.
+TEMPLATE = """<figure class="ladder-picture">
   <svg viewBox="0 0 {{ picture.width }} {{ picture.height }}" role="img" aria-labelledby="ladder-title ladder-desc">
     <title id="ladder-title">The medical coding career ladder</title>
     <desc id="ladder-desc">{% for row in picture.rows|reverse %}{{ row.rung.title }}: {{ row.rung.years_label }}, median ${{ '{:,}'.format(row.rung.pay.median) }}{% if row.mine %} (you are here){% endif %}{% if row.next %} (your next rung){% endif %}. {% endfor %}</desc>
@@ -20,4 +36,29 @@
     {% endif %}
   </svg>
   <figcaption class="small muted">Pay: US median per rung, {{ picture.rows[0].rung.pay.source.title }} ({{ picture.rows[0].rung.pay.year }}).{% if picture.you_x is not none %} The orange line is your experience.{% endif %}</figcaption>
-</figure>
+</figure>"""
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
+
+
+keys = [None] + [rung.key for rung in LADDER.rungs]
+
+
+@pytest.mark.parametrize("rung_key", keys)
+@pytest.mark.parametrize("experience", [0.0, 2.5, 7.25, 40.0])
+def test_the_picture_shows_what_the_template_showed(rung_key, experience):
+    order = [rung.key for rung in LADDER.rungs]
+    next_key = order[order.index(rung_key) + 1] if rung_key in order[:-1] else (order[0] if rung_key is None else None)
+    picture = build_picture(LADDER, rung_key, next_key, experience)
+    expected = Environment(autoescape=True).from_string(TEMPLATE).render(picture=picture)
+    assert _squeezed(picture_svg(picture)) == _squeezed(expected)
+
+
+def test_text_in_the_picture_is_escaped():
+    rungs = type(LADDER.rungs)(dataclasses.replace(rung, title=f"{rung.title} <b>&") for rung in LADDER.rungs)
+    ladder = dataclasses.replace(LADDER, rungs=rungs)
+    html = str(picture_svg(build_picture(ladder, rungs[0].key, None, 1.0)))
+    assert "<b>" not in html
+    assert html.count("&lt;b&gt;&amp;") == 2 * len(rungs)  # in each row's title and in the description
