@@ -50,12 +50,31 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:
         return None
 
+    def connection_dropped(self, error, environ=None) -> None:
+        # When the browser drops a connection in the middle of a file (a page left while its
+        # favicon was still being sent), werkzeug's development server stops before closing the
+        # response, leaving the static file open. Close it, as a WSGI server must.
+        response = (environ or {}).get(_RESPONSE)
+        if response is not None and hasattr(response, "close"):
+            response.close()
+
+
+_RESPONSE = "rungs.live_server.response"
+
+
+def _keeping_the_response(app):
+    """The app, with each response kept in its environ for :meth:`_QuietHandler.connection_dropped`."""
+    def serve(environ, start_response):
+        environ[_RESPONSE] = response = app(environ, start_response)
+        return response
+    return serve
+
 
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP by werkzeug in a background thread, on a free loopback port."""
     app.config["WTF_CSRF_ENABLED"] = True  # real CSRF tokens, as a person's browser sends them
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server("127.0.0.1", 0, _keeping_the_response(app), threaded=True, request_handler=_QuietHandler)
     # A short poll interval: shutdown() waits for the loop to look (0.5 s by default, per test).
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="rungs-live-server", daemon=True
