@@ -32,13 +32,9 @@ def plan_input(plan: Plan) -> PlanInput:
     ])
 
 
-def plan_items(plan: Plan, today: dt.date) -> dict[int, AgendaItem]:
-    """The agenda items of one plan's milestones, by milestone id (for the plan page)."""
-    return items_by_milestone(plan_input(plan), today)
-
-
 def items_by_milestone(plan: PlanInput, today: dt.date) -> dict[int, AgendaItem]:
-    """:func:`plan_items` from a plan's agenda input already built (a plan page's view has it)."""
+    """The agenda items of one plan's milestones, by milestone id (for the plan pages, from the
+    input their view was projected from)."""
     return {item.extra["milestone_id"]: item for item in domain.milestone_items(plan, today)}
 
 

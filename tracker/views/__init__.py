@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from ..domain.clock import today_in
 from ..logs import ownership_log
+from ..services import credentials as credential_service
 from ..services.errors import Invalid
 
 
@@ -24,8 +25,6 @@ def user_credentials() -> list:
     its quick capture both need them."""
     known = g.get("_rungs_credentials")
     if known is None:
-        from ..services import credentials as credential_service
-
         known = g._rungs_credentials = credential_service.list_credentials(current_user)
     return known
 

@@ -157,8 +157,8 @@ class MilestoneView:
     duration: Duration
     template_duration: Duration | None
     due_not_before: dt.date | None
+    step_input: StepInput  # what the projection was given for this step (the agenda reuses it)
     counted: StepCounts | None = None  # the plan page's counts, summed by the database
-    step_input: StepInput | None = None  # what the projection was given for this step
 
     @property
     def is_custom(self) -> bool:
