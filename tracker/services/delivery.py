@@ -36,6 +36,7 @@ log = logging.getLogger("tracker.delivery")
 
 NOT_TRIED_TEXT = "Not tried: the mail server was unavailable during this sweep; it will be retried."
 LEASE_LOST_TEXT = "Not sent by this worker: its claim on the reminder had expired."
+HELD_BACK_TEXT = "Not sent yet: this worker's claim was close to running out; it goes in a later batch."
 
 
 def classify(error: BaseException) -> Outcome:
@@ -100,8 +101,12 @@ class Delivery:
         """True once every connection has failed: nothing more will be sent in this sweep."""
         return bool(self._threads) and self._alive == 0
 
-    def submit(self, key: Hashable, message: EmailMessage) -> None:
-        """Queue one message; its :class:`Delivered` comes back from :meth:`results`."""
+    def submit(self, key: Hashable, message: EmailMessage, may_send: Callable[[], bool] | None = None) -> None:
+        """Queue one message; its :class:`Delivered` comes back from :meth:`results`.
+
+        ``may_send``, when given, is asked by the connection just before it sends (in that
+        connection's thread): False hands the message back unsent, NOT_TRIED with HELD_BACK_TEXT
+        (the caller's claim on it is too close to its end to start a send that could outlive it)."""
         if not self._threads:
             self._start()
         self.outstanding += 1
@@ -109,7 +114,7 @@ class Delivery:
             if self._alive == 0:
                 self._results.put(Delivered(key, Outcome.NOT_TRIED, NOT_TRIED_TEXT))
             else:
-                self._jobs.put((key, message))
+                self._jobs.put((key, message, may_send))
 
     def revoke(self, keys) -> None:
         """Do not send these if they are still waiting (their lease was lost): NOT_TRIED."""
@@ -162,11 +167,14 @@ class Delivery:
                 job = self._jobs.get()
                 if job is None:
                     return
-                key, message = job
+                key, message, may_send = job
                 with self._lock:
                     revoked = key in self._revoked
                 if revoked:
                     self._results.put(Delivered(key, Outcome.NOT_TRIED, LEASE_LOST_TEXT))
+                    continue
+                if may_send is not None and not may_send():
+                    self._results.put(Delivered(key, Outcome.NOT_TRIED, HELD_BACK_TEXT))
                     continue
                 try:
                     if mailer is None:

@@ -14,7 +14,7 @@ from ...domain.reminders import Outcome
 from ...domain.zones import local_today
 from ...extensions import db
 from ...models import Reminder
-from ..delivery import LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
+from ..delivery import HELD_BACK_TEXT, LEASE_LOST_TEXT, NOT_TRIED_TEXT, Delivered, Delivery
 from .claims import renew
 from .health import SweepResult
 from .planning import _key
@@ -27,6 +27,11 @@ SENT_COMMIT_ROWS = 100  # outcomes recorded per commit...
 SENT_COMMIT_SECONDS = 1.0  # ...or after this long, whichever comes first
 RESULT_POLL_SECONDS = 0.05
 AHEAD_PER_CONNECTION = 2  # messages rendered and waiting, per connection
+# The lease is renewed once this share of it has gone by, and a connection starts a send only
+# while at least SEND_WITHIN of it is left: a send that starts then ends before another sweeper
+# (its clock a little ahead) could reclaim the row, even if this sweeper stalls meanwhile.
+RENEW_AFTER = 0.25
+SEND_WITHIN = 0.5
 
 
 class _Batch:
@@ -34,19 +39,24 @@ class _Batch:
     pool, record outcomes as they come back, renew the lease while any row is unrecorded.
 
     Every write is conditional on the claim (``status='sending' AND claim_token=mine``): a row
-    whose lease ran out and went to another sweeper is never recorded by this one. Outcomes are
-    recorded in commits of up to SENT_COMMIT_ROWS rows (or SENT_COMMIT_SECONDS): a worker killed
+    whose lease ran out and went to another sweeper is never recorded by this one, and once a
+    renewal shows a row gone, this sweeper neither sends it nor anything else it had not sent.
+    A connection starts a send only while the lease has SEND_WITHIN of its length left (by this
+    sweeper's clock), so a sweeper that stalls past its lease holds its messages back instead of
+    sending them beside the sweeper that took them over. Outcomes are recorded in commits of up
+    to SENT_COMMIT_ROWS rows (or SENT_COMMIT_SECONDS, and before every renewal): a worker killed
     between a 250 reply and that commit leaves those rows 'sending', and they go again, once,
     with the same Message-ID, after the lease (at least once)."""
 
-    def __init__(self, owned, token, now, clock, lease, delivery: Delivery, result: SweepResult):
+    def __init__(self, owned, token, now, clock, lease, lease_until, delivery: Delivery, result: SweepResult):
         self.owned, self.token, self.now, self.clock, self.lease = owned, token, now, clock, lease
         self.delivery, self.result = delivery, result
+        self.held: set[int] = set(owned)  # ours as of the last renewal
+        self.lease_until: dt.datetime = lease_until  # read by the connections' threads
         self.inflight: dict[int, Reminder] = {}
         self.sent: list[int] = []
         self.changes: list[dict] = []
         self.last_commit = time.monotonic()
-        self.renew_at = clock() + lease / 3
 
     def run(self) -> None:
         by_user: dict[int, list[Reminder]] = defaultdict(list)
@@ -87,6 +97,10 @@ class _Batch:
         if self.delivery.unavailable:  # no connection left: not worth rendering
             self._failed(row, Outcome.NOT_TRIED, NOT_TRIED_TEXT)
             return
+        self._keep_lease()  # rechecks and rendering take time: is the row still ours?
+        if row.id not in self.held:
+            self.result.taken_over += 1
+            return
         try:
             message = _package().render(row, user, wanted[_key(row)], prefs_row, today)
         except Exception as error:  # this row waits (an attempt spent); the sweep goes on
@@ -94,7 +108,7 @@ class _Batch:
             self._failed(row, Outcome.RECIPIENT_DEFERRED, f"{type(error).__name__}: {error}"[:1000])
             return
         self.inflight[row.id] = row
-        self.delivery.submit(row.id, message)
+        self.delivery.submit(row.id, message, self._may_send)
         # Render only a few messages ahead of the connections: while this thread renders it holds
         # the GIL, and a connection waiting for it to read a reply would wait up to the
         # interpreter's switch interval (5 ms) each time; waiting here hands it over at once.
@@ -108,21 +122,37 @@ class _Batch:
                 self.sent.append(row.id)
                 self.result.sent += 1
             elif item.detail == LEASE_LOST_TEXT:
-                pass  # another sweeper holds it now
+                self.result.taken_over += 1  # another sweeper holds it now
+            elif item.detail == HELD_BACK_TEXT:
+                # Unsent and no one's fault: back to pending (if still ours) for the next claim.
+                self._change(row.id, status="pending")
+                self.result.held_back += 1
             else:
                 self._failed(row, item.outcome, item.detail)
-        if self.clock() >= self.renew_at:
+        if not self._keep_lease() and (
+            len(self.sent) + len(self.changes) >= SENT_COMMIT_ROWS
+            or time.monotonic() - self.last_commit >= SENT_COMMIT_SECONDS
+        ):
             self._flush()
-            held = renew(self.token, self.clock() + self.lease)
-            lost = [i for i in self.inflight if i not in held]
-            if lost:
-                log.warning("lease lost on %s reminder(s) not yet sent; another sweeper has them", len(lost))
-                self.delivery.revoke(lost)
-            self.renew_at = self.clock() + self.lease / 3
-            self.last_commit = time.monotonic()
-        elif (len(self.sent) + len(self.changes) >= SENT_COMMIT_ROWS
-              or time.monotonic() - self.last_commit >= SENT_COMMIT_SECONDS):
-            self._flush()
+
+    def _may_send(self) -> bool:
+        """Whether a connection may start a send now: enough of the lease left (any thread)."""
+        return self.clock() + self.lease * SEND_WITHIN <= self.lease_until
+
+    def _keep_lease(self) -> bool:
+        """Once RENEW_AFTER of the lease has gone: record what came back, renew, and forget the
+        rows another sweeper took (those waiting for a connection are not sent). True if renewed."""
+        if self.clock() < self.lease_until - self.lease * (1 - RENEW_AFTER):
+            return False
+        self._flush()
+        until = self.clock() + self.lease
+        self.held = renew(self.token, until)
+        self.lease_until = until
+        lost = [i for i in self.inflight if i not in self.held]
+        if lost:
+            log.warning("lease lost on %s reminder(s) not yet sent; another sweeper has them", len(lost))
+            self.delivery.revoke(lost)
+        return True
 
     def _failed(self, row: Reminder, outcome: Outcome, detail: str) -> None:
         attempts = row.attempts + (1 if rules.counts_attempt(outcome) else 0)

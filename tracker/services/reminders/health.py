@@ -27,6 +27,8 @@ class SweepResult:
     cancelled: int = 0
     unavailable: int = 0  # of the retried: the server's fault, no attempt spent
     lost: int = 0  # sent after the lease ran out (not recorded by this sweeper)
+    taken_over: int = 0  # claimed, then taken by another sweeper before this one sent them
+    held_back: int = 0  # not sent: the lease was too close to its end; back to pending
 
     def line(self) -> str:
         return " ".join(f"{k}={v}" for k, v in self.__dict__.items())

@@ -79,11 +79,12 @@ def sweep(
         while result.claimed < MAX_PER_SWEEP and not delivery.unavailable:
             result.reclaimed += reclaim(clock())
             token = new_claim_token()
-            owned = claim(clock(), CLAIM_BATCH, token=token, lease=lease, due_by=now)
+            claimed_at = clock()
+            owned = claim(claimed_at, CLAIM_BATCH, token=token, lease=lease, due_by=now)
             if not owned:
                 break
             result.claimed += len(owned)
-            _Batch(owned, token, now, clock, lease, delivery, result).run()
+            _Batch(owned, token, now, clock, lease, claimed_at + lease, delivery, result).run()
     _record(now, result)
     log.info("reminder sweep at %s: %s", now.isoformat(), result.line())
     return result
