@@ -212,3 +212,20 @@ def test_days_behind_is_projected_finish_minus_target_finish(plan):
     assert schedule.projected_finish == max(
         (s.projected_due for s in schedule.steps), default=start
     )
+
+
+@deterministic
+@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), months=st.integers(-60, 240))
+def test_adding_months_clamps_to_the_month_end_as_relativedelta_does(start, months):
+    from tracker.domain.durations import add_months
+
+    assert add_months(start, months) == start + relativedelta(months=months)
+
+
+def test_a_month_after_january_31_is_the_end_of_february():
+    from tracker.domain.durations import add_months
+
+    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert add_months(date(2027, 3, 31), -1) == date(2027, 2, 28)

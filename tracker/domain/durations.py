@@ -1,16 +1,15 @@
 """Durations of plan steps in calendar units (days, weeks, months).
 
 Months are calendar months: a step that starts on 31 January and lasts one month is due on the
-last day of February (python-dateutil's relativedelta clamps to the month end).
+last day of February (clamped to the month end, as python-dateutil's relativedelta does).
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
-from dateutil.relativedelta import relativedelta
 
 # Average days in a month (365.25 / 12), used only to turn a fractional number of months into days
 # when a pace factor does not give a whole number of months.
@@ -26,6 +25,14 @@ class Unit(str, enum.Enum):
         """'1 month', '2 weeks', '0 days'."""
         word = self.value[:-1] if amount == 1 else self.value
         return f"{amount} {word}"
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` moved by whole calendar months, the day clamped to the month's end (Jan 31 + 1
+    month = Feb 28/29): relativedelta's rule, without building one for every step of every plan."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Duration:
     def add_to(self, start: dt.date) -> dt.date:
         """The date this duration after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28/29)."""
         if self.unit is Unit.MONTHS:
-            return start + relativedelta(months=self.amount)
+            return add_months(start, self.amount)
         days = self.amount * 7 if self.unit is Unit.WEEKS else self.amount
         return start + dt.timedelta(days=days)
 
