@@ -1,0 +1,35 @@
+"""``url_for`` for templates, each link built once per process: a page names the same few routes
+dozens of times, and Werkzeug's URL builder costs more than everything else about a link."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, has_request_context, request
+
+MAX_LINKS = 4096  # then the memo starts again: ids in links make the set of them unbounded
+
+
+def memoized_url_for(app: Flask) -> Callable[..., str]:
+    """Flask's ``url_for`` with a memo for the plain case: an absolute endpoint, scalar values and
+    no ``_external``/``_anchor``-style options, inside a request (the key holds the request's
+    script root, so an app mounted under a prefix gets its prefix). Anything else, or an endpoint
+    that does not build, goes to Flask as it is."""
+    build = app.url_for
+    memo: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, /, **values) -> str:
+        if endpoint.startswith(".") or not has_request_context() or app.url_default_functions:
+            return build(endpoint, **values)
+        for name, value in values.items():
+            if name.startswith("_") or not isinstance(value, (str, int)):
+                return build(endpoint, **values)
+        key = (request.script_root, endpoint, *values.items())
+        url = memo.get(key)
+        if url is None:
+            url = build(endpoint, **values)
+            if len(memo) >= MAX_LINKS:
+                memo.clear()
+            memo[key] = url
+        return url
+
+    return url_for
