@@ -3,6 +3,7 @@
 Web workers only serve requests: the reminder scheduler never starts here (it is its own process,
 `flask --app tracker worker`; see Procfile).
 """
+import gc
 import multiprocessing
 import os
 
@@ -36,3 +37,10 @@ class RedactingLogger(Logger):
 logger_class = RedactingLogger
 # Trust X-Forwarded-* only from a proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The app is built: move everything made so far (modules, routes, compiled statements and
+    templates) out of the garbage collector's reach. Those objects live as long as the worker, and
+    otherwise every full collection walks all of them again, in the middle of some request."""
+    gc.freeze()
