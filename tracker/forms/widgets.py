@@ -3,7 +3,7 @@
 A page with a dozen fields (and a CSRF token in every small form) spent a fifth of its time in
 WTForms' rendering: its keyword merging, ``dir()`` over the field's flags, and one
 ``Markup.format`` per attribute. :func:`field_html` writes the common inputs (text, date, email,
-number, hidden, textarea, select) directly, attribute for attribute as WTForms does (sorted, ``True``
+number, hidden, textarea, select, file) directly, attribute for attribute as WTForms does (sorted, ``True``
 bare, ``False`` left out, values escaped); the forms' ``Meta.render_field`` uses it, so
 ``{{ form.field }}`` and ``form.field(...)`` both get it. Any other widget, or a field with a data
 list, is left to WTForms. ``tests/unit/test_widgets.py`` compares the two outputs.
@@ -19,7 +19,7 @@ _INPUTS = (
 )
 
 
-_OTHERS = (widgets.NumberInput, widgets.TextArea, widgets.Select)
+_OTHERS = (widgets.NumberInput, widgets.TextArea, widgets.Select, widgets.FileInput)
 
 
 def _key(key: str) -> str:
@@ -102,6 +102,14 @@ def field_html(field, attributes: dict) -> Markup | None:
         return None
     values = dict(attributes)
     values.setdefault("id", field.id)
+    if kind is widgets.FileInput:  # no value: browsers ignore one on a file input
+        values.setdefault("type", widget.input_type)
+        values["value"] = False
+        if widget.multiple:
+            values["multiple"] = True
+        _flags(field, widget, values)
+        values["name"] = field.name
+        return Markup(f"<input {_attributes(values)}>")
     if kind is widgets.Select:
         return _select(field, widget, values)
     if kind is widgets.TextArea:
@@ -146,7 +154,7 @@ def field_block(field, class_: str = "", hint: str | None = None, id: str | None
         parts.extend(f'<label class="check">{option()} {escape(option.label.text)}</label>' for option in field)
         parts.append("</fieldset>")
     else:
-        parts.append(str(field.label(for_=fid)))
+        parts.append(f'<label for="{escape(fid)}">{escape(field.label.text)}</label>')  # WTForms' Label
         attributes = {"aria-describedby": " ".join(described)} if described else {}
         if field.errors:
             attributes["aria-invalid"] = "true"
