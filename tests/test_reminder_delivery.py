@@ -334,8 +334,9 @@ def test_a_sweeper_whose_lease_ran_out_records_nothing(app, clock, smtp):
 
 
 class StalledThenTakenOver:
-    """Sends through a real connection; on the ``at``-th message the sweeper stalls past its lease
-    (its clock jumps to ``later``) and another sweeper reclaims and claims every due row."""
+    """Sends through a real connection; on the ``at``-th message the sweeper has stalled past its
+    lease: another sweeper reclaims and claims every due row, then the first one's clock jumps to
+    ``later``."""
 
     def __init__(self, app, mailer, offset: list[dt.timedelta], later: dt.datetime, at: int = 2):
         self.app, self.mailer, self.offset, self.later, self.at = app, mailer, offset, later, at
@@ -353,10 +354,11 @@ class StalledThenTakenOver:
     def send(self, message):
         self.count += 1
         if self.count == self.at:
-            self.offset[0] = self.later - EIGHT_NY
             with self.app.app_context():
                 service.reclaim(self.later)
                 self.taken = service.claim(self.later, token=self.token)
+            # Then the stalled sweeper's clock catches up (before, it could renew first).
+            self.offset[0] = self.later - EIGHT_NY
         self.mailer.send(message)
 
 
@@ -372,7 +374,6 @@ def test_a_sweeper_that_stalls_past_its_lease_sends_nothing_more_of_that_batch(a
         later = EIGHT_NY + service.LEASE + dt.timedelta(minutes=1)
         mailer = StalledThenTakenOver(app, mailer_from_config(app.config), offset, later)
         result = service.sweep(EIGHT_NY, mailer, clock=lambda: EIGHT_NY + offset[0])
-
         assert len(smtp.recorder.messages) == 2
         assert result.sent == 2 and result.taken_over + result.held_back == 4
         db.session.expire_all()
