@@ -42,3 +42,14 @@ def test_the_date_does_not_move_as_days_pass():
     steps = (dt.date(2026, 6, 1), days(90), days(100))
     dates = {agenda([plan(*steps)], [], [], TODAY + dt.timedelta(days=n))[1].on for n in range(30)}
     assert dates == {dt.date(2026, 12, 8)}
+
+
+def test_items_from_a_projection_the_caller_has_are_the_items_projected_here():
+    from tracker.domain.agenda import milestone_items
+    from tracker.domain.plans import project_plan
+
+    started = days(30, started_on=dt.date(2026, 6, 20))
+    for p in (plan(dt.date(2026, 6, 1), days(90), days(100)), plan(dt.date(2026, 6, 1), started, days(5)),
+              plan(TODAY, days(10), days(5)), plan(TODAY + dt.timedelta(days=40), days(10), days(5))):
+        now = project_plan(p.start, [m.step for m in p.milestones], TODAY)
+        assert milestone_items(p, TODAY, now) == milestone_items(p, TODAY)

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .plans import StepInput, project_plan
+from .plans import PlanSchedule, StepInput, project_plan
 
 MILESTONE, CEU_CYCLE, DUTY, CODE_SET = "milestone", "ceu_cycle", "duty", "code_set"
 TARGET, PROJECTED, FIXED = "target", "projected", "fixed"
@@ -74,12 +74,15 @@ def means_text(means: str) -> str:
     return MEANS_TEXT.get(means, "")
 
 
-def milestone_items(plan: PlanInput, today: dt.date) -> list[AgendaItem]:
-    """The plan's milestones as agenda items as of ``today`` (done ones on their completion date)."""
+def milestone_items(plan: PlanInput, today: dt.date, now: PlanSchedule | None = None) -> list[AgendaItem]:
+    """The plan's milestones as agenda items as of ``today`` (done ones on their completion date).
+    ``now``: the plan's projection as of ``today``, when the caller has it already."""
     steps = [m.step for m in plan.milestones]
-    now = project_plan(plan.start, steps, today)
-    # The same schedule without "cannot start before today": the dates progress alone sets.
-    settled = project_plan(plan.start, steps, min(today, plan.start))
+    if now is None:
+        now = project_plan(plan.start, steps, today)
+    # The same schedule without "cannot start before today": the dates progress alone sets (the
+    # same one, for a plan that has not started yet).
+    settled = now if plan.start >= today else project_plan(plan.start, steps, plan.start)
     items = []
     for milestone, schedule, still in zip(plan.milestones, now.steps, settled.steps):
         done = milestone.step.completed_on

@@ -32,10 +32,10 @@ def plan_input(plan: Plan) -> PlanInput:
     ])
 
 
-def items_by_milestone(plan: PlanInput, today: dt.date) -> dict[int, AgendaItem]:
+def items_by_milestone(plan: PlanInput, today: dt.date, now=None) -> dict[int, AgendaItem]:
     """The agenda items of one plan's milestones, by milestone id (for the plan pages, from the
-    input their view was projected from)."""
-    return {item.extra["milestone_id"]: item for item in domain.milestone_items(plan, today)}
+    input their view was projected from, and that projection: ``now``)."""
+    return {item.extra["milestone_id"]: item for item in domain.milestone_items(plan, today, now)}
 
 
 def agenda_for(

@@ -197,7 +197,7 @@ class PlanView:
         plan = self.plan
         return items_by_milestone(PlanInput(plan.id, plan.title, plan.start_date, [
             PlanMilestone(view.milestone.id, view.milestone.title, view.step_input) for view in self.milestones
-        ]), self.today)
+        ]), self.today, self.schedule)
 
     @property
     def pace_label(self) -> str:
