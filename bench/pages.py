@@ -3,11 +3,12 @@ the ladder) of a user with a full plan, 3 credentials and 200 CEUs, as ratios to
 the same gunicorn (2 workers), with the page cache off and on; and SQL queries per page for users
 with 0, 50 and 200 CEUs (they must not grow with the user's data). One line per page.
 
-    .venv/bin/python bench/pages.py [--seconds 6] [--concurrency 8]
+    .venv/bin/python bench/pages.py [--seconds 6] [--concurrency 8] [--rounds 3]
                                     [--database postgresql+psycopg://postgres@127.0.0.1:5432/x]
 
-Each page is measured right after the bare route in the same server (cache off: PAGE_CACHE_SIZE=0,
-then cache on: the default), so a ratio compares figures taken under the same machine load. Only
+Each page is measured in slices alternating with the bare route in the same server (cache off:
+PAGE_CACHE_SIZE=0, then cache on: the default), so a ratio compares figures taken under the same
+machine load. Only
 the dashboard has a page cache; the other pages are rendered from the data either way.
 """
 from __future__ import annotations
@@ -81,25 +82,31 @@ def seed_and_count_queries(env: dict[str, str]) -> tuple[int, dict[str, dict[int
     return plans[200], counts
 
 
-def measure(env: dict[str, str], folder: Path, label: str, plan: int, seconds: float, concurrency: int) -> tuple[dict[str, float], list[str]]:
-    """Requests per second of the bare route and of each page, alternating, in one server."""
+def measure(env: dict[str, str], folder: Path, label: str, plan: int, seconds: float, concurrency: int,
+            rounds: int) -> tuple[dict[str, float], list[str]]:
+    """Requests per second of the bare route and of each page in one server: ``rounds`` slices
+    of each, alternating, ``seconds`` of each in all. On a shared machine whose speed drifts over
+    seconds, one long slice of each compared pages with a bare route taken under another load
+    (the same page read 0.20 and 0.31 in one run); alternating short slices average that out."""
     server, base = common.start_gunicorn(env, 2, folder / f"gunicorn-{label}.log", "bench.wsgi:app")
     cookie = common.sign_in(base, "ceus200@example.com", "correct horse battery")
     python_load(base, "/bench/bare", "", 2, concurrency)  # warm both workers
     rates: dict[str, float] = {}
     problems = []
-    bare = []
     for name, path in PAGES.items():
         path = path.format(plan=plan)
         python_load(base, path, cookie, 1, concurrency)
-        rate, statuses = python_load(base, "/bench/bare", "", seconds, concurrency)
-        bare.append(rate)
-        rates[f"bare-{name}"] = rate
-        rate, statuses2 = python_load(base, path, cookie, seconds, concurrency)
-        rates[name] = rate
-        for what, got in (("bare", statuses), (name, statuses2)):
-            if set(got) != {200}:
-                problems.append(f"{label} {what} statuses {got}")
+        done = {"bare": [0.0, 0.0], name: [0.0, 0.0]}  # requests, seconds
+        for _ in range(rounds):
+            for what, url, sent in (("bare", "/bench/bare", ""), (name, path, cookie)):
+                rate, statuses = python_load(base, url, sent, seconds / rounds, concurrency)
+                count = sum(statuses.values())
+                done[what][0] += count
+                done[what][1] += count / rate if rate else seconds / rounds
+                if set(statuses) != {200}:
+                    problems.append(f"{label} {what} statuses {statuses}")
+        rates[f"bare-{name}"] = done["bare"][0] / done["bare"][1]
+        rates[name] = done[name][0] / done[name][1]
     server.stop()
     if "Traceback" in (folder / f"gunicorn-{label}.log").read_text():
         problems.append(f"tracebacks in the {label} server log")
@@ -110,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating slices of the bare route and each page")
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL URL whose server gets a throwaway database")
     args = parser.parse_args()
 
@@ -119,8 +127,8 @@ def main() -> None:
     env = common.app_env(folder, database)
     common.migrate(env)
     plan, queries = seed_and_count_queries(env)
-    off, problems = measure({**env, "PAGE_CACHE_SIZE": "0"}, folder, "off", plan, args.seconds, args.concurrency)
-    on, more = measure(env, folder, "on", plan, args.seconds, args.concurrency)
+    off, problems = measure({**env, "PAGE_CACHE_SIZE": "0"}, folder, "off", plan, args.seconds, args.concurrency, args.rounds)
+    on, more = measure(env, folder, "on", plan, args.seconds, args.concurrency, args.rounds)
     problems += more
     targets = {"dashboard": (0.25, 0.6)}  # cache on: only the dashboard has a cache (and a target)
     for name in PAGES:
