@@ -31,3 +31,10 @@ def test_options_and_query_values_go_to_flask(app):
         assert render_template_string("{{ url_for('plans.show', plan_id=3, tab='costs') }}") == "/plans/3?tab=costs"
         assert (render_template_string("{{ url_for('plans.show', plan_id=3, _external=True) }}")
                 == url_for("plans.show", plan_id=3, _external=True))
+
+
+def test_true_and_one_are_different_links(app):
+    with app.test_request_context("/"):
+        one = render_template_string("{{ url_for('plans.show', plan_id=3, all=1) }}")
+        true = render_template_string("{{ url_for('plans.show', plan_id=3, all=True) }}")
+        assert (one, true) == ("/plans/3?all=1", "/plans/3?all=True")

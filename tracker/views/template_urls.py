@@ -21,7 +21,8 @@ def memoized_url_for(app: Flask) -> Callable[..., str]:
         if endpoint.startswith(".") or not has_request_context() or app.url_default_functions:
             return build(endpoint, **values)
         for name, value in values.items():
-            if name.startswith("_") or not isinstance(value, (str, int)):
+            # Exactly str or int: True == 1 as a key, yet they build different links.
+            if name.startswith("_") or type(value) not in (str, int):
                 return build(endpoint, **values)
         key = (request.script_root, endpoint, *values.items())
         url = memo.get(key)
