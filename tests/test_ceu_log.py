@@ -79,6 +79,14 @@ def test_the_dashboard_offers_quick_capture_dated_today_in_the_users_zone(app, c
     assert '<select id="quick-counts_toward" name="counts_toward">' in page  # several credentials: it asks
 
 
+def test_the_dashboard_names_the_last_ceu_logged_and_offers_another_like_it(app, coder):
+    log(app, "Coding Clinic Q3", TODAY - dt.timedelta(days=40))
+    latest = log(app, "E/M <2026> update", TODAY - dt.timedelta(days=3))
+    page = coder.get("/").text
+    assert "Last logged: “E/M &lt;2026&gt; update”, Nov 20, 2026." in page
+    assert f'href="/ceus/quick?like={latest}&amp;back=/">Log another like this</a>' in page
+
+
 def test_quick_capture_is_absent_without_a_credential(app, user_browser):
     assert 'id="log-a-ceu"' not in user_browser.get("/").text
     response = user_browser.get("/ceus/quick")

@@ -247,8 +247,9 @@ def _recent(kind: str, column):
 _SUGGESTIONS_OF = union_all(
     select(_recent("title", CeuActivity.title)), select(_recent("provider", CeuActivity.provider)),
 ).order_by(literal_column("latest").desc())
-_LATEST_OF = select(CeuActivity).where(CeuActivity.user_id == bindparam("user_id")).order_by(
-    CeuActivity.id.desc()).limit(1)
+# The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
+_LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on).where(
+    CeuActivity.user_id == bindparam("user_id")).order_by(CeuActivity.id.desc()).limit(1)
 
 
 def suggestions(user: User) -> Suggestions:
@@ -260,9 +261,10 @@ def suggestions(user: User) -> Suggestions:
     return Suggestions(titles=found["title"], providers=found["provider"])
 
 
-def latest_activity(user: User) -> CeuActivity | None:
-    """The CEU the user logged last (the one "log another like this" offers on the dashboard)."""
-    return db.session.execute(_LATEST_OF, {"user_id": user.id}).scalar_one_or_none()
+def latest_activity(user: User):
+    """The CEU the user logged last (the one "log another like this" offers on the dashboard):
+    its ``id``, ``title`` and ``completed_on``, or None."""
+    return db.session.execute(_LATEST_OF, {"user_id": user.id}).one_or_none()
 
 
 def like(user: User, activity_id: int, today: dt.date) -> dict:
