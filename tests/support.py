@@ -97,3 +97,19 @@ def text_of(response) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.text, flags=re.S)
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(body)).strip()
+
+
+def rest_of_output(process, timeout: float) -> str:
+    """Everything a process started with ``stdout=PIPE, text=True`` writes until it exits, after
+    a test has read some of it line by line. ``communicate(timeout=...)`` would read the pipe's
+    descriptor directly and lose what that line-by-line read had already buffered (gunicorn's
+    last "Booting worker" line, once). Drained in a thread, so a full pipe never blocks the exit."""
+    import threading
+
+    chunks: list[str] = []
+    reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()), daemon=True)
+    reader.start()
+    process.wait(timeout=timeout)
+    reader.join(timeout=timeout)
+    process.stdout.close()
+    return "".join(chunks)

@@ -18,7 +18,7 @@ from tracker.models import CalendarFeed, Milestone, Plan
 from tracker.services.secrets import digest
 
 import builders
-from support import Browser, create_plan, text_of
+from support import Browser, create_plan, rest_of_output, text_of
 
 FEED_URL = re.compile(r'id="feed-url"[^>]*>(http://127.0.0.1:5000/calendar/(rungs_cal_[A-Za-z0-9_-]+)\.ics)</textarea>')
 
@@ -249,7 +249,7 @@ def test_gunicorn_access_log_never_holds_the_feed_token(tmp_path, migrated_templ
             assert error.code == 404
     finally:
         process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
+        rest = rest_of_output(process, 30)
     output = "".join(lines) + rest
     assert "/calendar/<redacted>.ics" in output, output
     assert token not in output and "Zz9_-Zz9" not in output, output

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from smtp_server import free_port
+from support import rest_of_output
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ def test_gunicorn_with_four_workers_serves_and_never_schedules(tmp_path, migrate
         assert answers == [200] * 20
     finally:
         process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
+        rest = rest_of_output(process, 30)
     output = "".join(lines) + rest
     assert output.count("Booting worker") == 4, output
     assert "apscheduler" not in output.lower() and "reminder worker" not in output, output

@@ -23,7 +23,7 @@ from tracker.services import accounts
 from tracker.services import reminders as reminder_service
 
 from smtp_server import free_port
-from support import Browser, register, sign_up_link
+from support import Browser, register, rest_of_output, sign_up_link
 
 ROOT = Path(__file__).resolve().parent.parent
 # Shaped like the real ones (itsdangerous: payload.timestamp.signature); each ends in a marker.
@@ -83,7 +83,7 @@ def serve_and_request(command: list[str], port: int, tmp_path: Path, migrated_te
                     time.sleep(0.1)
     finally:
         process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
+        rest = rest_of_output(process, 30)
     return "".join(lines) + rest
 
 

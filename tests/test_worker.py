@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support import rest_of_output
+
 
 @pytest.mark.slow
 def test_worker_sweeps_and_stops_cleanly_on_sigterm(tmp_path, migrated_template):
@@ -30,7 +32,7 @@ def test_worker_sweeps_and_stops_cleanly_on_sigterm(tmp_path, migrated_template)
             if "reminder sweep at" in line:
                 break
         process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=20)
+        rest = rest_of_output(process, 20)
     finally:
         if process.poll() is None:
             process.kill()
