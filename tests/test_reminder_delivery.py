@@ -333,23 +333,15 @@ def test_a_sweeper_whose_lease_ran_out_records_nothing(app, clock, smtp):
         assert row.status == "sending" and row.claim_token and row.sent_at is None
 
 
-class StalledThenTakenOver:
+class StalledThenTakenOver(TakenOverWhileSending):
     """Sends through a real connection; on the ``at``-th message the sweeper has stalled past its
     lease: another sweeper reclaims and claims every due row, then the first one's clock jumps to
     ``later``."""
 
     def __init__(self, app, mailer, offset: list[dt.timedelta], later: dt.datetime, at: int = 2):
-        self.app, self.mailer, self.offset, self.later, self.at = app, mailer, offset, later, at
-        self.count = 0
+        super().__init__(app, mailer, later)
+        self.offset, self.at, self.count = offset, at, 0
         self.token = "the-other-sweeper"
-        self.taken: list[int] = []
-
-    def __enter__(self):
-        self.mailer.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self.mailer.__exit__(*exc)
 
     def send(self, message):
         self.count += 1
