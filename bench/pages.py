@@ -8,8 +8,8 @@ with 0, 50 and 200 CEUs (they must not grow with the user's data). One line per 
 
 Each page is measured in slices alternating with the bare route in the same server (cache off:
 PAGE_CACHE_SIZE=0, then cache on: the default), so a ratio compares figures taken under the same
-machine load. Only
-the dashboard has a page cache; the other pages are rendered from the data either way.
+machine load. Only the dashboard has a page cache; the other pages are rendered from the data
+either way.
 """
 from __future__ import annotations
 

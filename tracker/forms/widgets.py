@@ -3,8 +3,8 @@
 A page with a dozen fields (and a CSRF token in every small form) spent a fifth of its time in
 WTForms' rendering: its keyword merging, ``dir()`` over the field's flags, and one
 ``Markup.format`` per attribute. :func:`field_html` writes the common inputs (text, date, email,
-number, hidden, textarea, select, file) directly, attribute for attribute as WTForms does (sorted, ``True``
-bare, ``False`` left out, values escaped); the forms' ``Meta.render_field`` uses it, so
+number, hidden, file, textarea, select) directly, attribute for attribute as WTForms does (sorted,
+``True`` bare, ``False`` left out, values escaped); the forms' ``Meta.render_field`` uses it, so
 ``{{ form.field }}`` and ``form.field(...)`` both get it. Any other widget, or a field with a data
 list, is left to WTForms. ``tests/unit/test_widgets.py`` compares the two outputs.
 """
@@ -102,14 +102,6 @@ def field_html(field, attributes: dict) -> Markup | None:
         return None
     values = dict(attributes)
     values.setdefault("id", field.id)
-    if kind is widgets.FileInput:  # no value: browsers ignore one on a file input
-        values.setdefault("type", widget.input_type)
-        values["value"] = False
-        if widget.multiple:
-            values["multiple"] = True
-        _flags(field, widget, values)
-        values["name"] = field.name
-        return Markup(f"<input {_attributes(values)}>")
     if kind is widgets.Select:
         return _select(field, widget, values)
     if kind is widgets.TextArea:
@@ -120,6 +112,10 @@ def field_html(field, attributes: dict) -> Markup | None:
         for name in ("step", "min", "max"):
             if getattr(widget, name) is not None:
                 values.setdefault(name, getattr(widget, name))
+    elif kind is widgets.FileInput:  # no value: browsers ignore one on a file input
+        values["value"] = False
+        if widget.multiple:
+            values["multiple"] = True
     values.setdefault("type", widget.input_type)
     if "value" not in values:
         values["value"] = field._value()

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, bindparam, case, func, literal, literal_column, or_, select, type_coerce, union_all
+from sqlalchemy import Integer, Row, and_, bindparam, case, func, literal, literal_column, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -261,7 +261,7 @@ def suggestions(user: User) -> Suggestions:
     return Suggestions(titles=found["title"], providers=found["provider"])
 
 
-def latest_activity(user: User):
+def latest_activity(user: User) -> Row | None:
     """The CEU the user logged last (the one "log another like this" offers on the dashboard):
     its ``id``, ``title`` and ``completed_on``, or None."""
     return db.session.execute(_LATEST_OF, {"user_id": user.id}).one_or_none()
