@@ -120,6 +120,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating slices of the bare route and each page")
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL URL whose server gets a throwaway database")
     args = parser.parse_args()
+    if args.seconds <= 0 or args.concurrency < 1 or args.rounds < 1:
+        parser.error("--seconds must be more than 0, --concurrency and --rounds at least 1")
 
     folder = common.temp_dir("rungs-bench-pages-")
     kind = "sqlite" if args.database == "sqlite" else "postgresql"
