@@ -121,3 +121,23 @@ def test_without_a_proxy_setting_x_forwarded_for_is_ignored(app, browser):
         assert forwarded(browser, f"192.0.2.{n}", f"a{n}@example.com").status_code == 422
     # A made-up X-Forwarded-For does not buy a fresh allowance.
     assert forwarded(browser, "192.0.2.200", "a9@example.com").status_code == 429
+
+
+def test_every_limit_is_on_a_limited_method_so_the_limiter_never_skips_one(app, browser):
+    """Requests of other methods skip the limiter (tracker/extensions.py): a limit on GET, or one
+    for every method, would never be checked, so none may be declared."""
+    from tracker.extensions import LIMITED_METHODS, limiter
+
+    manager = limiter.limit_manager
+    declared = [group for groups in manager._decorated_limits.values() for group in groups]
+    declared += [group for groups in manager._blueprint_limits.values() for group in groups]
+    declared += list(manager._application_limits) + list(manager._default_limits)
+    assert len(declared) >= 5  # sign-up, reset, sign-in (two) and email change
+    limited = {method.lower() for method in LIMITED_METHODS}
+    for group in declared:
+        assert group.methods and set(group.methods) <= limited, group
+    # And the filter lets those methods through: a post is still counted.
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "1 per 15 minutes"
+    assert attempt(browser, "nobody@example.com", "whatever!!", "192.0.2.8").status_code == 422
+    assert attempt(browser, "nobody@example.com", "whatever!!", "192.0.2.8").status_code == 429
+    assert browser.get("/login", environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 200

@@ -1,4 +1,5 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,12 @@ login_manager.login_message_category = "info"
 # Storage from RATELIMIT_STORAGE_URI: memory:// (one process) by default, redis://... shared by
 # every web worker in production.
 limiter = Limiter(key_func=get_remote_address)
+# Every limit is on a form post (sign-in, sign-up and reset links, email change): limits are
+# declared with ``methods=LIMITED_METHODS``, and other requests skip the limiter's per-request work
+# (a tenth of a page served from the page cache). tests/test_throttling.py checks every limit.
+LIMITED_METHODS = ("POST",)
+
+
+@limiter.request_filter
+def _not_a_limited_method() -> bool:
+    return request.method not in LIMITED_METHODS

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
+from ..extensions import LIMITED_METHODS, limiter
 from ..services import accounts, devices
 from ..services.errors import Invalid
 from ..forms import ConfirmForm, FinishSignUpForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -33,7 +33,7 @@ def _email_link_limit():
     # Shared: sign-up and reset requests for one address count together.
     # Only requests that sent an email count (a form with errors answers 422 and sends nothing).
     return limiter.shared_limit(lambda: current_app.config["EMAIL_LINKS_PER_RECIPIENT"], scope="email-link",
-                                key_func=_recipient_key, methods=["POST"],
+                                key_func=_recipient_key, methods=LIMITED_METHODS,
                                 deduct_when=lambda response: response.status_code == 302)
 
 
@@ -122,9 +122,9 @@ def _remember_device(response, user):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=LIMITED_METHODS,
                deduct_when=_failed, error_message=TOO_MANY, scope="login-account", exempt_when=_known_device)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=LIMITED_METHODS,
                deduct_when=_failed, error_message=TOO_MANY, scope="login-address")
 def login():
     if current_user.is_authenticated:

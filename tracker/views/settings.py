@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import career
 from ..domain.clock import utc_now
-from ..extensions import limiter
+from ..extensions import LIMITED_METHODS, limiter
 from ..links import external_url
 from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, EmailChangeForm, ImportForm, ProfileForm, TokenForm
 from ..services import accounts, api_tokens
@@ -91,7 +91,7 @@ def career_stage():
 
 @bp.route("/email", methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=lambda: f"email-change:{current_user.id}",
-               methods=["POST"], deduct_when=lambda response: response.status_code != 302, scope="email-change")
+               methods=LIMITED_METHODS, deduct_when=lambda response: response.status_code != 302, scope="email-change")
 def change_email():
     """Ask, with the password, to move the account to a new address: a link goes there, and the
     old address is told. Nothing changes until the link is followed."""
