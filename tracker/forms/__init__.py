@@ -8,7 +8,7 @@ from .accounts import (
     ChangePasswordForm, DeleteAccountForm, EmailAddress, EmailChangeForm, FinishSignUpForm, ImportForm, LoginForm,
     ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm, TokenForm, zone_choices,
 )
-from .base import ConfirmForm, Form, MultiCheckboxField, options
+from .base import CONFIRM, ConfirmForm, Form, MultiCheckboxField, options
 from .career import CareerStageForm, GapForm, GapPlanForm, LadderProfileForm, PlaceForm
 from .credentials import (
     MONTH_CHOICES, ApprenticeForm, CertificateReadForm, CeuForm, CeuLogFilterForm, CredentialEditForm, CredentialForm,
@@ -22,7 +22,7 @@ from .reminders import WEEKDAYS, ReminderPreferencesForm
 from .teams import InviteForm, RoleForm, SharingForm, TeamForm
 
 __all__ = [
-    "MONTH_CHOICES", "PACE_CHOICES", "UNIT_CHOICES", "WEEKDAYS",
+    "CONFIRM", "MONTH_CHOICES", "PACE_CHOICES", "UNIT_CHOICES", "WEEKDAYS",
     "ApprenticeForm", "CareerStageForm", "CertificateReadForm", "CeuForm", "CeuLogFilterForm", "ChangePasswordForm",
     "ChecklistForm", "ChecklistItemForm", "ConfirmForm", "CostForm", "CredentialEditForm", "CredentialForm",
     "CustomMilestoneForm", "DeleteAccountForm", "DurationForm", "EditPlanForm", "EmailAddress", "EmailChangeForm",

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..forms import (
+    CONFIRM,
     ApprenticeForm,
     CeuForm,
     ConfirmForm,
@@ -67,7 +68,7 @@ def index():
         replacements={c.id: service.replacement_of(c) for c in credentials},
         events=service.code_set_dates_between(today, today + dt.timedelta(days=365)),
         today=today,
-        confirm=ConfirmForm(),
+        confirm=CONFIRM,
     )
 
 
@@ -79,7 +80,7 @@ def body(body: str):
     form = SubmissionForm()
     return render_template(
         "credentials/body.html", overview=overview, standing=standing, today=today,
-        submission_form=form, confirm=ConfirmForm(),
+        submission_form=form, confirm=CONFIRM,
     )
 
 
@@ -253,7 +254,7 @@ def submitted(body: str, cycle_end: str):
             return redirect(url_for("credentials.body", body=body, cycle=end.isoformat()))
     return render_template(
         "credentials/body.html", overview=overview, standing=standing, today=today,
-        submission_form=form, confirm=ConfirmForm(),
+        submission_form=form, confirm=CONFIRM,
     ), 422
 
 
@@ -377,7 +378,7 @@ def _render_ceu_form(form: CeuForm, activity):
     two_bodies = len({body for _value, _label, body in service.counts_toward_choices(current_user)}) > 1
     return render_template(
         "credentials/ceu_form.html", form=form, activity=activity, ask_cycle=ask_cycle, two_bodies=two_bodies,
-        confirm=ConfirmForm(),
+        confirm=CONFIRM,
     ), 422 if form.errors else 200
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import Flask, g, has_request_context
 from flask_login import current_user
@@ -39,6 +40,12 @@ def day_range(start: dt.date | None, end: dt.date | None) -> str:
 def short_date(value: dt.date | None) -> str:
     """Kept for other pages: the same as :func:`day`."""
     return day(value)
+
+
+def ceus(value: Decimal | None) -> str:
+    """A CEU amount as pages show it: '12.5', '40' (never '40.00'), or '—' when there is none.
+    A function, not a macro: the credential pages show a dozen amounts per body."""
+    return "—" if value is None else f"{value.normalize():f}"
 
 
 def money(cents: int | None) -> str:
@@ -79,6 +86,7 @@ def register(app: Flask) -> None:
     app.add_template_global(memoized_url_for(app), "url_for")
     app.add_template_global(field_block)
     app.add_template_global(nav_links)
+    app.add_template_global(ceus)
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(weekday_date)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..forms import ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
+from ..forms import CONFIRM, ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
 from .ladder_picture import build_picture, picture_svg
 from ..services import ladder as service
 from ..services import plans as plan_service
@@ -45,7 +45,7 @@ def _page(state, status=200, **forms):
                             comparison.next.key if comparison.next else None, comparison.experience)
     return render_template(
         "ladder/index.html", state=state, c=comparison, picture_html=picture_svg(picture), profile_form=profile_form,
-        gap_form=gap_form, plan_form=plan_form, confirm=ConfirmForm(), today=user_today(),
+        gap_form=gap_form, plan_form=plan_form, confirm=CONFIRM, today=user_today(),
     ), status
 
 

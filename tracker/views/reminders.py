@@ -9,7 +9,7 @@ from ..domain import reminders as rules
 from ..domain.clock import utc_now
 from ..domain.dates import long_date
 from ..extensions import csrf
-from ..forms import ConfirmForm, ReminderPreferencesForm
+from ..forms import CONFIRM, ConfirmForm, ReminderPreferencesForm
 from ..services import reminders as service
 from ..services.errors import Invalid
 from . import or_404, show_error
@@ -24,7 +24,7 @@ def index():
     now = utc_now()
     return render_template(
         "reminders/index.html", groups=service.reminder_centre(current_user, now), kinds=rules.KINDS,
-        last_sweep=service.last_sweep(), confirm=ConfirmForm(), now=now,
+        last_sweep=service.last_sweep(), confirm=CONFIRM, now=now,
     )
 
 

@@ -11,7 +11,9 @@ from ..domain import career
 from ..domain.clock import utc_now
 from ..extensions import LIMITED_METHODS, limiter
 from ..links import external_url
-from ..forms import CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, EmailChangeForm, ImportForm, ProfileForm, TokenForm
+from ..forms import (
+    CONFIRM, CareerStageForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, EmailChangeForm, ImportForm, ProfileForm, TokenForm,
+)
 from ..services import accounts, api_tokens
 from ..services import calendar as calendar_service
 from ..services import portability
@@ -42,7 +44,7 @@ def render_settings(*, form=None, email_form=None, password_form=None, import_fo
         form=form or ProfileForm(obj=current_user, formdata=None),
         email_form=email_form or EmailChangeForm(formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
-        confirm=ConfirmForm(),
+        confirm=CONFIRM,
         feed=feed,
         import_form=import_form or ImportForm(formdata=None),
         delete_form=delete_form or DeleteAccountForm(formdata=None),
@@ -142,7 +144,7 @@ def tokens():
             form = TokenForm(formdata=None)
     response = render_template(
         "settings/tokens.html", form=form, secret=secret, tokens=api_tokens.list_tokens(current_user),
-        confirm=ConfirmForm(),
+        confirm=CONFIRM,
     )
     headers = {"Cache-Control": "no-store"} if secret else {}
     return response, (422 if form.errors else 201 if secret else 200), headers
@@ -181,7 +183,7 @@ def calendar():
     token = session.pop(NEW_FEED_TOKEN, None) if request.method == "GET" else None
     feed_url = external_url("calendar.feed", token=token) if token and feed else None
     page = render_template(
-        "settings/calendar.html", feed=feed, feed_url=feed_url, confirm=ConfirmForm(),
+        "settings/calendar.html", feed=feed, feed_url=feed_url, confirm=CONFIRM,
         links=calendar_service.subscribe_links(feed_url) if feed_url else {},
         kinds=calendar_service.KINDS, chosen=chosen, alarm=alarm, alarm_choices=calendar_service.ALARM_DAYS,
         errors=errors,

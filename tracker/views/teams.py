@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..domain import teams as rules
 from ..domain.clock import utc_now
 from ..domain.cycles import STATUS_LABELS
-from ..forms import ConfirmForm, InviteForm, RoleForm, SharingForm, TeamForm
+from ..forms import CONFIRM, ConfirmForm, InviteForm, RoleForm, SharingForm, TeamForm
 from ..services import certificates
 from ..services import team_emails
 from ..services import teams as service
@@ -78,7 +78,7 @@ def show(team_id: int):
     if not rules.manages(mine.role):
         managers = [(row, person) for row, person in service.member_rows(team.id) if rules.manages(row.role)]
         return render_template("teams/member.html", team=team, mine=mine, sharing=_sharing_form(mine), managers=managers,
-                               confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS)
+                               confirm=CONFIRM, role_labels=rules.ROLE_LABELS)
     return _overview_page(team, mine, InviteForm())
 
 
@@ -111,7 +111,7 @@ def _overview_page(team, mine, invite: InviteForm, status: int = 200):
         return render_template(
             "teams/_overview_main.html", team=team, mine=mine, body=Markup(_overview_body(team.id, filters, page)),
             invitations=service.open_invitations(current_user, team.id, utc_now()),
-            invite=invite, sharing=_sharing_form(mine), confirm=ConfirmForm(), role_labels=rules.ROLE_LABELS,
+            invite=invite, sharing=_sharing_form(mine), confirm=CONFIRM, role_labels=rules.ROLE_LABELS,
         )
 
     if invite.errors:
@@ -175,7 +175,7 @@ def member(team_id: int, member_id: int):
     view = or_404(service.member_detail, current_user, team_id, member_id)
     role_form = RoleForm(data={"role": view.role if view.role != rules.OWNER else rules.MANAGER})
     return render_template(
-        "teams/member_detail.html", team=team, mine=mine, member=view, confirm=ConfirmForm(), role_form=role_form,
+        "teams/member_detail.html", team=team, mine=mine, member=view, confirm=CONFIRM, role_form=role_form,
         may_remove=view.membership_id != mine.id and rules.may_remove(mine.role, view.role),
         may_change_role=rules.may_change_role(mine.role, view.role, rules.MEMBER), today=user_today(),
     )
@@ -272,7 +272,7 @@ def invitation(invitation_id: int):
         or_404(service.accept, current_user, invitation_id, _sharing(form), utc_now())
         flash(f"You joined “{team.name}”. You can change what you share, or leave, at any time.", "success")
         return redirect(url_for("teams.show", team_id=team.id))
-    return render_template("teams/accept.html", invitation=found, team=team, form=form, confirm=ConfirmForm())
+    return render_template("teams/accept.html", invitation=found, team=team, form=form, confirm=CONFIRM)
 
 
 @bp.post("/invitations/<int:invitation_id>/decline")
