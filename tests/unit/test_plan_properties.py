@@ -229,3 +229,13 @@ def test_a_month_after_january_31_is_the_end_of_february():
     assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
     assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
     assert add_months(date(2027, 3, 31), -1) == date(2027, 2, 28)
+
+
+@deterministic
+@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), years=st.integers(-10, 30))
+def test_whole_years_as_twelve_months_are_relativedeltas_years(start, years):
+    """Cycle grids, duties and proposed cycle ends move by years with :func:`add_months` (Feb 29
+    plus a year is Feb 28, as relativedelta has it)."""
+    from tracker.domain.durations import add_months
+
+    assert add_months(start, 12 * years) == start + relativedelta(years=years)

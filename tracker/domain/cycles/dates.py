@@ -9,8 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 import functools
 
-from dateutil.relativedelta import relativedelta
-
+from ..durations import add_months
 from .rules import BodyRules, CYCLE_END, Cycle, RENEWAL_MONTH, Setup
 
 # -- dates ----------------------------------------------------------------------------------------
@@ -40,7 +39,7 @@ def _grid_end(kind: str, years: int, renewal_month: int | None, cycle_end: dt.da
     if kind == RENEWAL_MONTH:
         base = 2001 if renewal_month % 2 else 2000  # CEUs are due in years of the month's parity
         return last_day_of_month(base + years * index, renewal_month)
-    return cycle_end + relativedelta(years=years * index)
+    return add_months(cycle_end, 12 * years * index)
 
 
 def _index_on_or_after(rules: BodyRules, setup: Setup, day: dt.date) -> int:
@@ -62,7 +61,7 @@ def first_due_on_or_after(rules: BodyRules, setup: Setup) -> dt.date:
     date does not make a one-day first cycle.
     """
     months = rules.first_cycle.minimum_months if rules.first_cycle else 0
-    return setup.earned_on + relativedelta(months=months) if months else setup.earned_on
+    return add_months(setup.earned_on, months) if months else setup.earned_on
 
 
 def _first_index(rules: BodyRules, setup: Setup) -> int:
@@ -134,11 +133,11 @@ def in_renewal_month_overlap(rules: BodyRules, setup: Setup, day: dt.date) -> bo
 
 def proposed_cycle_end(rules: BodyRules, earned_on: dt.date) -> dt.date:
     """The cycle end Rungs proposes for a new AHIMA credential; the user corrects it."""
-    return (earned_on - dt.timedelta(days=1)) + relativedelta(years=rules.proposed_end_years)
+    return add_months(earned_on - dt.timedelta(days=1), 12 * rules.proposed_end_years)
 
 
 def submission_opens(rules: BodyRules, cycle: Cycle) -> dt.date | None:
     """The day CEU submission opens for a cycle (AAPC: one month before the due date)."""
     if not rules.requires_submission or not rules.submission_opens_months:
         return None
-    return cycle.end - relativedelta(months=rules.submission_opens_months)
+    return add_months(cycle.end, -rules.submission_opens_months)

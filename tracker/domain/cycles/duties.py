@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
+from ..durations import add_months
 from .dates import _check_setup, _end, last_day_of_month
 from .rules import ApprenticeRule, BodyRules, Duty, RENEWAL_MONTH, Setup
 
@@ -38,7 +37,7 @@ def duties_between(
             year = anchor.year + duty.every_years * k
             if rules.cycle == RENEWAL_MONTH:
                 return last_day_of_month(year, setup.renewal_month)
-            return anchor + relativedelta(years=duty.every_years * k)
+            return add_months(anchor, 12 * duty.every_years * k)
 
         k = (start.year - anchor.year) // duty.every_years - 1
         while due(k) <= end:

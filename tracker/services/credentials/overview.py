@@ -99,15 +99,16 @@ class BodyOverview:
 def _body_overview(
     rules: BodyRules, credentials: list[Credential], row: RenewalSetup | None, activities: list[ActivityRow],
     submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
-    sums: list[cycles.Sum] | None = None,
+    sums: tuple[Setup, list[cycles.Cycle], list[cycles.Sum]] | None = None,
 ) -> BodyOverview:
-    setup = _setup(credentials, row)
-    newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
     if sums is not None:
-        # Totals the database summed (see summary.py): the current and previous cycle only.
-        newest_first = newest_first[:2]
-        tallies = cycles.tallies_from_sums(rules, setup, newest_first, sums)
+        # Totals the database summed for the current and previous cycle (see summary.py), with
+        # the setup and the two cycles they were summed for.
+        setup, newest_first, summed = sums
+        tallies = cycles.tallies_from_sums(rules, setup, newest_first, summed)
     else:
+        setup = _setup(credentials, row)
+        newest_first = cycles.cycles_through(rules, setup, max(today, setup.earned_on))[::-1]
         links = links or {}
         items = [_activity(a, rules.id, links.get(a.id, [])) for a in activities]
         # Every cycle's tally from one pass over the activities (not one pass per cycle).
@@ -163,7 +164,9 @@ _IDS = bindparam("ids", expanding=True)
 _CREDENTIALS_OF = select(Credential).where(Credential.user_id.in_(_IDS)).order_by(
     Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
 _SETUPS_OF = select(RenewalSetup).where(RenewalSetup.user_id.in_(_IDS))
-_SUBMISSIONS_OF = select(CycleSubmission).where(CycleSubmission.user_id.in_(_IDS))
+_SUBMISSIONS_OF = select(  # rows, not objects: only the dates are read
+    CycleSubmission.user_id, CycleSubmission.body, CycleSubmission.cycle_end, CycleSubmission.submitted_on,
+).where(CycleSubmission.user_id.in_(_IDS))
 
 
 def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, list[Credential]] | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
@@ -183,8 +186,8 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     for row in db.session.execute(_SETUPS_OF, {"ids": ids}).scalars():
         setups.setdefault(row.user_id, {})[row.body] = row
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for sub in db.session.execute(_SUBMISSIONS_OF, {"ids": ids}).scalars():
-        submissions.setdefault((sub.user_id, sub.body), {})[sub.cycle_end] = sub.submitted_on
+    for user_id, body, cycle_end, submitted_on in db.session.execute(_SUBMISSIONS_OF, {"ids": ids}):
+        submissions.setdefault((user_id, body), {})[cycle_end] = submitted_on
     found = []
     known = bodies()
     for user_id, held_all in credentials.items():

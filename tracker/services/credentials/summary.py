@@ -168,8 +168,10 @@ def renewal_summary(user: User, today: dt.date, credentials: list[Credential] | 
         setup = _setup(h.credentials, h.row)
         wanted[h.key] = (h.rules, setup, cycles.cycles_through(h.rules, setup, max(today, setup.earned_on))[::-1][:2])
     sums = _sums(user.id, wanted)
-    return [_overview(h, submissions, today, sums[h.key]) for h in held]
+    return [_overview(h, submissions, today, wanted[h.key], sums[h.key]) for h in held]
 
 
-def _overview(h: HeldBody, submissions, today: dt.date, sums: list[cycles.Sum]) -> BodyOverview:
-    return _body_overview(h.rules, h.credentials, h.row, [], submissions.get((h.user_id, h.key), {}), today, sums=sums)
+def _overview(h: HeldBody, submissions, today: dt.date, wanted, sums: list[cycles.Sum]) -> BodyOverview:
+    _rules, setup, chosen = wanted
+    return _body_overview(h.rules, h.credentials, h.row, [], submissions.get((h.user_id, h.key), {}), today,
+                          sums=(setup, chosen, sums))
