@@ -69,3 +69,48 @@ def test_mail_connections_default_to_one_and_zero_is_refused(clean_env, tmp_path
     clean_env.setenv("MAIL_CONNECTIONS", "0")
     with pytest.raises(ConfigError, match="MAIL_CONNECTIONS"):
         create_app(config)
+
+
+def test_a_sqlite_file_is_not_pinged_and_a_database_server_is(clean_env, tmp_path):
+    """Each request takes a connection from the pool: a server's may have gone stale and is
+    checked first; a SQLite file's cannot, so a request runs no statement it did not ask for."""
+    from sqlalchemy import event, text
+
+    from tracker.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.sqlite3"})
+    with app.app_context():
+        assert db.engine.pool._pre_ping is False
+        statements = []
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        for _ in range(2):
+            db.session.execute(text("SELECT 41 + 1")).scalar_one()
+            db.session.remove()
+        assert statements == ["SELECT 41 + 1", "SELECT 41 + 1"]
+        db.engine.dispose()
+    server = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:5432/test"})
+    with server.app_context():
+        assert db.engine.pool._pre_ping is True
+        db.engine.dispose()
+
+
+def test_a_request_after_the_database_server_dropped_the_connection_gets_a_fresh_one(clean_env):
+    from sqlalchemy import create_engine, text
+
+    from tracker.extensions import db
+
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with app.app_context():
+            first = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            db.session.remove()  # back to the pool
+            with admin.connect() as connection:  # the server ends it (a restart, an idle timeout)
+                assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+            second = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            assert second != first
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        admin.dispose()

@@ -37,6 +37,9 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    from .database import engine_options
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)

@@ -83,7 +83,6 @@ def from_environment(instance_path: str) -> dict:
         **_mail_settings(env, instance_path),
         **_cookie_settings(env, production),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         **_address_settings(env, production),
         **_worker_and_limit_settings(env),
         "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
