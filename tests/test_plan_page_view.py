@@ -95,3 +95,19 @@ def test_someone_elses_plan_is_not_found(app):
         plan_id = plan_service.create_plan(db.session.get(User, owner), "cpc", TODAY, "full_time", TODAY).id
         with pytest.raises(NotFound):
             plan_service.plan_page(db.session.get(User, stranger), plan_id, TODAY)
+
+
+def test_each_steps_badge_is_the_step_badge_macros(app, user_browser):
+    # The plan page writes the macro's HTML out (templates/plans/show.html: a macro call a step costs more
+    # than the badge); it must stay the macro's, byte for byte.
+    from flask import render_template_string
+
+    from tracker.domain.attention import StepLook
+    from support import create_plan
+
+    plan_id = create_plan(user_browser)
+    page = user_browser.get(f"/plans/{plan_id}").text
+    with app.test_request_context("/"):
+        badge = render_template_string('{% from "_macros.html" import step_badge %}{{ step_badge(look) }}',
+                                       look=StepLook("planned", "Up next"))
+    assert f"<span>{badge}</span>" in page
