@@ -121,7 +121,8 @@ class _Scale:
         return round(LEFT + (day - self.start).days / self.span * (100 - LEFT - RIGHT), 2)
 
     def bar(self, a: dt.date, b: dt.date) -> Bar:
-        return Bar(self.x(a), max(round(self.x(b) - self.x(a), 2), 0.6))
+        start, end = self.x(a), self.x(b)
+        return Bar(start, max(round(end - start, 2), 0.6))
 
 
 def _row(index: int, item, step_look, scale: _Scale, today: dt.date) -> Row:
