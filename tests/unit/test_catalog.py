@@ -195,6 +195,16 @@ def test_planned_for_scales_the_planned_duration():
     assert DurationRange(6, 9, 6, Unit.MONTHS).planned_for(2.0) == Duration(12, Unit.MONTHS)
 
 
+def test_planned_for_answers_the_same_when_asked_again():
+    # Answers are remembered per (planned, unit, factor): a second range or a second asking gets
+    # the same scaling, a fractional one in days included.
+    for _ in range(2):
+        assert DurationRange(6, 9, 6, Unit.MONTHS).planned_for(2.0) == Duration(12, Unit.MONTHS)
+        assert DurationRange(1, 9, 6, Unit.MONTHS).planned_for(2) == Duration(12, Unit.MONTHS)
+        assert DurationRange(1, 2, 1, Unit.WEEKS).planned_for(1.5) == Duration(11, Unit.DAYS)
+        assert DurationRange(1, 2, 1, Unit.MONTHS).planned_for(1.5) == Duration(46, Unit.DAYS)
+
+
 def test_duration_for_unknown_pace_is_a_value_error(shipped):
     with pytest.raises(ValueError, match="unknown pace 'weekends'"):
         shipped.template("cpc").steps[0].duration_for("weekends")

@@ -71,3 +71,31 @@ def test_long_plans_label_quarters_only_and_labels_never_overlap():
     assert all(t.major for t in timeline.ticks if t.label)
     assert "Feb" not in labels
     assert _labels_fit(timeline)
+
+
+def test_a_tick_a_month_from_the_first_month_drawn_to_the_month_after_the_last():
+    # Months added as dateutil adds them, across a year end and a leap February.
+    from dateutil.relativedelta import relativedelta
+
+    timeline = build_timeline(view(dt.date(2027, 11, 30), [Duration(4, Unit.MONTHS)], dt.date(2027, 11, 30)))
+    months = []
+    month = dt.date(2027, 11, 1)
+    while month < timeline.end:
+        months.append(month)
+        month += relativedelta(months=1)
+    assert timeline.start == dt.date(2027, 11, 1)
+    assert timeline.end == dt.date(2028, 3, 30).replace(day=1) + relativedelta(months=1)  # the plan ends Mar 30
+    scale = (timeline.end - timeline.start).days
+    assert [tick.x for tick in timeline.ticks] == [round(1 + (m - timeline.start).days / scale * 98, 2) for m in months]
+
+
+def test_long_titles_are_cut_in_the_drawing_as_jinjas_truncate_cuts_them():
+    from jinja2 import Environment
+
+    truncate = Environment().from_string("{{ t|truncate(42, True, '…', 0) }}")
+    for length in (0, 1, 41, 42, 43, 80):
+        title = ("Prepare for the exam, then " * 4)[:length]
+        step = view(dt.date(2027, 1, 4), [Duration(1, Unit.MONTHS)], dt.date(2027, 1, 4))
+        step.milestones[0].milestone.title = title
+        row = build_timeline(step).rows[0]
+        assert row.short_title == truncate.render(t=title) and row.title == title

@@ -6,6 +6,7 @@ names the file, the field and the problem. No Flask import: the catalog is plain
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,13 +46,20 @@ class DurationRange:
 
     def planned_for(self, factor: float) -> Duration:
         """The planned duration at a pace factor (2.0 = twice as long)."""
-        return Duration(self.planned, self.unit).scaled(factor)
+        return _scaled(self.planned, self.unit, factor)
 
     def label(self) -> str:
         """'1–2 weeks', '6–9 months'; '2 weeks' when min == max."""
         if self.min == self.max:
             return self.unit.label(self.min)
         return f"{self.min}–{self.max} {self.unit.value}"
+
+
+# Every plan page asks each step's planned duration at its pace, which scales through Decimal: the
+# answer depends only on these three values, so each is worked out once per process.
+@functools.lru_cache(maxsize=1024)
+def _scaled(planned: int, unit: Unit, factor: float) -> Duration:
+    return Duration(planned, unit).scaled(factor)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ def milestone_items(plan: PlanInput, today: dt.date, now: PlanSchedule | None = 
         now = project_plan(plan.start, steps, today)
     # The same schedule without "cannot start before today": the dates progress alone sets (the
     # same one, for a plan that has not started yet).
-    settled = now if plan.start >= today else project_plan(plan.start, steps, plan.start)
+    # Its targets are those of ``now``: they depend only on the start and the durations.
+    settled = now if plan.start >= today else project_plan(
+        plan.start, steps, plan.start, [(step.target_start, step.target_due) for step in now.steps])
     items = []
     for milestone, schedule, still in zip(plan.milestones, now.steps, settled.steps):
         done = milestone.step.completed_on

@@ -3,11 +3,24 @@ zero, without strftime's platform-only code for it (glibc has one, Windows does 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+
+
+# Pages show dozens of dates, each through strftime's %b (a microsecond or two apiece): each day's
+# words are worked out once per process (a few thousand distinct days at most, then the oldest go).
+@functools.lru_cache(maxsize=4096)
+def _month_day(day: dt.date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_day_year(day: dt.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def long_date(day: dt.date | None) -> str:
     """'Jan 4, 2027' (an em dash for no date)."""
-    return f"{day:%b} {day.day}, {day.year}" if day else "—"
+    return _month_day_year(day) if day else "—"
 
 
 def full_date(day: dt.date) -> str:
@@ -43,4 +56,4 @@ def human_date(day: dt.date | None, today: dt.date) -> str:
     needed to tell which one."""
     if day is None:
         return "—"
-    return f"{day:%b} {day.day}" if day.year == today.year else long_date(day)
+    return _month_day(day) if day.year == today.year else _month_day_year(day)

@@ -134,7 +134,10 @@ def target_dates(start: dt.date, durations: Sequence[Duration]) -> list[tuple[dt
     return dates
 
 
-def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> PlanSchedule:
+def project_plan(
+    start: dt.date, steps: Sequence[StepInput], today: dt.date,
+    targets: Sequence[tuple[dt.date, dt.date]] | None = None,
+) -> PlanSchedule:
     """Target and projected dates of every step of a plan starting on ``start``, as of ``today``.
 
     Steps are walked in order with a cursor, the latest projected due date of all earlier steps
@@ -155,8 +158,12 @@ def project_plan(start: dt.date, steps: Sequence[StepInput], today: dt.date) -> 
 
     The plan's projected finish is the latest projected due date of any step (a step finished late
     can end after a later one). Inputs are expected to have passed :func:`check_progress`.
+
+    ``targets``: the steps' :func:`target_dates`, when the caller has them already (they depend
+    only on ``start`` and the durations, not on progress or ``today``).
     """
-    targets = target_dates(start, [step.duration for step in steps])
+    if targets is None:
+        targets = target_dates(start, [step.duration for step in steps])
     schedules = []
     cursor = start
     last_done = max((i for i, step in enumerate(steps) if step.completed_on is not None), default=-1)
@@ -279,7 +286,8 @@ def describe_timeliness(state: StepState, days_late: int) -> str:
     projected to be due after its target ('Behind by 1 day', 'Behind by 21 days'); a step projected
     to finish early is simply on track.
     """
-    if StepState(state) is StepState.DONE:
+    done = state is StepState.DONE if isinstance(state, StepState) else StepState(state) is StepState.DONE
+    if done:
         if days_late > 0:
             return f"Done {_days(days_late)} late"
         if days_late < 0:
@@ -295,4 +303,10 @@ def _days(count: int) -> str:
 
 
 def _latest(first: dt.date, *others: dt.date | None) -> dt.date:
-    return max([first, *(other for other in others if other is not None)])
+    # A loop, not max() over a filtered list: the projection calls this for every step of every
+    # plan a page shows.
+    latest = first
+    for other in others:
+        if other is not None and other > latest:
+            latest = other
+    return latest

@@ -16,9 +16,12 @@ def _today() -> dt.date:
     """Today in the signed-in user's zone (UTC for a visitor, or outside a request)."""
     if not has_request_context():
         return today_in("UTC")
-    known = g.get("_rungs_filter_today")  # a page shows dozens of dates: look the zone up once
+    # A page shows dozens of dates: the zone is looked up once, and ``g`` resolved once a date
+    # (through the proxy, each look costs more than writing the date).
+    request_g = g._get_current_object()
+    known = getattr(request_g, "_rungs_filter_today", None)
     if known is None:
-        known = g._rungs_filter_today = zone_today(
+        known = request_g._rungs_filter_today = zone_today(
             current_user.time_zone if getattr(current_user, "is_authenticated", False) else "UTC")
     return known
 

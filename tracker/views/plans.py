@@ -89,7 +89,6 @@ def show(plan_id: int):
         view=view,
         look=(look := plan_look(view.schedule, view.today)),
         timeline=build_timeline(view, look),
-        progress_form=ProgressForm(formdata=None, on=view.today),
         confirm=ConfirmForm(),
     )
 

@@ -24,7 +24,8 @@ def memoized_url_for(app: Flask) -> Callable[..., str]:
             # Exactly str or int: True == 1 as a key, yet they build different links.
             if name.startswith("_") or type(value) not in (str, int):
                 return build(endpoint, **values)
-        key = (request.script_root, endpoint, *values.items())
+        # The request itself, not the proxy's attribute lookup: a page builds dozens of links.
+        key = (request._get_current_object().script_root, endpoint, *values.items())
         url = memo.get(key)
         if url is None:
             url = build(endpoint, **values)

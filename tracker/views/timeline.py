@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
 from ..domain.attention import plan_look
+from ..domain.durations import add_months
 from ..domain.plans import StepState
 
 LEFT, RIGHT = 1.0, 1.0  # margins, in percent of the width
@@ -23,6 +22,7 @@ TODAY_WINDOW = dt.timedelta(days=120)  # today is drawn when it is this close to
 NARROWEST = 600
 CHAR_PX = 7.0
 LABEL_GAP = 1.5  # percent kept free between two labels
+TITLE_CHARS = 42  # a row's title in the drawing is cut to this many characters, "…" included
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Bar:
 class Row:
     number: int
     title: str
+    short_title: str  # the title cut for the drawing (the list and the tooltip show it whole)
     anchor: str
     y: int
     target: Bar
@@ -66,11 +67,8 @@ class Timeline:
     start: dt.date
     end: dt.date
     tones: frozenset[str]  # the colours drawn, so the legend shows only those
-
-    @property
-    def today_row(self) -> int | None:
-        """Index of the first row that starts after today (None: today is after every start)."""
-        return next((i for i, row in enumerate(self.rows) if row.after_today), None)
+    # Index of the first row that starts after today (None: today is after every start).
+    today_row: int | None
 
 
 def _label_width(label: str) -> float:
@@ -96,6 +94,7 @@ def build_timeline(view, look=None) -> Timeline:
         start=start,
         end=end,
         tones=frozenset(row.tone for row in rows),
+        today_row=next((i for i, row in enumerate(rows) if row.after_today), None),
     )
 
 
@@ -109,7 +108,7 @@ def _months_shown(view) -> tuple[dt.date, dt.date]:
     start, end = min(dates), max(dates)
     if start - TODAY_WINDOW <= today <= end + TODAY_WINDOW:
         start, end = min(start, today), max(end, today)
-    return start.replace(day=1), end.replace(day=1) + relativedelta(months=1)
+    return start.replace(day=1), add_months(end.replace(day=1), 1)
 
 
 class _Scale:
@@ -122,7 +121,8 @@ class _Scale:
         return round(LEFT + (day - self.start).days / self.span * (100 - LEFT - RIGHT), 2)
 
     def bar(self, a: dt.date, b: dt.date) -> Bar:
-        return Bar(self.x(a), max(round(self.x(b) - self.x(a), 2), 0.6))
+        start, end = self.x(a), self.x(b)
+        return Bar(start, max(round(end - start, 2), 0.6))
 
 
 def _row(index: int, item, step_look, scale: _Scale, today: dt.date) -> Row:
@@ -131,6 +131,7 @@ def _row(index: int, item, step_look, scale: _Scale, today: dt.date) -> Row:
     return Row(
         number=index + 1,
         title=item.milestone.title,
+        short_title=_cut(item.milestone.title),
         anchor=f"m{item.milestone.id}",
         y=AXIS_HEIGHT + index * ROW_HEIGHT,
         target=scale.bar(step.target_start, step.target_due),
@@ -156,13 +157,19 @@ def _ticks(start: dt.date, end: dt.date, scale: _Scale) -> tuple[Tick, ...]:
     while month < end:
         major = (month.month - 1) % every == 0
         label = ""
+        begins = scale.x(month)
         if major or month == start:
             label = month.strftime("%b %Y") if month.month == 1 or month == start else month.strftime("%b")
-            begins = scale.x(month)
             if begins < free_from or begins + _label_width(label) > 99:
                 label = ""  # would overlap the previous label or run off the edge
             else:
                 free_from = begins + _label_width(label) + LABEL_GAP
-        ticks.append(Tick(scale.x(month), label, major))
-        month += relativedelta(months=1)
+        ticks.append(Tick(begins, label, major))
+        month = add_months(month, 1)
     return tuple(ticks)
+
+
+def _cut(title: str) -> str:
+    """Jinja's ``truncate(TITLE_CHARS, True, '…', 0)``: the title as it is when it fits, else cut
+    mid-word to leave room for the ellipsis."""
+    return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"

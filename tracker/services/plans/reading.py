@@ -6,8 +6,8 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy import Date, bindparam, case, func, null, select, type_coerce
+from sqlalchemy.orm import joinedload, selectinload
 
 from ...catalog.pathways import PlanTemplate, StepTemplate
 from ...catalog.pathways import PACE_LABELS
@@ -20,7 +20,7 @@ from ...domain.plans import (
     project_plan,
 )
 from ...extensions import db
-from ...models import ChecklistItem, Cost, Milestone, Plan, User
+from ...models import ChecklistItem, Cost, ExamAttempt, Milestone, Plan, User
 from ..catalog import current_catalog
 from ..errors import NotFound
 
@@ -151,7 +151,7 @@ class StepCounts:
 class MilestoneView:
     """A milestone with its dates and what its template step says about it."""
 
-    milestone: Milestone
+    milestone: Milestone | PageMilestone
     schedule: StepSchedule
     step: StepTemplate | None
     duration: Duration
@@ -181,7 +181,7 @@ class MilestoneView:
 
 @dataclass(frozen=True)
 class PlanView:
-    plan: Plan
+    plan: Plan | PagePlan
     template: PlanTemplate | None
     schedule: PlanSchedule
     milestones: list[MilestoneView]
@@ -232,36 +232,83 @@ def retake_date(milestone: Milestone) -> dt.date | None:
     return latest.retake_on
 
 
-# The plan page: the schedule's needs joined to the plan, and the checklists and costs counted by
-# the database (the page shows "3 of 5" and a total, never the items): two queries, and touching
-# an item list by mistake raises instead of loading it milestone by milestone.
-_PLAN_PAGE_OF = select(Plan).where(Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")).options(
-    joinedload(Plan.milestones).options(
-        joinedload(Milestone.exam_attempts), raiseload(Milestone.checklist), raiseload(Milestone.costs),
-    )
+# The plan page: one Core query, a row a milestone, with what the page shows of the plan and each
+# step (its columns, its checklist and costs counted, its retake date worked out by the database).
+# Read as plain records, not ORM objects: loading a plan and its milestones into the session, and
+# counting in a second query, cost three times as much as the query itself. The records have only
+# what the page reads, so touching anything else (an item list, say) fails instead of loading it.
+_LATEST_ATTEMPT = (
+    select(type_coerce(case((ExamAttempt.passed, null()), else_=ExamAttempt.retake_on), Date))
+    .where(ExamAttempt.milestone_id == Milestone.id)
+    # The exam_attempts relationship's order (taken_on), the later id first on the same day.
+    .order_by(ExamAttempt.taken_on.desc(), ExamAttempt.id.desc())
+    .limit(1)
+    .scalar_subquery()
 )
-_STEP_COUNTS = select(
-    Milestone.id,
+_PLAN_PAGE_OF = select(
+    Plan.id, Plan.title, Plan.start_date, Plan.pace, Plan.template_id,
+    Milestone.id.label("m_id"), Milestone.position, Milestone.step_key, Milestone.title.label("m_title"),
+    Milestone.duration_amount, Milestone.duration_unit, Milestone.started_on, Milestone.completed_on,
     select(func.count(ChecklistItem.id)).where(ChecklistItem.milestone_id == Milestone.id,
                                                ChecklistItem.done_on.is_not(None)).scalar_subquery(),
     select(func.count(ChecklistItem.id)).where(ChecklistItem.milestone_id == Milestone.id).scalar_subquery(),
     select(func.coalesce(func.sum(Cost.amount_cents), 0)).where(Cost.milestone_id == Milestone.id).scalar_subquery(),
-).where(Milestone.plan_id == bindparam("plan_id"))
+    _LATEST_ATTEMPT,
+).select_from(Plan).outerjoin(Milestone, Milestone.plan_id == Plan.id).where(
+    Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")
+).order_by(Milestone.position, Milestone.id)
+
+
+@dataclass(frozen=True)
+class PageMilestone:
+    """A milestone as the plan page reads it (see :data:`_PLAN_PAGE_OF`)."""
+
+    id: int
+    position: int
+    step_key: str | None
+    title: str
+    duration_amount: int
+    duration_unit: str
+    started_on: dt.date | None
+    completed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """A plan as the plan page reads it, its milestones in order."""
+
+    id: int
+    title: str
+    start_date: dt.date
+    pace: str
+    template_id: str
+    milestones: tuple[PageMilestone, ...]
 
 
 def plan_page(user: User, plan_id: int, today: dt.date) -> PlanView:
     """The plan page's view of one of the user's plans (NotFound if it is not theirs): like
-    :func:`plan_view`, with each step's checklist and costs counted instead of loaded."""
-    plan = db.session.execute(_PLAN_PAGE_OF, {"plan_id": plan_id, "user_id": user.id}).unique().scalar_one_or_none()
-    if plan is None:
+    :func:`plan_view`, read in one query, with each step's checklist and costs counted."""
+    rows = db.session.execute(_PLAN_PAGE_OF, {"plan_id": plan_id, "user_id": user.id}).all()
+    if not rows:
         raise NotFound(f"plan {plan_id}")
-    counts = {row[0]: StepCounts(row[1], row[2], row[3]) for row in db.session.execute(_STEP_COUNTS, {"plan_id": plan.id})}
-    return plan_view(plan, today, counts)
+    milestones, counts, retakes = [], {}, {}
+    for row in rows:
+        if row[5] is None:
+            continue  # the plan has no milestones: its one row is the plan's alone
+        milestones.append(PageMilestone(*row[5:13]))
+        counts[row[5]] = StepCounts(row[13], row[14], row[15])
+        retakes[row[5]] = row[16]
+    plan = PagePlan(*rows[0][:5], milestones=tuple(milestones))
+    return plan_view(plan, today, counts, retakes)
 
 
-def plan_view(plan: Plan, today: dt.date, counts: dict[int, StepCounts] | None = None) -> PlanView:
+def plan_view(
+    plan: Plan | PagePlan, today: dt.date, counts: dict[int, StepCounts] | None = None,
+    retakes: dict[int, dt.date | None] | None = None,
+) -> PlanView:
     """Everything the plan page, the dashboard and the API show about one plan (``counts``: each
-    step's counts by milestone id, when the database has counted them)."""
+    step's counts by milestone id, when the database has counted them; ``retakes``: each step's
+    :func:`retake_date`, when the database has worked them out)."""
     template = template_or_none(plan.template_id)
     steps = {step.key: step for step in template.steps} if template else {}
     inputs = []
@@ -271,7 +318,7 @@ def plan_view(plan: Plan, today: dt.date, counts: dict[int, StepCounts] | None =
                 duration=duration_of(milestone),
                 started_on=milestone.started_on,
                 completed_on=milestone.completed_on,
-                due_not_before=retake_date(milestone),
+                due_not_before=retake_date(milestone) if retakes is None else retakes[milestone.id],
             )
         )
     schedule = project_plan(plan.start_date, inputs, today)
