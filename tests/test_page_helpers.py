@@ -35,3 +35,32 @@ def test_ceu_amounts_read_as_the_pages_always_showed_them(app):
         for value, shown in [(Decimal("40.00"), "40"), (Decimal("12.50"), "12.5"), (Decimal("0.25"), "0.25"),
                              (Decimal("0.00"), "0"), (Decimal("100"), "100"), (None, "—")]:
             assert render_template_string(source, v=value) == shown
+
+
+def test_confirm_buttons_are_written_as_the_macro_wrote_them(app):
+    """The HTML below is what the templates' confirm_button macro rendered (captured before it
+    became a Python function), with the token in its place."""
+    from tracker.forms import CONFIRM
+
+    with app.test_request_context("/"):
+        token = str(CONFIRM.csrf_token)
+        moved = render_template_string(
+            '[{{ confirm_button(u, "Move up", c, class="link small", extra={"direction": "up", "x": "<&>"}, '
+            'aria_label="Move up: step 2") }}]', u="/plans/1/m?x=1&y=2", c=CONFIRM)
+        assert moved == (
+            '[\n  <form method="post" action="/plans/1/m?x=1&amp;y=2" class="inline">\n'
+            f"    {token}\n"
+            '    <input type="hidden" name="direction" value="up"><input type="hidden" name="x" value="&lt;&amp;&gt;">\n'
+            '    <button type="submit" class="link small" aria-label="Move up: step 2">Move up</button>\n  </form>\n]'
+        )
+        plain = render_template_string('[{{ confirm_button(u, "Put <b>", c) }}]', u="/p", c=ConfirmForm())
+        assert plain == (
+            '[\n  <form method="post" action="/p" class="inline">\n'
+            f"    {token}\n    \n"
+            '    <button type="submit" class="link">Put &lt;b&gt;</button>\n  </form>\n]'
+        )
+        # Numbers as hidden values, and an empty extra, as Jinja wrote them.
+        numbered = render_template_string('{{ confirm_button("/a", "Go", c, extra={"n": 3}, class="button") }}', c=CONFIRM)
+        assert '<input type="hidden" name="n" value="3">' in numbered and 'class="button">Go</button>' in numbered
+        assert render_template_string('{{ confirm_button("/a", "Go", c, extra={}) }}', c=CONFIRM) == \
+            render_template_string('{{ confirm_button("/a", "Go", c) }}', c=CONFIRM)

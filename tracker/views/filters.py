@@ -82,12 +82,13 @@ def month_name(month: int | None) -> str:
 
 
 def register(app: Flask) -> None:
-    from ..forms.widgets import field_block
+    from ..forms.widgets import confirm_button, field_block
     from .navigation import nav_links
     from .template_urls import memoized_url_for
 
     app.add_template_global(memoized_url_for(app), "url_for")
     app.add_template_global(field_block)
+    app.add_template_global(confirm_button)
     app.add_template_global(nav_links)
     app.add_template_global(ceus)
     app.add_template_filter(local_datetime)

@@ -10,6 +10,7 @@ from ..domain.clock import utc_now
 from ..domain.dates import human_date
 from ..domain.plans import PlanError, check_done_by_today
 from ..forms import (
+    CONFIRM,
     ChecklistForm,
     ChecklistItemForm,
     ConfirmForm,
@@ -57,7 +58,7 @@ def index():
     today = user_today()
     views = [service.plan_view(plan, today) for plan in service.list_plans(current_user)]
     looks = [plan_look(view.schedule, today) for view in views]
-    return render_template("plans/index.html", views=views, looks=looks, confirm=ConfirmForm())
+    return render_template("plans/index.html", views=views, looks=looks, confirm=CONFIRM)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -89,7 +90,7 @@ def show(plan_id: int):
         view=view,
         look=(look := plan_look(view.schedule, view.today)),
         timeline=build_timeline(view, look),
-        confirm=ConfirmForm(),
+        confirm=CONFIRM,
     )
 
 
@@ -105,7 +106,7 @@ def edit(plan_id: int):
         else:
             flash("Plan saved.", "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
-    return render_template("plans/edit.html", plan=plan, form=form, confirm=ConfirmForm()), 422 if form.errors else 200
+    return render_template("plans/edit.html", plan=plan, form=form, confirm=CONFIRM), 422 if form.errors else 200
 
 
 @bp.route("/<int:plan_id>/activate", methods=["POST"])
@@ -165,7 +166,7 @@ def milestone_page(plan, milestone, status: int = 200, **forms):
     first, last = limits.cost_date_range(view.today)
     defaults["cost_form"].incurred_on.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
     return render_template(
-        "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=ConfirmForm(),
+        "plans/milestone.html", view=view, item=item, checklist_form=checklist, confirm=CONFIRM,
         cost_dates=limits.cost_date_range(view.today), undo=pending_undo(milestone),
         step_look=plan_look(view.schedule, view.today).steps[view.milestones.index(item)], **defaults
     ), status
