@@ -175,6 +175,22 @@ def test_suggestions_are_the_users_own_recent_titles_and_providers(app, coder):
     assert 'list="ceu-titles"' in page and 'list="ceu-providers"' in page
 
 
+def test_the_cards_one_query_gives_the_suggestions_and_the_last_ceu_of_their_own(app, coder):
+    with app.app_context():
+        assert ceu_log.card_data(user_of(app)) == (ceu_log.Suggestions([], []), None)
+    for n in range(35):  # more than the datalist offers
+        log(app, f"Webinar {n % 33}", dt.date(2026, 1, 1) + dt.timedelta(days=n), provider="" if n % 2 else f"P{n % 5}")
+    last = log(app, "Webinar 3", dt.date(2025, 12, 1), provider="")  # logged last, completed earlier
+    with app.app_context():
+        user = user_of(app)
+        suggestions, latest = ceu_log.card_data(user)
+        assert suggestions == ceu_log.suggestions(user)
+        assert suggestions.titles[0] == "Webinar 3" and len(suggestions.titles) == 30
+        assert "" not in suggestions.providers
+        assert latest == ceu_log.LastLogged(last, "Webinar 3", dt.date(2025, 12, 1))
+        assert tuple(ceu_log.latest_activity(user)) == (latest.id, latest.title, latest.completed_on)
+
+
 # -- the log --------------------------------------------------------------------------------------
 
 @pytest.fixture

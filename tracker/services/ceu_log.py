@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, Row, and_, bindparam, case, func, literal, literal_column, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Integer, Row, and_, bindparam, case, func, literal, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -250,11 +250,19 @@ _SUGGESTIONS_OF = union_all(
 # The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
 _LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on).where(
     CeuActivity.user_id == bindparam("user_id")).order_by(CeuActivity.id.desc()).limit(1)
+# Both in one statement for the card (a query costs more in the ORM than in the database): the
+# last CEU first (its column types name the union's), then the suggestions with no date.
+_last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
+_CARD_OF = union_all(
+    select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
+    *(select(recent, type_coerce(null(), Date).label("completed_on")) for recent in (
+        _recent("title", CeuActivity.title), _recent("provider", CeuActivity.provider))),
+).order_by(literal_column("latest").desc())
 
 
 def suggestions(user: User) -> Suggestions:
     """The user's most recently logged distinct titles and providers (for a datalist), in one
-    query: the dashboard shows them on every uncached view."""
+    query: the quick-capture page shows them."""
     found: dict[str, list[str]] = {"title": [], "provider": []}
     for kind, value, _latest in db.session.execute(_SUGGESTIONS_OF, {"user_id": user.id}):
         found[kind].append(value)
@@ -265,6 +273,24 @@ def latest_activity(user: User) -> Row | None:
     """The CEU the user logged last (the one "log another like this" offers on the dashboard):
     its ``id``, ``title`` and ``completed_on``, or None."""
     return db.session.execute(_LATEST_OF, {"user_id": user.id}).one_or_none()
+
+
+@dataclass(frozen=True)
+class LastLogged:
+    """The CEU logged last, as the quick-capture card names it."""
+
+    id: int
+    title: str
+    completed_on: dt.date
+
+
+def card_data(user: User) -> tuple[Suggestions, LastLogged | None]:
+    """What the quick-capture card shows from the log, in one query (the dashboard runs it on
+    every uncached view): :func:`suggestions` and :func:`latest_activity`."""
+    found: dict[str, list] = {"title": [], "provider": [], "latest": []}
+    for kind, value, latest, completed_on in db.session.execute(_CARD_OF, {"user_id": user.id}):
+        found[kind].append(value if kind != "latest" else LastLogged(latest, value, completed_on))
+    return Suggestions(titles=found["title"], providers=found["provider"]), next(iter(found["latest"]), None)
 
 
 def like(user: User, activity_id: int, today: dt.date) -> dict:

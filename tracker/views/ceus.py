@@ -74,8 +74,8 @@ def quick_capture(toward: str | None = None) -> QuickCapture | None:
     form, choices = _quick_form(toward=toward)
     if not choices:
         return None
-    return QuickCapture(form, len(choices) > 1, ceu_log.suggestions(current_user),
-                        ceu_log.latest_activity(current_user), request.full_path.rstrip("?"))
+    suggestions, latest = ceu_log.card_data(current_user)
+    return QuickCapture(form, len(choices) > 1, suggestions, latest, request.full_path.rstrip("?"))
 
 
 def quick_capture_html(toward: str | None = None) -> Markup:
