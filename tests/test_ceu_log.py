@@ -191,6 +191,21 @@ def test_the_cards_one_query_gives_the_suggestions_and_the_last_ceu_of_their_own
         assert tuple(ceu_log.latest_activity(user)) == (latest.id, latest.title, latest.completed_on)
 
 
+def test_the_cards_smaller_form_shows_what_the_full_form_shows(app, coder):
+    from flask_login import login_user
+
+    from tracker.views import ceus as ceu_views
+
+    with app.test_request_context("/"):
+        login_user(user_of(app))
+        card, _choices = ceu_views._quick_form(toward="aapc:CPMA", card=True)
+        full, _choices = ceu_views._quick_form(toward="aapc:CPMA")
+        fields = app.jinja_env.get_template("ceus/_quick_fields.html").module.quick_fields
+        shown = ceu_log.Suggestions(["A <title>"], ["A provider"])
+        assert fields(card, True, shown) == fields(full, True, shown)
+        assert fields(card, False, shown, open_more=True) == fields(full, False, shown, open_more=True)
+
+
 # -- the log --------------------------------------------------------------------------------------
 
 @pytest.fixture

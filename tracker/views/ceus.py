@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import limits
-from ..forms import CeuForm, CeuLogFilterForm, options
+from ..forms import CeuForm, CeuLogFilterForm, QuickCeuForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
@@ -52,8 +52,8 @@ def _safe_back(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
-def _quick_form(posted: bool = False, toward: str | None = None) -> tuple[CeuForm, list]:
-    form = CeuForm() if posted else CeuForm(formdata=None)
+def _quick_form(posted: bool = False, toward: str | None = None, card: bool = False) -> tuple[CeuForm, list]:
+    form = CeuForm() if posted else (QuickCeuForm if card else CeuForm)(formdata=None)
     choices = credential_service.counts_toward_choices(current_user, credentials=user_credentials())
     form.counts_toward.choices = options((value, label) for value, label, _ in choices)
     # The user's own recent titles and providers, offered as they type (a <datalist> each).
@@ -71,7 +71,7 @@ def quick_capture(toward: str | None = None) -> QuickCapture | None:
     ``toward``: the "counts toward" value to start on (a credential page passes its own)."""
     if not current_user.is_authenticated:
         return None
-    form, choices = _quick_form(toward=toward)
+    form, choices = _quick_form(toward=toward, card=True)
     if not choices:
         return None
     suggestions, latest = ceu_log.card_data(current_user)
