@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, Row, and_, bindparam, case, func, literal, literal_column, null, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Integer, Row, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -255,7 +255,7 @@ _LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on)
 _last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
 _CARD_OF = union_all(
     select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
-    *(select(recent, type_coerce(null(), Date).label("completed_on")) for recent in (
+    *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
         _recent("title", CeuActivity.title), _recent("provider", CeuActivity.provider))),
 ).order_by(literal_column("latest").desc())
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Date, String, bindparam, literal, literal_column, null, select, type_coerce, union_all
+from sqlalchemy import Boolean, Date, String, bindparam, cast, literal, literal_column, null, select, union_all
 
 from ..domain.ladder import Comparison, Gap, compare
 from ..extensions import db
@@ -30,7 +30,9 @@ class Glance:
 
 
 def _none(kind):
-    return type_coerce(null(), kind)
+    # A typed NULL: PostgreSQL types a union's column from its branches, and reads two bare NULLs
+    # as text.
+    return cast(null(), kind)
 
 
 _USER = bindparam("user_id")
@@ -40,9 +42,9 @@ _STANDING_OF = union_all(
     select(literal("profile").label("kind"), LadderProfile.rung_key.label("rung_key"),
            LadderProfile.coding_started_on.label("starts_on"), _none(Date).label("ends_on"),
            _none(String).label("area"), _none(Boolean).label("done")).where(LadderProfile.user_id == _USER),
-    select(literal("gap"), null(), ExperienceGap.starts_on, ExperienceGap.ends_on, null(), null())
+    select(literal("gap"), _none(String), ExperienceGap.starts_on, ExperienceGap.ends_on, _none(String), _none(Boolean))
     .where(ExperienceGap.user_id == _USER),
-    select(literal("tick"), FocusTick.rung_key, null(), null(), FocusTick.area, FocusTick.done)
+    select(literal("tick"), FocusTick.rung_key, _none(Date), _none(Date), FocusTick.area, FocusTick.done)
     .where(FocusTick.user_id == _USER),
 ).order_by(literal_column("kind"), literal_column("starts_on"))
 
