@@ -185,6 +185,14 @@ def test_the_cards_one_query_gives_the_suggestions_and_the_last_ceu_of_their_own
         user = user_of(app)
         suggestions, latest = ceu_log.card_data(user)
         assert suggestions == ceu_log.suggestions(user)
+        rows = db.session.execute(select(CeuActivity.id, CeuActivity.title, CeuActivity.provider)
+                                  .order_by(CeuActivity.id.desc())).all()
+
+        def newest_first(values):  # distinct, by the newest CEU that has each
+            return list(dict.fromkeys(v for v in values if v))[:30]
+
+        assert suggestions.titles == newest_first(r.title for r in rows)
+        assert suggestions.providers == newest_first(r.provider for r in rows)
         assert suggestions.titles[0] == "Webinar 3" and len(suggestions.titles) == 30
         assert "" not in suggestions.providers
         assert latest == ceu_log.LastLogged(last, "Webinar 3", dt.date(2025, 12, 1))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Date, Integer, Row, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..domain import limits
 from ..extensions import db
@@ -237,15 +237,30 @@ class Suggestions:
 
 
 def _recent(kind: str, column):
+    """The user's distinct non-empty values of ``column``, latest logged first (a GROUP BY: a
+    user has few providers, and the (user, provider) index hands them over grouped)."""
     return select(
         literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
     ).where(CeuActivity.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
         func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
 
 
+def _recent_titles():
+    """:func:`_recent` for titles, the same rows: each CEU whose title no later CEU of the user's
+    repeats, newest first. Titles are mostly distinct, so walking back from the newest CEU stops
+    after a few dozen (one (user, title) index probe each) where grouping reads the whole log."""
+    later = aliased(CeuActivity)
+    repeated = select(later.id).where(
+        later.user_id == CeuActivity.user_id, later.title == CeuActivity.title, later.id > CeuActivity.id).exists()
+    return select(
+        literal("title").label("kind"), CeuActivity.title.label("value"), CeuActivity.id.label("latest"),
+    ).where(CeuActivity.user_id == bindparam("user_id"), CeuActivity.title != "", ~repeated).order_by(
+        CeuActivity.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+
+
 # Built once: the dashboard's quick capture runs both on every uncached view.
 _SUGGESTIONS_OF = union_all(
-    select(_recent("title", CeuActivity.title)), select(_recent("provider", CeuActivity.provider)),
+    select(_recent_titles()), select(_recent("provider", CeuActivity.provider)),
 ).order_by(literal_column("latest").desc())
 # The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
 _LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on).where(
@@ -256,7 +271,7 @@ _last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
 _CARD_OF = union_all(
     select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
     *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
-        _recent("title", CeuActivity.title), _recent("provider", CeuActivity.provider))),
+        _recent_titles(), _recent("provider", CeuActivity.provider))),
 ).order_by(literal_column("latest").desc())
 
 
