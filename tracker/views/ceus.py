@@ -18,7 +18,7 @@ from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
 from . import not_found, or_404, show_error, user_credentials, user_today
 from .credentials import _activity_input, _upload  # the full CEU form's, for the quick one too
-from .page_cache import cached_fragment
+from .page_cache import cached_fragment, render_fragment
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
 
@@ -87,7 +87,7 @@ def quick_capture_html(toward: str | None = None) -> Markup:
     user = current_user._get_current_object()
     back = request.full_path.rstrip("?")
     key = ("quick-capture", user.id, user.data_version, user.time_zone, user_today(), back, toward)
-    return cached_fragment(key, lambda: render_template("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
+    return cached_fragment(key, lambda: render_fragment("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
 
 
 @bp.app_context_processor
