@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Date, Integer, Row, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from ..domain import limits
 from ..extensions import db
@@ -236,42 +236,47 @@ class Suggestions:
     providers: list[str]
 
 
+# Table columns, not the model's attributes: a select of ORM attributes runs through the ORM's
+# per-column machinery even for plain rows.
+_CEU = CeuActivity.__table__.c
+
+
 def _recent(kind: str, column):
     """The user's distinct non-empty values of ``column``, latest logged first (a GROUP BY: a
     user has few providers, and the (user, provider) index hands them over grouped)."""
     return select(
-        literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
-    ).where(CeuActivity.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
-        func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+        literal(kind).label("kind"), column.label("value"), func.max(_CEU.id).label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
+        func.max(_CEU.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
 
 
 def _recent_titles():
     """:func:`_recent` for titles, the same rows: each CEU whose title no later CEU of the user's
     repeats, newest first. Titles are mostly distinct, so walking back from the newest CEU stops
     after a few dozen (one (user, title) index probe each) where grouping reads the whole log."""
-    later = aliased(CeuActivity)
+    later = CeuActivity.__table__.alias("later").c
     repeated = select(later.id).where(
-        later.user_id == CeuActivity.user_id, later.title == CeuActivity.title, later.id > CeuActivity.id).exists()
+        later.user_id == _CEU.user_id, later.title == _CEU.title, later.id > _CEU.id).exists()
     return select(
-        literal("title").label("kind"), CeuActivity.title.label("value"), CeuActivity.id.label("latest"),
-    ).where(CeuActivity.user_id == bindparam("user_id"), CeuActivity.title != "", ~repeated).order_by(
-        CeuActivity.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+        literal("title").label("kind"), _CEU.title.label("value"), _CEU.id.label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), _CEU.title != "", ~repeated).order_by(
+        _CEU.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
 
 
 # Built once: the dashboard's quick capture runs both on every uncached view.
 _SUGGESTIONS_OF = union_all(
-    select(_recent_titles()), select(_recent("provider", CeuActivity.provider)),
+    select(_recent_titles()), select(_recent("provider", _CEU.provider)),
 ).order_by(literal_column("latest").desc())
 # The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
-_LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on).where(
-    CeuActivity.user_id == bindparam("user_id")).order_by(CeuActivity.id.desc()).limit(1)
+_LATEST_OF = select(_CEU.id, _CEU.title, _CEU.completed_on).where(
+    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(1)
 # Both in one statement for the card (a query costs more in the ORM than in the database): the
 # last CEU first (its column types name the union's), then the suggestions with no date.
 _last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
 _CARD_OF = union_all(
     select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
     *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
-        _recent_titles(), _recent("provider", CeuActivity.provider))),
+        _recent_titles(), _recent("provider", _CEU.provider))),
 ).order_by(literal_column("latest").desc())
 
 

@@ -36,16 +36,19 @@ def _none(kind):
 
 
 _USER = bindparam("user_id")
-# The profile first: its column types name the union's. Gaps by their start, as gaps_of reads them;
-# the ticks of every rung (a few dozen at most): the rung is known only once the rest is read.
+# Table columns, not the models' attributes (the ORM's per-column machinery costs more than the
+# rows); the profile first: its column types name the union's. Gaps by their start, as gaps_of
+# reads them; the ticks of every rung (a few dozen at most): the rung is known only once the rest
+# is read.
+_PROFILE, _GAP, _TICK = LadderProfile.__table__.c, ExperienceGap.__table__.c, FocusTick.__table__.c
 _STANDING_OF = union_all(
-    select(literal("profile").label("kind"), LadderProfile.rung_key.label("rung_key"),
-           LadderProfile.coding_started_on.label("starts_on"), _none(Date).label("ends_on"),
-           _none(String).label("area"), _none(Boolean).label("done")).where(LadderProfile.user_id == _USER),
-    select(literal("gap"), _none(String), ExperienceGap.starts_on, ExperienceGap.ends_on, _none(String), _none(Boolean))
-    .where(ExperienceGap.user_id == _USER),
-    select(literal("tick"), FocusTick.rung_key, _none(Date), _none(Date), FocusTick.area, FocusTick.done)
-    .where(FocusTick.user_id == _USER),
+    select(literal("profile").label("kind"), _PROFILE.rung_key.label("rung_key"),
+           _PROFILE.coding_started_on.label("starts_on"), _none(Date).label("ends_on"),
+           _none(String).label("area"), _none(Boolean).label("done")).where(_PROFILE.user_id == _USER),
+    select(literal("gap"), _none(String), _GAP.starts_on, _GAP.ends_on, _none(String), _none(Boolean))
+    .where(_GAP.user_id == _USER),
+    select(literal("tick"), _TICK.rung_key, _none(Date), _none(Date), _TICK.area, _TICK.done)
+    .where(_TICK.user_id == _USER),
 ).order_by(literal_column("kind"), literal_column("starts_on"))
 
 
