@@ -175,6 +175,45 @@ def test_suggestions_are_the_users_own_recent_titles_and_providers(app, coder):
     assert 'list="ceu-titles"' in page and 'list="ceu-providers"' in page
 
 
+def test_the_cards_one_query_gives_the_suggestions_and_the_last_ceu_of_their_own(app, coder):
+    with app.app_context():
+        assert ceu_log.card_data(user_of(app)) == (ceu_log.Suggestions([], []), None)
+    for n in range(35):  # more than the datalist offers
+        log(app, f"Webinar {n % 33}", dt.date(2026, 1, 1) + dt.timedelta(days=n), provider="" if n % 2 else f"P{n % 5}")
+    last = log(app, "Webinar 3", dt.date(2025, 12, 1), provider="")  # logged last, completed earlier
+    with app.app_context():
+        user = user_of(app)
+        suggestions, latest = ceu_log.card_data(user)
+        assert suggestions == ceu_log.suggestions(user)
+        rows = db.session.execute(select(CeuActivity.id, CeuActivity.title, CeuActivity.provider)
+                                  .order_by(CeuActivity.id.desc())).all()
+
+        def newest_first(values):  # distinct, by the newest CEU that has each
+            return list(dict.fromkeys(v for v in values if v))[:30]
+
+        assert suggestions.titles == newest_first(r.title for r in rows)
+        assert suggestions.providers == newest_first(r.provider for r in rows)
+        assert suggestions.titles[0] == "Webinar 3" and len(suggestions.titles) == 30
+        assert "" not in suggestions.providers
+        assert latest == ceu_log.LastLogged(last, "Webinar 3", dt.date(2025, 12, 1))
+        assert tuple(ceu_log.latest_activity(user)) == (latest.id, latest.title, latest.completed_on)
+
+
+def test_the_cards_smaller_form_shows_what_the_full_form_shows(app, coder):
+    from flask_login import login_user
+
+    from tracker.views import ceus as ceu_views
+
+    with app.test_request_context("/"):
+        login_user(user_of(app))
+        card, _choices = ceu_views._quick_form(toward="aapc:CPMA", card=True)
+        full, _choices = ceu_views._quick_form(toward="aapc:CPMA")
+        fields = app.jinja_env.get_template("ceus/_quick_fields.html").module.quick_fields
+        shown = ceu_log.Suggestions(["A <title>"], ["A provider"])
+        assert fields(card, True, shown) == fields(full, True, shown)
+        assert fields(card, False, shown, open_more=True) == fields(full, False, shown, open_more=True)
+
+
 # -- the log --------------------------------------------------------------------------------------
 
 @pytest.fixture

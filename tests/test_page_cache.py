@@ -200,6 +200,20 @@ def test_the_cache_can_be_turned_off(app, user_browser):
         assert len(fragment_cache()) == 0
 
 
+def test_with_the_cache_off_the_dashboards_forms_carry_the_sessions_token(app, user_browser):
+    app.config["PAGE_CACHE_SIZE"] = 0
+    app.extensions.pop("rungs.page_cache", None)
+    first_plan = create_plan(user_browser, title="Plan A")
+    create_plan(user_browser, title="Plan B")
+    page = user_browser.get("/").text
+    assert active_title(page) == "Plan B"
+    tokens = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page))
+    assert len(tokens) == 1  # every form on the page: the session's one token
+    done = user_browser.client.post(f"/plans/{first_plan}/activate", data={"csrf_token": tokens.pop()})
+    assert done.status_code == 302
+    assert active_title(user_browser.get("/").text) == "Plan A"
+
+
 def test_a_message_shows_once_on_the_cached_dashboard_and_is_never_kept(app, user_browser):
     first = create_plan(user_browser, title="Plan A")
     create_plan(user_browser, title="Plan B")

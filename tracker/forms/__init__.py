@@ -12,7 +12,7 @@ from .base import CONFIRM, ConfirmForm, Form, MultiCheckboxField, options
 from .career import CareerStageForm, GapForm, GapPlanForm, LadderProfileForm, PlaceForm
 from .credentials import (
     MONTH_CHOICES, ApprenticeForm, CertificateReadForm, CeuForm, CeuLogFilterForm, CredentialEditForm, CredentialForm,
-    RenewalSetupForm, SubmissionForm,
+    QuickCeuForm, RenewalSetupForm, SubmissionForm,
 )
 from .plans import (
     PACE_CHOICES, UNIT_CHOICES, ChecklistForm, ChecklistItemForm, CostForm, CustomMilestoneForm, DurationForm,
@@ -27,7 +27,7 @@ __all__ = [
     "ChecklistForm", "ChecklistItemForm", "ConfirmForm", "CostForm", "CredentialEditForm", "CredentialForm",
     "CustomMilestoneForm", "DeleteAccountForm", "DurationForm", "EditPlanForm", "EmailAddress", "EmailChangeForm",
     "ExamAttemptForm", "FinishSignUpForm", "Form", "GapForm", "GapPlanForm", "ImportForm", "InviteForm",
-    "LadderProfileForm", "LoginForm", "MultiCheckboxField", "NewPlanForm", "NotesForm", "PlaceForm", "ProfileForm",
+    "LadderProfileForm", "LoginForm", "MultiCheckboxField", "NewPlanForm", "NotesForm", "PlaceForm", "ProfileForm", "QuickCeuForm",
     "ProgressForm", "RegisterForm", "RenameForm", "RenewalSetupForm", "ReminderPreferencesForm", "ResetPasswordForm",
     "ResetRequestForm", "RoleForm", "SharingForm", "SubmissionForm", "TeamForm", "TokenForm", "options", "zone_choices",
 ]

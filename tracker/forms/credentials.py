@@ -90,6 +90,16 @@ class CeuForm(Form):
     remove_certificate = BooleanField("Remove the stored certificate")
 
 
+class QuickCeuForm(CeuForm):
+    """The quick-capture card's form as it is shown (never posted: a post is read with
+    :class:`CeuForm`): the same fields, less those the card never shows, so each view builds
+    three fields fewer."""
+
+    second_reference = None
+    next_cycle = None
+    remove_certificate = None
+
+
 class CeuLogFilterForm(Form):
     """The CEU log's filters, sent in the query string (a GET form: links to a filtered log work)."""
 

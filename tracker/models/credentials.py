@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.clock import utc_now
@@ -85,7 +85,14 @@ class CeuActivity(db.Model):
     """A continuing-education activity the user completed, with its optional certificate."""
 
     __tablename__ = "ceu_activities"
-    __table_args__ = (CheckConstraint("ceus_hundredths > 0", name="ceus_hundredths"),)
+    __table_args__ = (
+        CheckConstraint("ceus_hundredths > 0", name="ceus_hundredths"),
+        # Quick capture's suggestions and the log's provider list: a user's titles and providers,
+        # each with the ids of its CEUs, read from the index alone (the id named for PostgreSQL;
+        # SQLite keeps it in every index anyway).
+        Index("ix_ceu_activities_user_id_title", "user_id", "title", "id"),
+        Index("ix_ceu_activities_user_id_provider", "user_id", "provider", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, Row, and_, bindparam, case, func, literal, literal_column, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Integer, Row, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -236,25 +236,53 @@ class Suggestions:
     providers: list[str]
 
 
+# Table columns, not the model's attributes: a select of ORM attributes runs through the ORM's
+# per-column machinery even for plain rows.
+_CEU = CeuActivity.__table__.c
+
+
 def _recent(kind: str, column):
+    """The user's distinct non-empty values of ``column``, latest logged first (a GROUP BY: a
+    user has few providers, and the (user, provider) index hands them over grouped)."""
     return select(
-        literal(kind).label("kind"), column.label("value"), func.max(CeuActivity.id).label("latest"),
-    ).where(CeuActivity.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
-        func.max(CeuActivity.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+        literal(kind).label("kind"), column.label("value"), func.max(_CEU.id).label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
+        func.max(_CEU.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+
+
+def _recent_titles():
+    """:func:`_recent` for titles, the same rows: each CEU whose title no later CEU of the user's
+    repeats, newest first. Titles are mostly distinct, so walking back from the newest CEU stops
+    after a few dozen (one (user, title) index probe each) where grouping reads the whole log."""
+    later = CeuActivity.__table__.alias("later").c
+    repeated = select(later.id).where(
+        later.user_id == _CEU.user_id, later.title == _CEU.title, later.id > _CEU.id).exists()
+    return select(
+        literal("title").label("kind"), _CEU.title.label("value"), _CEU.id.label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), _CEU.title != "", ~repeated).order_by(
+        _CEU.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
 
 
 # Built once: the dashboard's quick capture runs both on every uncached view.
 _SUGGESTIONS_OF = union_all(
-    select(_recent("title", CeuActivity.title)), select(_recent("provider", CeuActivity.provider)),
+    select(_recent_titles()), select(_recent("provider", _CEU.provider)),
 ).order_by(literal_column("latest").desc())
 # The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
-_LATEST_OF = select(CeuActivity.id, CeuActivity.title, CeuActivity.completed_on).where(
-    CeuActivity.user_id == bindparam("user_id")).order_by(CeuActivity.id.desc()).limit(1)
+_LATEST_OF = select(_CEU.id, _CEU.title, _CEU.completed_on).where(
+    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(1)
+# Both in one statement for the card (a query costs more in the ORM than in the database): the
+# last CEU first (its column types name the union's), then the suggestions with no date.
+_last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
+_CARD_OF = union_all(
+    select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
+    *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
+        _recent_titles(), _recent("provider", _CEU.provider))),
+).order_by(literal_column("latest").desc())
 
 
 def suggestions(user: User) -> Suggestions:
     """The user's most recently logged distinct titles and providers (for a datalist), in one
-    query: the dashboard shows them on every uncached view."""
+    query: the quick-capture page shows them."""
     found: dict[str, list[str]] = {"title": [], "provider": []}
     for kind, value, _latest in db.session.execute(_SUGGESTIONS_OF, {"user_id": user.id}):
         found[kind].append(value)
@@ -265,6 +293,24 @@ def latest_activity(user: User) -> Row | None:
     """The CEU the user logged last (the one "log another like this" offers on the dashboard):
     its ``id``, ``title`` and ``completed_on``, or None."""
     return db.session.execute(_LATEST_OF, {"user_id": user.id}).one_or_none()
+
+
+@dataclass(frozen=True)
+class LastLogged:
+    """The CEU logged last, as the quick-capture card names it."""
+
+    id: int
+    title: str
+    completed_on: dt.date
+
+
+def card_data(user: User) -> tuple[Suggestions, LastLogged | None]:
+    """What the quick-capture card shows from the log, in one query (the dashboard runs it on
+    every uncached view): :func:`suggestions` and :func:`latest_activity`."""
+    found: dict[str, list] = {"title": [], "provider": [], "latest": []}
+    for kind, value, latest, completed_on in db.session.execute(_CARD_OF, {"user_id": user.id}):
+        found[kind].append(value if kind != "latest" else LastLogged(latest, value, completed_on))
+    return Suggestions(titles=found["title"], providers=found["provider"]), next(iter(found["latest"]), None)
 
 
 def like(user: User, activity_id: int, today: dt.date) -> dict:

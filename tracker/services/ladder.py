@@ -82,6 +82,18 @@ _ACTIVE_PLAN = object()
 _STAGE_OF_USER = object()  # stage not given: work it out
 
 
+def placement(ladder: Ladder, rung_key: str | None, started_on: dt.date | None, gaps: list[Gap], held: list[str],
+           stage: str | None, today: dt.date) -> tuple[str | None, bool]:
+    """The rung the user stands on (a rung removed from the data: none), and whether Rungs placed
+    them: someone who holds credentials and works as a coder is not "on the pathway"."""
+    if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
+        rung_key = None  # the rung was removed from the data: treat as not placed
+    if rung_key is None and career.is_working(stage):
+        years = experience_years(started_on, gaps, today)
+        return career.placed_rung(ladder, years, held).key, True
+    return rung_key, False
+
+
 def standing(
     user: User, today: dt.date, *, active_view: plan_service.PlanView | None | object = _ACTIVE_PLAN,
     stage: str | None | object = _STAGE_OF_USER,
@@ -89,30 +101,20 @@ def standing(
     """The user's place on the ladder against the next rung, on ``today``.
 
     ``active_view``: the active plan's view on ``today`` (or None: no plan), and ``stage``: the
-    user's career stage (:func:`stages.stage_of`), when the caller has them already (the
-    dashboard), so they are not worked out twice.
+    user's career stage (:func:`stages.stage_of`), when the caller has them already, so they are
+    not worked out twice.
     """
     ladder = current_ladder()
     profile = profile_of(user)
-    rung_key = profile.rung_key if profile else None
-    if rung_key is not None and all(r.key != rung_key for r in ladder.rungs):
-        rung_key = None  # the rung was removed from the data: treat as not placed
+    started_on = profile.coding_started_on if profile else None
     gaps = gaps_of(user)
+    spans = [Gap(g.starts_on, g.ends_on) for g in gaps]
     held = credential_service.held_codes(user)
-    placed = False
     if stage is _STAGE_OF_USER:
         stage = stages.stage_of(user)
-    if rung_key is None and career.is_working(stage):
-        # Someone who holds credentials and works as a coder is not "on the pathway": place them.
-        started_on = profile.coding_started_on if profile else None
-        years = experience_years(started_on, [Gap(g.starts_on, g.ends_on) for g in gaps], today)
-        rung_key, placed = career.placed_rung(ladder, years, held).key, True
+    rung_key, placed = placement(ladder, profile.rung_key if profile else None, started_on, spans, held, stage, today)
     ticks = ticks_of(user, rung_key)
-    comparison = compare(
-        ladder, rung_key, profile.coding_started_on if profile else None,
-        [Gap(g.starts_on, g.ends_on) for g in gaps], held,
-        {area: t.done for area, t in ticks.items()}, today,
-    )
+    comparison = compare(ladder, rung_key, started_on, spans, held, {area: t.done for area, t in ticks.items()}, today)
     plan_finish = None
     if rung_key is None:
         if active_view is _ACTIVE_PLAN:

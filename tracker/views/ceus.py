@@ -12,13 +12,13 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import limits
-from ..forms import CeuForm, CeuLogFilterForm, options
+from ..forms import CeuForm, CeuLogFilterForm, QuickCeuForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
 from . import not_found, or_404, show_error, user_credentials, user_today
 from .credentials import _activity_input, _upload  # the full CEU form's, for the quick one too
-from .page_cache import cached_fragment
+from .page_cache import cached_fragment, render_fragment
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
 
@@ -52,8 +52,8 @@ def _safe_back(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
-def _quick_form(posted: bool = False, toward: str | None = None) -> tuple[CeuForm, list]:
-    form = CeuForm() if posted else CeuForm(formdata=None)
+def _quick_form(posted: bool = False, toward: str | None = None, card: bool = False) -> tuple[CeuForm, list]:
+    form = CeuForm() if posted else (QuickCeuForm if card else CeuForm)(formdata=None)
     choices = credential_service.counts_toward_choices(current_user, credentials=user_credentials())
     form.counts_toward.choices = options((value, label) for value, label, _ in choices)
     # The user's own recent titles and providers, offered as they type (a <datalist> each).
@@ -71,11 +71,11 @@ def quick_capture(toward: str | None = None) -> QuickCapture | None:
     ``toward``: the "counts toward" value to start on (a credential page passes its own)."""
     if not current_user.is_authenticated:
         return None
-    form, choices = _quick_form(toward=toward)
+    form, choices = _quick_form(toward=toward, card=True)
     if not choices:
         return None
-    return QuickCapture(form, len(choices) > 1, ceu_log.suggestions(current_user),
-                        ceu_log.latest_activity(current_user), request.full_path.rstrip("?"))
+    suggestions, latest = ceu_log.card_data(current_user)
+    return QuickCapture(form, len(choices) > 1, suggestions, latest, request.full_path.rstrip("?"))
 
 
 def quick_capture_html(toward: str | None = None) -> Markup:
@@ -87,7 +87,7 @@ def quick_capture_html(toward: str | None = None) -> Markup:
     user = current_user._get_current_object()
     back = request.full_path.rstrip("?")
     key = ("quick-capture", user.id, user.data_version, user.time_zone, user_today(), back, toward)
-    return cached_fragment(key, lambda: render_template("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
+    return cached_fragment(key, lambda: render_fragment("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
 
 
 @bp.app_context_processor

@@ -10,9 +10,9 @@ from ..domain import career
 from ..domain.attention import plan_look
 from ..domain.clock import utc_now
 from ..forms import ConfirmForm
-from .page_cache import cached_fragment, cached_page
+from .page_cache import cached_fragment, cached_page, render_fragment
 from ..services import credentials as credential_service
-from ..services import ladder as ladder_service
+from ..services import ladder_glance
 from ..services import plans as plan_service
 from ..services import health
 from ..services import stages
@@ -37,15 +37,16 @@ def dashboard():
 def _dashboard_body(user, today: dt.date) -> str:
     plan, others = plan_service.dashboard_plans(user)
     view = plan_service.plan_view(plan, today) if plan else None
-    stage = stages.stage_of(user)
-    return render_template(
+    credentials = user_credentials()
+    stage = stages.stage_from(user, plan is not None, credentials)
+    return render_fragment(
         "main/_dashboard_body.html", view=view, others=others,
         look=plan_look(view.schedule, today) if view else None, confirm=ConfirmForm(),
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
-        renewals=credential_service.renewal_summary(user, today, user_credentials()),
+        renewals=credential_service.renewal_summary(user, today, credentials),
         events=credential_service.code_set_dates_between(today, today + dt.timedelta(days=120)),
-        ladder=ladder_service.standing(user, today, active_view=view, stage=stage),
+        ladder=ladder_glance.glance(user, today, credentials, stage, view.schedule.projected_finish if view else None),
     )
 
 

@@ -1,15 +1,17 @@
 """Plans: a template instantiated for one user, its milestones, progress, checklists and costs.
 
-One subject per module: :mod:`.reading` (plans and the plan page's view of them), :mod:`.checks`
+One subject per module: :mod:`.reading` (plans and the plan page's view of them), :mod:`.dashboard`
+(the dashboard's plans, read as rows), :mod:`.checks`
 (the rules for each piece, shared by the forms, the API and import), :mod:`.manage` (creating,
 editing, activating, deleting plans) and :mod:`.progress` (milestones: progress, durations,
 notes, checklists, costs, exam attempts). Callers use this package's names, not the modules'.
 """
 from .reading import (  # noqa: F401
-    WHOLE_PLAN, list_plans, SCHEDULE_ONLY, plans_of, PlanTitle, plan_titles, dashboard_plans,
+    WHOLE_PLAN, list_plans, SCHEDULE_ONLY, plans_of, PlanTitle, plan_titles,
     active_plan, get_plan, get_milestone, template_or_none, MilestoneView, PlanView,
     duration_of, retake_date, plan_view, plan_page, StepCounts,
 )
+from .dashboard import dashboard_plans, PlanRow, StepRow, AttemptRow  # noqa: F401
 from .checks import (  # noqa: F401
     MAX_DURATION, MAX_COST_CENTS, COST_KINDS, check_pace, check_plan_title, check_duration,
     check_milestone_title, check_milestone_description, check_notes, check_checklist_label, check_cost, check_exam_attempt,

@@ -81,7 +81,6 @@ class PlanTitle:
 # pages run them on every uncached view.
 _TITLES_OF = select(Plan.id, Plan.title).where(Plan.user_id == bindparam("user_id")).order_by(
     Plan.active_rank.desc(), Plan.id.desc())
-_SCHEDULE_OF = select(Plan).where(Plan.id == bindparam("plan_id")).options(SCHEDULE_ONLY)
 _WHOLE_PLAN_OF = select(Plan).where(Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")).options(WHOLE_PLAN)
 
 
@@ -89,17 +88,6 @@ def plan_titles(user: User) -> list[PlanTitle]:
     """The user's plans by id and title, in :func:`list_plans` order, in one query: for lists
     that name plans (no milestones, checklists or costs loaded)."""
     return [PlanTitle(row.id, row.title) for row in db.session.execute(_TITLES_OF, {"user_id": user.id})]
-
-
-def dashboard_plans(user: User) -> tuple[Plan | None, list[PlanTitle]]:
-    """The active plan, with what its schedule needs (milestones, exam attempts; checklists and
-    costs only if asked for), and the user's other plans by title, newest first. Two queries
-    whatever the plans hold: the dashboard shows the active plan's dates and the others' names."""
-    titles = plan_titles(user)
-    if not titles:
-        return None, []
-    plan = db.session.execute(_SCHEDULE_OF, {"plan_id": titles[0].id}).unique().scalar_one()
-    return plan, titles[1:]
 
 
 def active_plan(user: User) -> Plan | None:
