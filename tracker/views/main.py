@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain import career
 from ..domain.attention import plan_look
 from ..domain.clock import utc_now
-from ..forms import ConfirmForm
+from ..forms import CONFIRM
 from .page_cache import cached_fragment, cached_page, render_fragment
 from ..services import credentials as credential_service
 from ..services import ladder_glance
@@ -41,7 +41,7 @@ def _dashboard_body(user, today: dt.date) -> str:
     stage = stages.stage_from(user, plan is not None, credentials)
     return render_fragment(
         "main/_dashboard_body.html", view=view, others=others,
-        look=plan_look(view.schedule, today) if view else None, confirm=ConfirmForm(),
+        look=plan_look(view.schedule, today) if view else None, confirm=CONFIRM,
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
         renewals=credential_service.renewal_summary(user, today, credentials),
