@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import bindparam, select
+from sqlalchemy import Date, Integer, bindparam, cast, literal, select, union_all
 
 from ...domain import cycles
 from ...domain.cycles import BodyRules, Setup, Standing
@@ -70,7 +70,7 @@ class BodyOverview:
 
     rules: BodyRules
     credentials: list[Credential]
-    setup_row: RenewalSetup | None  # None for a credential outside the catalogue
+    setup_row: SetupRow | None  # None for a credential outside the catalogue
     setup: Setup
     activities: list[ActivityRow]
     current: Standing
@@ -97,7 +97,7 @@ class BodyOverview:
 
 
 def _body_overview(
-    rules: BodyRules, credentials: list[Credential], row: RenewalSetup | None, activities: list[ActivityRow],
+    rules: BodyRules, credentials: list[Credential], row: SetupRow | None, activities: list[ActivityRow],
     submissions: dict[dt.date, dt.date], today: dt.date, links: dict[int, list[tuple[str, str]]] | None = None,
     sums: tuple[Setup, list[cycles.Cycle], list[cycles.Sum]] | None = None,
 ) -> BodyOverview:
@@ -156,24 +156,38 @@ class HeldBody:
     key: str  # the body's id, or "other-<credential id>"
     rules: BodyRules
     credentials: list[Credential]
-    row: RenewalSetup | None
+    row: SetupRow | None
 
 
 # Built once: the credential pages and the dashboard run them on every uncached view.
 _IDS = bindparam("ids", expanding=True)
 _CREDENTIALS_OF = select(Credential).where(Credential.user_id.in_(_IDS)).order_by(
     Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
-_SETUPS_OF = select(RenewalSetup).where(RenewalSetup.user_id.in_(_IDS))
-_SUBMISSIONS_OF = select(  # rows, not objects: only the dates are read
-    CycleSubmission.user_id, CycleSubmission.body, CycleSubmission.cycle_end, CycleSubmission.submitted_on,
-).where(CycleSubmission.user_id.in_(_IDS))
+_SETUP, _SUBMISSION = RenewalSetup.__table__, CycleSubmission.__table__
+# Each body's cycle settings and each cycle's submission, in one statement (kind 0 and 1), as rows:
+# only a few values of each are read.
+_SETTINGS_OF = union_all(
+    select(literal(0).label("kind"), _SETUP.c.user_id, _SETUP.c.body, _SETUP.c.renewal_month, _SETUP.c.cycle_end,
+           _SETUP.c.first_cycle_hundredths, cast(None, Date).label("submitted_on")).where(_SETUP.c.user_id.in_(_IDS)),
+    select(literal(1), _SUBMISSION.c.user_id, _SUBMISSION.c.body, cast(None, Integer), _SUBMISSION.c.cycle_end,
+           cast(None, Integer), _SUBMISSION.c.submitted_on).where(_SUBMISSION.c.user_id.in_(_IDS)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupRow:
+    """A body's stored cycle settings (:class:`RenewalSetup`) as the overviews read them."""
+
+    renewal_month: int | None
+    cycle_end: dt.date | None
+    first_cycle_ceus: Decimal | None
 
 
 def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, list[Credential]] | None = None) -> tuple[list[HeldBody], dict[tuple[int, str], dict[dt.date, dt.date]]]:
     """The bodies the users hold credentials of, in the catalogue's order then the "other"
     credentials (only ``only`` when given), with each one's cycle submissions (cycle end: day
-    submitted). Three queries whatever the amount of data (one when nobody holds a credential;
-    two when ``credentials``, each user's in :func:`.reading.list_credentials` order, is given)."""
+    submitted). Two queries whatever the amount of data (one when nobody holds a credential or
+    when ``credentials``, each user's in :func:`.reading.list_credentials` order, is given)."""
     if credentials is None:
         credentials = {}
         for credential in db.session.execute(_CREDENTIALS_OF, {"ids": ids}).scalars():
@@ -182,12 +196,13 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     if not credentials:
         return [], {}
     ids = list(credentials)
-    setups: dict[int, dict[str, RenewalSetup]] = {}
-    for row in db.session.execute(_SETUPS_OF, {"ids": ids}).scalars():
-        setups.setdefault(row.user_id, {})[row.body] = row
+    setups: dict[int, dict[str, SetupRow]] = {}
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for user_id, body, cycle_end, submitted_on in db.session.execute(_SUBMISSIONS_OF, {"ids": ids}):
-        submissions.setdefault((user_id, body), {})[cycle_end] = submitted_on
+    for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in db.session.execute(_SETTINGS_OF, {"ids": ids}):
+        if kind == 0:
+            setups.setdefault(user_id, {})[body] = SetupRow(month, cycle_end, first_ceus)
+        else:
+            submissions.setdefault((user_id, body), {})[cycle_end] = submitted_on
     found = []
     known = bodies()
     for user_id, held_all in credentials.items():
@@ -204,7 +219,7 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
 def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
     """Every certifying body the user holds a credential of, with its cycles on ``today``.
 
-    Five queries whatever the amount of data: credentials, setups, submissions, CEU links,
+    Four queries whatever the amount of data: credentials, cycle settings with submissions, CEU links,
     activities. Pages that show only the current (and an unfinished previous) cycle use
     :func:`.summary.renewal_summary`, which has the database sum the CEUs instead.
     """
@@ -213,7 +228,7 @@ def renewal_overview(user: User, today: dt.date) -> list[BodyOverview]:
 
 def renewal_overviews(days: dict[int, dt.date], only: str | None = None) -> dict[int, list[BodyOverview]]:
     """:func:`renewal_overview` for many users at once (user id: that user's ``today``), in the
-    same five queries (one when none of them holds a credential). ``only``: the overview of that
+    same four queries (one when none of them holds a credential). ``only``: the overview of that
     body (or "other-<id>" credential) alone, the others not tallied."""
     found: dict[int, list[BodyOverview]] = {user_id: [] for user_id in days}
     held, submissions = held_bodies(list(days), only)

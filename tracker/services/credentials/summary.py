@@ -157,9 +157,9 @@ def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, 
 
 def renewal_summary(user: User, today: dt.date, credentials: list[Credential] | None = None) -> list[BodyOverview]:
     """Every certifying body the user holds a credential of, with its current cycle (and the
-    previous one) on ``today``, from CEUs summed by the database: four queries whatever the size of
-    the log (credentials, setups, submissions, the sums); three when the page has loaded the
-    user's ``credentials`` already (:func:`.reading.list_credentials`)."""
+    previous one) on ``today``, from CEUs summed by the database: three queries whatever the size
+    of the log (credentials, cycle settings with submissions, the sums); two when the page has
+    loaded the user's ``credentials`` already (:func:`.reading.list_credentials`)."""
     held, submissions = held_bodies([user.id], credentials=None if credentials is None else {user.id: credentials})
     if not held:
         return []
