@@ -64,3 +64,14 @@ def test_confirm_buttons_are_written_as_the_macro_wrote_them(app):
         assert '<input type="hidden" name="n" value="3">' in numbered and 'class="button">Go</button>' in numbered
         assert render_template_string('{{ confirm_button("/a", "Go", c, extra={}) }}', c=CONFIRM) == \
             render_template_string('{{ confirm_button("/a", "Go", c) }}', c=CONFIRM)
+
+
+def test_each_request_gets_its_own_confirm_field(app):
+    """The field is written once per request and kept for that request only."""
+    tokens = []
+    for _ in range(2):
+        with app.test_request_context("/"):
+            first = str(CONFIRM.csrf_token)
+            assert str(CONFIRM.csrf_token) == first == str(ConfirmForm().csrf_token)
+            tokens.append(first)
+    assert tokens[0] != tokens[1]  # a new session each time: a new token, not the last request's

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import g
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
@@ -81,7 +82,12 @@ class PageConfirm:
 
     @property
     def csrf_token(self) -> Markup:
-        return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+        # Written once per request (the token is the request's): a plan page shows a dozen buttons.
+        field = g.get("_rungs_confirm_field")
+        if field is None:
+            field = g._rungs_confirm_field = Markup(
+                '<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+        return field
 
 
 CONFIRM = PageConfirm()
