@@ -11,7 +11,7 @@ from .reading import (  # noqa: F401
     active_plan, get_plan, get_milestone, template_or_none, MilestoneView, PlanView,
     duration_of, retake_date, plan_view, plan_page, StepCounts,
 )
-from .dashboard import dashboard_plans, PlanRow, StepRow, AttemptRow  # noqa: F401
+from .dashboard import dashboard_plans  # noqa: F401
 from .checks import (  # noqa: F401
     MAX_DURATION, MAX_COST_CENTS, COST_KINDS, check_pace, check_plan_title, check_duration,
     check_milestone_title, check_milestone_description, check_notes, check_checklist_label, check_cost, check_exam_attempt,

@@ -212,8 +212,11 @@ def duration_of(milestone: Milestone) -> Duration:
     return Duration(milestone.duration_amount, Unit(milestone.duration_unit))
 
 
-def retake_date(milestone: Milestone) -> dt.date | None:
-    """The scheduled retake after the latest failed exam attempt, unless a later attempt passed."""
+def retake_date(milestone: Milestone | PageMilestone) -> dt.date | None:
+    """The scheduled retake after the latest failed exam attempt, unless a later attempt passed
+    (a :class:`PageMilestone` carries the database's answer)."""
+    if isinstance(milestone, PageMilestone):
+        return milestone.retake_on
     latest = milestone.exam_attempts[-1] if milestone.exam_attempts else None
     if latest is None or latest.passed:
         return None
@@ -225,7 +228,7 @@ def retake_date(milestone: Milestone) -> dt.date | None:
 # Read as plain records, not ORM objects: loading a plan and its milestones into the session, and
 # counting in a second query, cost three times as much as the query itself. The records have only
 # what the page reads, so touching anything else (an item list, say) fails instead of loading it.
-_LATEST_ATTEMPT = (
+LATEST_RETAKE = (  # a milestone's retake_date, in SQL (correlated to the milestone)
     select(type_coerce(case((ExamAttempt.passed, null()), else_=ExamAttempt.retake_on), Date))
     .where(ExamAttempt.milestone_id == Milestone.id)
     # The exam_attempts relationship's order (taken_on), the later id first on the same day.
@@ -241,15 +244,17 @@ _PLAN_PAGE_OF = select(
                                                ChecklistItem.done_on.is_not(None)).scalar_subquery(),
     select(func.count(ChecklistItem.id)).where(ChecklistItem.milestone_id == Milestone.id).scalar_subquery(),
     select(func.coalesce(func.sum(Cost.amount_cents), 0)).where(Cost.milestone_id == Milestone.id).scalar_subquery(),
-    _LATEST_ATTEMPT,
+    LATEST_RETAKE,
 ).select_from(Plan).outerjoin(Milestone, Milestone.plan_id == Plan.id).where(
     Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")
 ).order_by(Milestone.position, Milestone.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageMilestone:
-    """A milestone as the plan page reads it (see :data:`_PLAN_PAGE_OF`)."""
+    """A milestone as the pages that only show a plan read it (the plan page, see
+    :data:`_PLAN_PAGE_OF`, and the dashboard, see :mod:`.dashboard`): ``retake_on`` is
+    :func:`retake_date`, worked out by the database (:data:`LATEST_RETAKE`)."""
 
     id: int
     position: int
@@ -259,11 +264,12 @@ class PageMilestone:
     duration_unit: str
     started_on: dt.date | None
     completed_on: dt.date | None
+    retake_on: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PagePlan:
-    """A plan as the plan page reads it, its milestones in order."""
+    """A plan as the pages that only show it read it, its milestones in order."""
 
     id: int
     title: str
@@ -279,24 +285,19 @@ def plan_page(user: User, plan_id: int, today: dt.date) -> PlanView:
     rows = db.session.execute(_PLAN_PAGE_OF, {"plan_id": plan_id, "user_id": user.id}).all()
     if not rows:
         raise NotFound(f"plan {plan_id}")
-    milestones, counts, retakes = [], {}, {}
+    milestones, counts = [], {}
     for row in rows:
         if row[5] is None:
             continue  # the plan has no milestones: its one row is the plan's alone
-        milestones.append(PageMilestone(*row[5:13]))
+        milestones.append(PageMilestone(*row[5:13], retake_on=row[16]))
         counts[row[5]] = StepCounts(row[13], row[14], row[15])
-        retakes[row[5]] = row[16]
     plan = PagePlan(*rows[0][:5], milestones=tuple(milestones))
-    return plan_view(plan, today, counts, retakes)
+    return plan_view(plan, today, counts)
 
 
-def plan_view(
-    plan: Plan | PagePlan, today: dt.date, counts: dict[int, StepCounts] | None = None,
-    retakes: dict[int, dt.date | None] | None = None,
-) -> PlanView:
+def plan_view(plan: Plan | PagePlan, today: dt.date, counts: dict[int, StepCounts] | None = None) -> PlanView:
     """Everything the plan page, the dashboard and the API show about one plan (``counts``: each
-    step's counts by milestone id, when the database has counted them; ``retakes``: each step's
-    :func:`retake_date`, when the database has worked them out)."""
+    step's counts by milestone id, when the database has counted them)."""
     template = template_or_none(plan.template_id)
     steps = {step.key: step for step in template.steps} if template else {}
     inputs = []
@@ -306,7 +307,7 @@ def plan_view(
                 duration=duration_of(milestone),
                 started_on=milestone.started_on,
                 completed_on=milestone.completed_on,
-                due_not_before=retake_date(milestone) if retakes is None else retakes[milestone.id],
+                due_not_before=retake_date(milestone),
             )
         )
     schedule = project_plan(plan.start_date, inputs, today)
