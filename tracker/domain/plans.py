@@ -286,8 +286,9 @@ def describe_timeliness(state: StepState, days_late: int) -> str:
     projected to be due after its target ('Behind by 1 day', 'Behind by 21 days'); a step projected
     to finish early is simply on track.
     """
-    done = state is StepState.DONE if isinstance(state, StepState) else StepState(state) is StepState.DONE
-    if done:
+    if not isinstance(state, StepState):  # a stored value (an unknown one raises ValueError)
+        state = StepState(state)
+    if state is StepState.DONE:
         if days_late > 0:
             return f"Done {_days(days_late)} late"
         if days_late < 0:

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, Row, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -263,16 +263,11 @@ def _recent_titles():
         _CEU.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
 
 
-# Built once: the dashboard's quick capture runs both on every uncached view.
-_SUGGESTIONS_OF = union_all(
-    select(_recent_titles()), select(_recent("provider", _CEU.provider)),
-).order_by(literal_column("latest").desc())
-# The last CEU as the quick-capture card names it (a row, not an ORM object: it is only shown).
-_LATEST_OF = select(_CEU.id, _CEU.title, _CEU.completed_on).where(
-    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(1)
-# Both in one statement for the card (a query costs more in the ORM than in the database): the
-# last CEU first (its column types name the union's), then the suggestions with no date.
-_last = _LATEST_OF.add_columns(literal("latest").label("kind")).subquery()
+# The quick-capture card's two reads of the log in one statement, built once (the dashboard runs
+# it on every uncached view, and a query costs more in the ORM than in the database): the CEU
+# logged last first (its column types name the union's), then the suggestions with no date.
+_last = select(_CEU.id, _CEU.title, _CEU.completed_on, literal("latest").label("kind")).where(
+    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(1).subquery()
 _CARD_OF = union_all(
     select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
     *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
@@ -281,18 +276,9 @@ _CARD_OF = union_all(
 
 
 def suggestions(user: User) -> Suggestions:
-    """The user's most recently logged distinct titles and providers (for a datalist), in one
-    query: the quick-capture page shows them."""
-    found: dict[str, list[str]] = {"title": [], "provider": []}
-    for kind, value, _latest in db.session.execute(_SUGGESTIONS_OF, {"user_id": user.id}):
-        found[kind].append(value)
-    return Suggestions(titles=found["title"], providers=found["provider"])
-
-
-def latest_activity(user: User) -> Row | None:
-    """The CEU the user logged last (the one "log another like this" offers on the dashboard):
-    its ``id``, ``title`` and ``completed_on``, or None."""
-    return db.session.execute(_LATEST_OF, {"user_id": user.id}).one_or_none()
+    """The user's most recently logged distinct titles and providers (for a datalist): the
+    quick-capture page's, read as the card reads them."""
+    return card_data(user)[0]
 
 
 @dataclass(frozen=True)
@@ -305,8 +291,8 @@ class LastLogged:
 
 
 def card_data(user: User) -> tuple[Suggestions, LastLogged | None]:
-    """What the quick-capture card shows from the log, in one query (the dashboard runs it on
-    every uncached view): :func:`suggestions` and :func:`latest_activity`."""
+    """What the quick-capture card shows from the log, in one query: the suggestions, and the CEU
+    logged last (the one "log another like this" offers), or None."""
     found: dict[str, list] = {"title": [], "provider": [], "latest": []}
     for kind, value, latest, completed_on in db.session.execute(_CARD_OF, {"user_id": user.id}):
         found[kind].append(value if kind != "latest" else LastLogged(latest, value, completed_on))

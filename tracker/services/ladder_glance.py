@@ -9,7 +9,6 @@ from the credentials the page has loaded already.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Date, String, bindparam, cast, literal, literal_column, null, select, union_all
@@ -17,6 +16,7 @@ from sqlalchemy import Boolean, Date, String, bindparam, cast, literal, literal_
 from ..domain.ladder import Comparison, Gap, compare
 from ..extensions import db
 from ..models import Credential, ExperienceGap, FocusTick, LadderProfile, User
+from . import credentials as credential_service
 from .ladder import placement, current_ladder
 
 
@@ -52,13 +52,6 @@ _STANDING_OF = union_all(
 ).order_by(literal_column("kind"), literal_column("starts_on"))
 
 
-def held_codes_of(credentials: Iterable[Credential]) -> list[str]:
-    """:func:`tracker.services.credentials.held_codes` from the user's credentials, loaded
-    already: the codes of those not replaced, oldest first (by code on the same day)."""
-    held = sorted((c for c in credentials if c.replaced_on is None), key=lambda c: (c.earned_on, c.code))
-    return [c.code for c in held]
-
-
 def glance(user: User, today: dt.date, credentials: list[Credential], stage: str | None,
            plan_finish: dt.date | None) -> Glance:
     """The user's place on the ladder against the next rung, on ``today``, as
@@ -76,7 +69,7 @@ def glance(user: User, today: dt.date, credentials: list[Credential], stage: str
             gaps.append(Gap(starts_on, ends_on))
         else:
             ticks.setdefault(rung, {})[area] = done
-    held = held_codes_of(credentials)
+    held = credential_service.held_codes_of(credentials)
     rung_key, _placed = placement(ladder, rung_key, started_on, gaps, held, stage, today)
     comparison = compare(ladder, rung_key, started_on, gaps, held, ticks.get(rung_key, {}) if rung_key else {}, today)
     return Glance(comparison, held, plan_finish if rung_key is None else None)

@@ -30,10 +30,7 @@ def stage_of(user: User) -> str | None:
 def stage_from(user: User, has_plans: bool, credentials: list[Credential]) -> str | None:
     """:func:`stage_of`, from what a page has loaded already (whether the user has a plan, and
     all their credentials): no query."""
-    if user.career_stage in career.STAGES:
-        return user.career_stage
-    has_credentials = any(c.from_milestone_id is None for c in credentials)
-    return career.effective_stage(None, has_plans, has_credentials)
+    return career.effective_stage(user.career_stage, has_plans, any(c.from_milestone_id is None for c in credentials))
 
 
 def set_stage(user: User, stage: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import bindparam, select
@@ -42,6 +43,13 @@ def held_codes(user: User) -> list[str]:
     """The codes of the credentials the user holds (CPC, CRC, RHIT...), oldest first; one replaced
     by another (RHIT by RHIA) is no longer held."""
     return list(db.session.execute(_HELD_CODES_OF, {"user_id": user.id}).scalars())
+
+
+def held_codes_of(credentials: Iterable[Credential]) -> list[str]:
+    """:func:`held_codes` from the user's credentials, loaded already (replaced ones included):
+    no query."""
+    held = sorted((c for c in credentials if c.replaced_on is None), key=lambda c: (c.earned_on, c.code))
+    return [c.code for c in held]
 
 
 def get_credential(user: User, credential_id: int) -> Credential:
