@@ -27,8 +27,27 @@ def assert_same_as_standing(user: User) -> ladder_glance.Glance:
     assert stage == stages.stage_of(user)
     found = ladder_glance.glance(user, TODAY, credentials, stage, view.schedule.projected_finish if view else None)
     expected = ladder_service.standing(user, TODAY)
+    assert_standing_reads_what_the_orm_reads(user, expected)
     assert (found.comparison, found.held, found.plan_finish) == (expected.comparison, expected.held, expected.plan_finish)
     return found
+
+
+def assert_standing_reads_what_the_orm_reads(user: User, state: ladder_service.Standing) -> None:
+    """The ladder page's standing reads its rows in one statement: the same profile, gaps (in
+    order), ticks of the rung, codes held, stage and plans as the ORM readers give."""
+    profile = ladder_service.profile_of(user)
+    assert (state.profile is None) == (profile is None)
+    if profile is not None:
+        assert (state.profile.rung_key, state.profile.coding_started_on, state.profile.specialties) == (
+            profile.rung_key, profile.coding_started_on, profile.specialties)
+    assert [(g.id, g.starts_on, g.ends_on) for g in state.gaps] == [
+        (g.id, g.starts_on, g.ends_on) for g in ladder_service.gaps_of(user)]
+    rung = state.comparison.current.key if state.comparison.current else None
+    ticks = ladder_service.ticks_of(user, rung)
+    assert {a: (t.area, t.done, t.evidence) for a, t in state.ticks.items()} == {
+        a: (t.area, t.done, t.evidence) for a, t in ticks.items()}
+    assert state.held == credential_service.held_codes(user)
+    assert state.plans == plan_service.plan_titles(user)
 
 
 def new_user(app) -> int:
@@ -89,3 +108,24 @@ def test_a_chosen_rung_and_one_removed_from_the_data(app):
         profile.rung_key = "no-longer-in-the-data"
         db.session.commit()
         assert_same_as_standing(user)
+
+
+def test_plans_in_list_order_and_ticks_with_evidence_on_a_chosen_rung(app):
+    user_id = new_user(app)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        first = plan_service.create_plan(user, "cpc", TODAY - dt.timedelta(days=60), "full_time", TODAY)
+        plan_service.create_plan(user, "cca", TODAY, "part_time", TODAY)
+        plan_service.create_plan(user, "ccs", TODAY, "part_time", TODAY)
+        plan_service.activate_plan(first)  # the oldest comes first again
+        rung = ladder_service.current_ladder().rungs[1]
+        db.session.add(LadderProfile(user_id=user.id, rung_key=rung.key, coding_started_on=dt.date(2021, 3, 1),
+                                     specialties="Cardiology, risk adjustment"))
+        db.session.add_all([FocusTick(user_id=user.id, rung_key=rung.key, area=area, done=n == 0, evidence=f"Course {n}")
+                            for n, area in enumerate(rung.focus_areas)])
+        db.session.commit()
+        assert_same_as_standing(user)
+        state = ladder_service.standing(user, TODAY)
+        assert [p.id for p in state.plans][0] == first.id and len(state.plans) == 3
+        assert state.profile.specialties == "Cardiology, risk adjustment"
+        assert {t.evidence for t in state.ticks.values()} == {f"Course {n}" for n in range(len(rung.focus_areas))}

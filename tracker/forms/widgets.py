@@ -48,7 +48,10 @@ def _flags(field, widget, values: dict) -> None:
 
 def _option(choice) -> str:
     value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-    values = {"value": value, **(choice.render_kw or {})}
+    if not choice.render_kw:  # the usual option: its two attributes in _attributes' order, written directly
+        return (f'<option {"selected " if choice.selected else ""}value="{escape(value)}">'
+                f"{escape(choice.label or choice.value)}</option>")
+    values = {"value": value, **choice.render_kw}
     if choice.selected:
         values["selected"] = True
     return f"<option {_attributes(values)}>{escape(choice.label or choice.value)}</option>"

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from ..forms import CONFIRM, ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
 from .ladder_picture import build_picture, picture_svg
 from ..services import ladder as service
-from ..services import plans as plan_service
 from ..services.errors import Invalid, NotFound
 from . import or_404, show_error, user_today
 
@@ -34,7 +33,7 @@ def _forms(state, profile_form=None, gap_form=None, plan_form=None):
         profile_form.coding_started_on.data = state.profile.coding_started_on
         profile_form.specialties.data = state.profile.specialties
     plan_form = plan_form or GapPlanForm()
-    plan_form.plan.choices = options([("new", "A new plan")] + [(str(p.id), p.title) for p in plan_service.plan_titles(current_user)])
+    plan_form.plan.choices = options([("new", "A new plan")] + [(str(p.id), p.title) for p in state.plans])
     return profile_form, gap_form or GapForm(), plan_form
 
 
