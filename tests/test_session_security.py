@@ -164,3 +164,24 @@ def test_a_hash_with_old_argon2_parameters_is_rehashed_at_sign_in(app, browser):
     sign_out(browser)
     assert sign_in(browser, email="old@example.com").status_code == 302
     assert stored_hash() == new, "an up-to-date hash is left alone"
+
+
+def test_session_cookies_are_flasks_own_and_follow_a_key_rotation(app, user_browser):
+    """The app's session interface keeps its signing serializer between requests (Flask builds it
+    on every one): its cookies are the ones Flask's own interface reads, and a new SECRET_KEY
+    (with the old one as a fallback, or without) is seen at the next request."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    cookie = user_browser.client.get_cookie("session").value
+    assert signed_in(app, {"session": cookie})
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    ours = app.session_interface.get_signing_serializer(app)
+    assert ours is app.session_interface.get_signing_serializer(app)  # kept
+    assert flasks.loads(cookie) == ours.loads(cookie)
+    assert ours.loads(flasks.dumps({"csrf_token": "x"})) == {"csrf_token": "x"}
+
+    old_key = app.secret_key
+    app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"] = "a new key for this test", [old_key]
+    assert signed_in(app, {"session": cookie})  # signed with the old key, a fallback now
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not signed_in(app, {"session": cookie})  # the old key is gone

