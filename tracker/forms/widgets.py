@@ -10,6 +10,8 @@ list, is left to WTForms. ``tests/unit/test_widgets.py`` compares the two output
 """
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup, escape
 from wtforms import widgets
 
@@ -22,6 +24,7 @@ _INPUTS = (
 _OTHERS = (widgets.NumberInput, widgets.TextArea, widgets.Select, widgets.FileInput)
 
 
+@functools.lru_cache(maxsize=512)  # a few dozen attribute names in all
 def _key(key: str) -> str:
     key = key.rstrip("_")
     if key.startswith(("data_", "aria_")):
@@ -30,13 +33,10 @@ def _key(key: str) -> str:
 
 
 def _attributes(values: dict) -> str:
-    parts = []
-    for key, value in sorted(values.items()):
-        if value is True:
-            parts.append(_key(key))
-        elif value is not False:
-            parts.append(f'{_key(key)}="{escape(value)}"')
-    return " ".join(parts)
+    return " ".join(
+        _key(key) if value is True else f'{_key(key)}="{escape(value)}"'
+        for key, value in sorted(values.items()) if value is not False
+    )
 
 
 def _flags(field, widget, values: dict) -> None:
