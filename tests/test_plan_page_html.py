@@ -145,6 +145,8 @@ def _pages(app, user_id: int, plan_id: int) -> tuple[str, str]:
         login_user(user)
         page = plan_views.show(plan_id)
         view = plan_service.plan_page(user, plan_id, user_today())
+        # The page's due dates are the agenda's.
+        assert view.dues == {key: (item.on, item.means) for key, item in view.dates.items()}
         look = plan_look(view.schedule, view.today)
         context = {"view": view, "look": look, "timeline": build_timeline(view, look), "confirm": CONFIRM}
         app.update_template_context(context)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...catalog.pathways import PlanTemplate, StepTemplate
 from ...catalog.pathways import PACE_LABELS
 from ...domain.durations import Duration, Unit
-from ...domain.agenda import PlanInput, PlanMilestone
+from ...domain.agenda import PlanInput, PlanMilestone, milestone_dues
 from ...domain.plans import (
     PlanSchedule,
     StepInput,
@@ -186,6 +186,14 @@ class PlanView:
         return items_by_milestone(PlanInput(plan.id, plan.title, plan.start_date, [
             PlanMilestone(view.milestone.id, view.milestone.title, view.step_input) for view in self.milestones
         ]), self.today, self.schedule)
+
+    @functools.cached_property
+    def dues(self) -> dict[int, tuple[dt.date, str]]:
+        """What :attr:`dates` says of each milestone, by id: its date and what that date means
+        ("target" or "projected"), without the whole agenda items (the plan page shows only these)."""
+        views = self.milestones
+        dues = milestone_dues(self.plan.start_date, [view.step_input for view in views], self.today, self.schedule)
+        return {view.milestone.id: due for view, due in zip(views, dues)}
 
     @property
     def pace_label(self) -> str:
