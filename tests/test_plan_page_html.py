@@ -193,3 +193,21 @@ def test_the_corpus_shows_what_it_is_meant_to(app):
                   "Undo done", "Move up", "Mark started", "tone-attention", "tone-active", "edited (usually",
                   "Duration is an assumption", "part time", "Spent $", "…</text>"):
         assert shown in whole, shown
+
+
+def test_the_status_is_the_plan_status_macros(app, user_browser):
+    # The page writes the macro's HTML out (templates/plans/show.html: importing the macros cost more
+    # than the badge); it must stay the macro's, byte for byte.
+    import re
+
+    from flask import render_template_string
+
+    from tracker.domain.attention import PlanLook
+    from support import create_plan
+
+    page = user_browser.get(f"/plans/{create_plan(user_browser)}").text
+    tone, label = re.search(r'<span class="badge big tone-(\w+)">([^<]+)</span>', page).groups()
+    with app.test_request_context("/"):
+        badge = render_template_string('{% from "_macros.html" import plan_status %}{{ plan_status(look) }}',
+                                       look=PlanLook(tone, label, None, ()))
+    assert f'<span class="value">{badge}</span>' in page
