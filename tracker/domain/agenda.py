@@ -74,29 +74,43 @@ def means_text(means: str) -> str:
     return MEANS_TEXT.get(means, "")
 
 
+def milestone_dues(
+    start: dt.date, steps: Sequence[StepInput], today: dt.date, now: PlanSchedule | None = None,
+) -> list[tuple[dt.date, str]]:
+    """Each step's agenda date and what it means (:data:`TARGET` or :data:`PROJECTED`), as
+    :func:`milestone_items` dates them: the pages that show only these need no whole item.
+    ``now``: the plan's projection as of ``today``, when the caller has it already."""
+    if now is None:
+        now = project_plan(start, steps, today)
+    # The same schedule without "cannot start before today": the dates progress alone sets (the
+    # same one, for a plan that has not started yet).
+    # Its targets are those of ``now``: they depend only on the start and the durations.
+    settled = now if start >= today else project_plan(
+        start, steps, start, [(step.target_start, step.target_due) for step in now.steps])
+    dues = []
+    for step, schedule, still in zip(steps, now.steps, settled.steps):
+        if step.completed_on is None and schedule.projected_due != still.projected_due:
+            dues.append((schedule.target_due, TARGET))
+        else:
+            dues.append((schedule.projected_due, PROJECTED))
+    return dues
+
+
 def milestone_items(plan: PlanInput, today: dt.date, now: PlanSchedule | None = None) -> list[AgendaItem]:
     """The plan's milestones as agenda items as of ``today`` (done ones on their completion date).
     ``now``: the plan's projection as of ``today``, when the caller has it already."""
     steps = [m.step for m in plan.milestones]
     if now is None:
         now = project_plan(plan.start, steps, today)
-    # The same schedule without "cannot start before today": the dates progress alone sets (the
-    # same one, for a plan that has not started yet).
-    # Its targets are those of ``now``: they depend only on the start and the durations.
-    settled = now if plan.start >= today else project_plan(
-        plan.start, steps, plan.start, [(step.target_start, step.target_due) for step in now.steps])
     items = []
-    for milestone, schedule, still in zip(plan.milestones, now.steps, settled.steps):
-        done = milestone.step.completed_on
-        sliding = done is None and schedule.projected_due != still.projected_due
-        means = TARGET if sliding else PROJECTED
+    for milestone, schedule, (on, means) in zip(plan.milestones, now.steps, milestone_dues(plan.start, steps, today, now)):
         items.append(AgendaItem(
-            kind=MILESTONE, key=f"milestone:{milestone.id}",
-            on=schedule.target_due if sliding else schedule.projected_due, means=means,
+            kind=MILESTONE, key=f"milestone:{milestone.id}", on=on, means=means,
             title=f"{milestone.title} ({plan.title})", link=f"/plans/{plan.id}/milestones/{milestone.id}",
             detail=schedule.timeliness, target=schedule.target_due, projected=schedule.projected_due,
-            done_on=done, extra={"plan_id": plan.id, "milestone_id": milestone.id, "plan_title": plan.title,
-                                 "milestone_title": milestone.title, "schedule": schedule},
+            done_on=milestone.step.completed_on, extra={"plan_id": plan.id, "milestone_id": milestone.id,
+                                                        "plan_title": plan.title, "milestone_title": milestone.title,
+                                                        "schedule": schedule},
         ))
     return items
 

@@ -30,10 +30,14 @@ from ..services import milestone_edits
 from ..services import plans as service
 from ..services.catalog import current_catalog
 from ..services.errors import Invalid
+from .plan_html import plan_steps, plan_timeline
 from .timeline import build_timeline
 from . import or_404, show_error, user_today
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+# The plan page's repeated parts, written in Python (templates/plans/show.html calls them).
+bp.add_app_template_global(plan_steps)
+bp.add_app_template_global(plan_timeline)
 
 
 @bp.before_request

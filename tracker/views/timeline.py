@@ -8,6 +8,7 @@ and never overlap there or wider.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from ..domain.attention import plan_look
@@ -87,7 +88,7 @@ def build_timeline(view, look=None) -> Timeline:
     rows = tuple(_row(index, item, look.steps[index], scale, today) for index, item in enumerate(view.milestones))
     return Timeline(
         rows=rows,
-        ticks=_ticks(start, end, scale),
+        ticks=_ticks(start, end),
         today_x=scale.x(today) if start <= today <= end else None,
         today=today,
         height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
@@ -147,8 +148,12 @@ def _row(index: int, item, step_look, scale: _Scale, today: dt.date) -> Row:
     )
 
 
-def _ticks(start: dt.date, end: dt.date, scale: _Scale) -> tuple[Tick, ...]:
+# The ticks depend only on the months drawn, and a user's plan page draws the same ones on every
+# view: worked out once per process and range (a few strftime and month additions a month drawn).
+@functools.lru_cache(maxsize=1024)
+def _ticks(start: dt.date, end: dt.date) -> tuple[Tick, ...]:
     """A tick a month; labels every 1, 3 or 6 months by the span, never overlapping or cut off."""
+    scale = _Scale(start, end)
     months = (end.year - start.year) * 12 + end.month - start.month
     every = 1 if months <= 12 else 3 if months <= 36 else 6
     ticks = []

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...catalog.pathways import PlanTemplate, StepTemplate
 from ...catalog.pathways import PACE_LABELS
 from ...domain.durations import Duration, Unit
-from ...domain.agenda import PlanInput, PlanMilestone
+from ...domain.agenda import PlanInput, PlanMilestone, milestone_dues
 from ...domain.plans import (
     PlanSchedule,
     StepInput,
@@ -187,6 +187,14 @@ class PlanView:
             PlanMilestone(view.milestone.id, view.milestone.title, view.step_input) for view in self.milestones
         ]), self.today, self.schedule)
 
+    @functools.cached_property
+    def dues(self) -> dict[int, tuple[dt.date, str]]:
+        """What :attr:`dates` says of each milestone, by id: its date and what that date means
+        ("target" or "projected"), without the whole agenda items (the plan page shows only these)."""
+        views = self.milestones
+        dues = milestone_dues(self.plan.start_date, [view.step_input for view in views], self.today, self.schedule)
+        return {view.milestone.id: due for view, due in zip(views, dues)}
+
     @property
     def pace_label(self) -> str:
         return PACE_LABELS.get(self.plan.pace, self.plan.pace)
@@ -228,26 +236,30 @@ def retake_date(milestone: Milestone | PageMilestone) -> dt.date | None:
 # Read as plain records, not ORM objects: loading a plan and its milestones into the session, and
 # counting in a second query, cost three times as much as the query itself. The records have only
 # what the page reads, so touching anything else (an item list, say) fails instead of loading it.
+# Table columns, not the models' attributes: a select of ORM attributes runs through the ORM's
+# per-column machinery even for plain rows (twice the query's cost, as in :mod:`.dashboard`).
+_PLANS, _STEPS = Plan.__table__, Milestone.__table__
+_P, _M = _PLANS.c, _STEPS.c
+_ITEMS, _COSTS, _ATTEMPTS = ChecklistItem.__table__.c, Cost.__table__.c, ExamAttempt.__table__.c
 LATEST_RETAKE = (  # a milestone's retake_date, in SQL (correlated to the milestone)
-    select(type_coerce(case((ExamAttempt.passed, null()), else_=ExamAttempt.retake_on), Date))
-    .where(ExamAttempt.milestone_id == Milestone.id)
+    select(type_coerce(case((_ATTEMPTS.passed, null()), else_=_ATTEMPTS.retake_on), Date))
+    .where(_ATTEMPTS.milestone_id == _M.id)
     # The exam_attempts relationship's order (taken_on), the later id first on the same day.
-    .order_by(ExamAttempt.taken_on.desc(), ExamAttempt.id.desc())
+    .order_by(_ATTEMPTS.taken_on.desc(), _ATTEMPTS.id.desc())
     .limit(1)
     .scalar_subquery()
 )
 _PLAN_PAGE_OF = select(
-    Plan.id, Plan.title, Plan.start_date, Plan.pace, Plan.template_id,
-    Milestone.id.label("m_id"), Milestone.position, Milestone.step_key, Milestone.title.label("m_title"),
-    Milestone.duration_amount, Milestone.duration_unit, Milestone.started_on, Milestone.completed_on,
-    select(func.count(ChecklistItem.id)).where(ChecklistItem.milestone_id == Milestone.id,
-                                               ChecklistItem.done_on.is_not(None)).scalar_subquery(),
-    select(func.count(ChecklistItem.id)).where(ChecklistItem.milestone_id == Milestone.id).scalar_subquery(),
-    select(func.coalesce(func.sum(Cost.amount_cents), 0)).where(Cost.milestone_id == Milestone.id).scalar_subquery(),
+    _P.id, _P.title, _P.start_date, _P.pace, _P.template_id,
+    _M.id.label("m_id"), _M.position, _M.step_key, _M.title.label("m_title"),
+    _M.duration_amount, _M.duration_unit, _M.started_on, _M.completed_on,
+    select(func.count(_ITEMS.id)).where(_ITEMS.milestone_id == _M.id, _ITEMS.done_on.is_not(None)).scalar_subquery(),
+    select(func.count(_ITEMS.id)).where(_ITEMS.milestone_id == _M.id).scalar_subquery(),
+    select(func.coalesce(func.sum(_COSTS.amount_cents), 0)).where(_COSTS.milestone_id == _M.id).scalar_subquery(),
     LATEST_RETAKE,
-).select_from(Plan).outerjoin(Milestone, Milestone.plan_id == Plan.id).where(
-    Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")
-).order_by(Milestone.position, Milestone.id)
+).select_from(_PLANS).outerjoin(_STEPS, _M.plan_id == _P.id).where(
+    _P.id == bindparam("plan_id"), _P.user_id == bindparam("user_id")
+).order_by(_M.position, _M.id)
 
 
 @dataclass(frozen=True, slots=True)
