@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Integer, bindparam, cast, literal, select, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, literal_column, select, union_all
 
 from ...domain import cycles
 from ...domain.cycles import BodyRules, Setup, Standing
@@ -163,15 +163,28 @@ class HeldBody:
 _IDS = bindparam("ids", expanding=True)
 _CREDENTIALS_OF = select(Credential).where(Credential.user_id.in_(_IDS)).order_by(
     Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+_CREDENTIALS_OF_ONE = select(Credential).where(Credential.user_id == bindparam("id")).order_by(
+    Credential.body, Credential.earned_on, Credential.code)
 _SETUP, _SUBMISSION = RenewalSetup.__table__, CycleSubmission.__table__
-# Each body's cycle settings and each cycle's submission, in one statement (kind 0 and 1), as rows:
-# only a few values of each are read.
-_SETTINGS_OF = union_all(
-    select(literal(0).label("kind"), _SETUP.c.user_id, _SETUP.c.body, _SETUP.c.renewal_month, _SETUP.c.cycle_end,
-           _SETUP.c.first_cycle_hundredths, cast(None, Date).label("submitted_on")).where(_SETUP.c.user_id.in_(_IDS)),
-    select(literal(1), _SUBMISSION.c.user_id, _SUBMISSION.c.body, cast(None, Integer), _SUBMISSION.c.cycle_end,
-           cast(None, Integer), _SUBMISSION.c.submitted_on).where(_SUBMISSION.c.user_id.in_(_IDS)),
-)
+
+
+def _settings_of(setup_users, submission_users):
+    """Each body's cycle settings and each cycle's submission, in one statement (kind 0 and 1), as
+    rows: only a few values of each are read."""
+    return union_all(
+        select(literal_column("0").label("kind"), _SETUP.c.user_id, _SETUP.c.body, _SETUP.c.renewal_month,
+               _SETUP.c.cycle_end, _SETUP.c.first_cycle_hundredths, cast(None, Date).label("submitted_on"))
+        .where(setup_users),
+        select(literal_column("1"), _SUBMISSION.c.user_id, _SUBMISSION.c.body, cast(None, Integer),
+               _SUBMISSION.c.cycle_end, cast(None, Integer), _SUBMISSION.c.submitted_on)
+        .where(submission_users),
+    )
+
+
+_SETTINGS_OF = _settings_of(_SETUP.c.user_id.in_(_IDS), _SUBMISSION.c.user_id.in_(_IDS))
+# One user's (every page but the reminder sweeps): an expanding IN costs a rewrite of the
+# statement at each run.
+_SETTINGS_OF_ONE = _settings_of(_SETUP.c.user_id == bindparam("id"), _SUBMISSION.c.user_id == bindparam("id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +203,9 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     when ``credentials``, each user's in :func:`.reading.list_credentials` order, is given)."""
     if credentials is None:
         credentials = {}
-        for credential in db.session.execute(_CREDENTIALS_OF, {"ids": ids}).scalars():
+        loaded = (db.session.execute(_CREDENTIALS_OF_ONE, {"id": ids[0]}) if len(ids) == 1
+                  else db.session.execute(_CREDENTIALS_OF, {"ids": ids}))
+        for credential in loaded.scalars():
             credentials.setdefault(credential.user_id, []).append(credential)
     credentials = {user_id: held for user_id, held in credentials.items() if held}
     if not credentials:
@@ -198,7 +213,8 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     ids = list(credentials)
     setups: dict[int, dict[str, SetupRow]] = {}
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in db.session.execute(_SETTINGS_OF, {"ids": ids}):
+    settings = db.session.execute(_SETTINGS_OF_ONE, {"id": ids[0]}) if len(ids) == 1 else db.session.execute(_SETTINGS_OF, {"ids": ids})
+    for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in settings:
         if kind == 0:
             setups.setdefault(user_id, {})[body] = SetupRow(month, cycle_end, first_ceus)
         else:
