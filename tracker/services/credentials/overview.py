@@ -76,10 +76,16 @@ class BodyOverview:
     current: Standing
     overdue: Standing | None  # the previous cycle, while it is overdue / inactive / lapsed
     history: list[Standing]  # every cycle, newest first (current included)
-    duties: list[cycles.DutyDate]
     apprentices: list[tuple[Credential, cycles.ApprenticeStatus]]
     submissions: dict[dt.date, dt.date]
     tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
+    today: dt.date
+
+    @functools.cached_property
+    def duties(self) -> list[cycles.DutyDate]:
+        """Dues and fees from today to two years on: worked out when a page shows them (the body's
+        page, the agenda), not for the overview and the dashboard."""
+        return cycles.duties_between(self.rules, self.setup, self.today, self.today + relativedelta(years=2))
 
     def requirement_is_estimate(self, standing: Standing) -> bool:
         """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
@@ -141,10 +147,10 @@ def _body_overview(
         current=current,
         overdue=overdue,
         history=history,
-        duties=cycles.duties_between(rules, setup, today, today + relativedelta(years=2)),
         apprentices=apprentices,
         submissions=submissions,
         tracked_since=tracked_since,
+        today=today,
     )
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, or_, select, union_all
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, or_, select, true, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
@@ -96,7 +96,7 @@ def _repeats(links, unique_keys):
     """The views of activities that repeat an earlier course's reference (id, body key), for the
     bodies where a course counts once (``unique_keys``). Ranking the references costs more than
     the rest of the sums, so they are ranked only when some reference occurs twice (for any of
-    those bodies): a log without repeats is read twice, never sorted."""
+    those bodies): a log without repeats is read once more, never sorted."""
     activity = CeuActivity.__table__
     user_id = bindparam("user_id")
     refs = union_all(
@@ -109,10 +109,13 @@ def _repeats(links, unique_keys):
                links.c.key.in_(unique_keys)),
     ).subquery("refs")
     some_repeat = select(func.count() > func.count(refs.c.ref.distinct())).scalar_subquery()
+    # A row when some reference repeats, none otherwise, joined first: without repeats the
+    # references are not even read a second time (a WHERE on the ranking would read them).
+    gate = select(literal_column("1").label("one")).where(some_repeat).subquery("gate")
     ranked = select(
         refs.c.id, refs.c.key,
         func.row_number().over(partition_by=(refs.c.key, refs.c.ref), order_by=(refs.c.completed_on, refs.c.id)).label("n"),
-    ).where(some_repeat).subquery("ranked")
+    ).select_from(gate.join(refs, true())).subquery("ranked")
     return select(ranked.c.id, ranked.c.key).where(ranked.c.n > literal_column("1")).subquery("repeats")
 
 
