@@ -165,3 +165,18 @@ def test_no_credentials_no_sums(app):
     user_id = builders.make_user(app)
     with app.app_context():
         assert credential_service.renewal_summary(db.session.get(User, user_id), LAST_DAY) == []
+
+
+def test_credentials_read_as_rows_are_the_listed_ones(app, coder):
+    # The overview reads its credentials as plain rows: every column, the same values and order
+    # as the ORM instances, and the same summary from either.
+    with app.app_context():
+        user = db.session.get(User, coder)
+        listed = credential_service.list_credentials(user)
+        rows = credential_service.read_credentials(user)
+        columns = [attribute.key for attribute in Credential.__mapper__.column_attrs]
+        assert [[getattr(c, name) for name in columns] for c in listed] == [
+            [getattr(r, name) for name in columns] for r in rows]
+        _random_log(random.Random(7), coder, listed, 60)
+        assert [_totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, rows)] == [
+            _totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, listed)]

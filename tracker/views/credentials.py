@@ -119,7 +119,7 @@ def cycle_numbers(standing) -> Markup:
 @bp.route("/")
 def index():
     today = user_today()
-    credentials = service.list_credentials(current_user)
+    credentials = service.read_credentials(current_user)
     overviews = service.renewal_summary(current_user, today, credentials)
     return render_template(
         "credentials/index.html",

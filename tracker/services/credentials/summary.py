@@ -243,7 +243,8 @@ def renewal_summary(user: User, today: dt.date, credentials: list[Credential] | 
     """Every certifying body the user holds a credential of, with its current cycle (and the
     previous one) on ``today``, from CEUs summed by the database: three queries whatever the size
     of the log (credentials, cycle settings with submissions, the sums); two when the page has
-    loaded the user's ``credentials`` already (:func:`.reading.list_credentials`)."""
+    loaded the user's ``credentials`` already (:func:`.reading.list_credentials`, or the rows of
+    :func:`.reading.read_credentials`: only their values are read)."""
     held, submissions = held_bodies([user.id], credentials=None if credentials is None else {user.id: credentials})
     if not held:
         return []
