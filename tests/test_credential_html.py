@@ -1,6 +1,7 @@
-"""The credentials pages' status badge and cycle figures, written in Python, are byte for byte what
-the Jinja macros they replaced wrote, for any standing: subsets, CEUs per credential, paces or
-none, days left or late, amounts with and without decimals, text that needs escaping."""
+"""The credentials pages' status badge, cycle figures and next action, written in Python, are byte
+for byte what the Jinja macros they replaced wrote, for any standing: subsets, CEUs per
+credential, paces or none, days left or late, amounts with and without decimals, a submission
+due or not, text that needs escaping."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,16 +9,25 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import jinja2
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.views.credentials import cycle_numbers, cycle_status
+from tracker.views.credentials import cycle_numbers, cycle_status, next_action
 from tracker.views.filters import ceus, day
 
 # The macros as templates/credentials/_macros.html had them.
 MACROS = """\
 {% macro status(standing) %}
   <span class="badge big status-{{ standing.status }}">{{ standing.label }}</span>
+{% endmacro %}
+
+{% macro next_action(overview, standing, rules) %}
+  {% if rules.requires_submission and standing.status in ('overdue', 'inactive') and not standing.submitted_on and standing.tally.needed == 0 %}
+    <a class="button" href="{{ url_for('credentials.body', body=rules.id) }}#submission">Record your submission</a>
+  {% else %}
+    <a class="button" href="{{ url_for('credentials.new_ceu', counts_toward=rules.id if not rules.one_credential_per_activity else rules.id ~ ':' ~ overview.credentials[0].code) }}">Log a CEU</a>
+  {% endif %}
 {% endmacro %}
 
 {% macro cycle_numbers(standing) %}
@@ -45,8 +55,16 @@ MACROS = """\
 {% endmacro %}
 """
 
+
+
+def fake_url_for(endpoint, **values):
+    """A link that shows what it was built from (and an ampersand to escape)."""
+    return f"/{endpoint}?" + "&".join(f"{name}={value}" for name, value in values.items())
+
+
 environment = jinja2.Environment(autoescape=True)
 environment.globals["ceus"] = ceus
+environment.globals["url_for"] = fake_url_for
 environment.filters["day"] = day
 macros = environment.from_string(MACROS).module
 
@@ -100,3 +118,25 @@ def test_nothing_required_reads_as_a_maximum_of_one():
     )
     assert 'max="1"' in cycle_numbers(standing)
     assert str(cycle_numbers(standing)) == str(macros.cycle_numbers(standing))
+
+
+links_app = Flask(__name__)
+links_app.jinja_env.globals["url_for"] = fake_url_for
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.sampled_from(["overdue", "inactive", "on_track", "met", "lapsed"]),
+    submitted_on=st.one_of(st.none(), st.just(dt.date(2026, 5, 1))),
+    needed=st.sampled_from([Decimal(0), Decimal("0.00"), Decimal("2.5")]),
+    requires_submission=st.booleans(), one_credential_per_activity=st.booleans(),
+    body=texts, code=texts,
+)
+def test_next_action_is_what_the_macro_wrote(status, submitted_on, needed, requires_submission,
+                                             one_credential_per_activity, body, code):
+    rules = SimpleNamespace(id=body, requires_submission=requires_submission,
+                            one_credential_per_activity=one_credential_per_activity)
+    standing = SimpleNamespace(status=status, submitted_on=submitted_on, tally=SimpleNamespace(needed=needed))
+    overview = SimpleNamespace(credentials=[SimpleNamespace(code=code)])
+    with links_app.app_context():
+        assert str(next_action(overview, standing, rules)) == str(macros.next_action(overview, standing, rules))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -68,8 +68,8 @@ def cycle_status(standing) -> Markup:
     return Markup(f'\n  <span class="badge big status-{escape(standing.status)}">{escape(standing.label)}</span>\n')
 
 
-def _amount(value) -> Markup:
-    return escape(ceus(value))
+# Amounts ("12.5", "—") and dates ("Jun 30, 2028") hold nothing to escape: written as they are.
+_amount = ceus
 
 
 @bp.app_template_global()
@@ -85,9 +85,9 @@ def cycle_numbers(standing) -> Markup:
         f'    <div class="stat"><span class="label">Earned</span><span class="value">{earned}</span><span class="sub">that count</span></div>\n'
         f'    <div class="stat"><span class="label">Still needed</span><span class="value">{_amount(t.needed)}</span><span class="sub">CEUs</span></div>\n'
         f'    <div class="stat"><span class="label">{"Days left" if days_left >= 0 else "Days late"}</span>'
-        f'<span class="value">{abs(days_left)}</span><span class="sub">due {escape(day(t.cycle.end))}</span></div>\n'
+        f'<span class="value">{abs(days_left)}</span><span class="sub">due {day(t.cycle.end)}</span></div>\n'
         '  </div>\n'
-        f'  <progress class="meter" value="{escape(min(t.earned, t.required))}" max="{escape(t.required or 1)}" '
+        f'  <progress class="meter" value="{min(t.earned, t.required)}" max="{t.required or 1}" '
         f'aria-label="CEUs earned of required">{earned} of {required}</progress>\n  '
     ]
     for s in t.subsets:
@@ -96,7 +96,7 @@ def cycle_numbers(standing) -> Markup:
         to_go = f" · {_amount(s.needed)} to go" if s.needed else " · met"
         parts.append(
             f'\n    <p class="small subset"><strong>{code} {label}</strong>: {s_earned} of {s_required}{to_go}</p>\n'
-            f'    <progress class="meter thin" value="{escape(min(s.earned, s.required))}" max="{escape(s.required)}" '
+            f'    <progress class="meter thin" value="{min(s.earned, s.required)}" max="{s.required}" '
             f'aria-label="{code} {label} CEUs">{s_earned} of {s_required}</progress>\n  '
         )
     parts.append("\n  ")
@@ -112,6 +112,21 @@ def cycle_numbers(standing) -> Markup:
         )
     parts.append("\n")
     return Markup("".join(parts))
+
+
+@bp.app_template_global()
+def next_action(overview, standing, rules) -> Markup:
+    """The one next action for a body's cycle, as its primary button: record the submission of
+    CEUs met after the due date, else log a CEU (toward the body's first credential where each
+    CEU counts toward one)."""
+    url_for = current_app.jinja_env.globals["url_for"]  # the templates' (its links remembered)
+    if (rules.requires_submission and standing.status in ("overdue", "inactive") and not standing.submitted_on
+            and standing.tally.needed == 0):
+        link = escape(url_for("credentials.body", body=rules.id))
+        return Markup(f'\n  \n    <a class="button" href="{link}#submission">Record your submission</a>\n  \n')
+    toward = f"{rules.id}:{overview.credentials[0].code}" if rules.one_credential_per_activity else rules.id
+    link = escape(url_for("credentials.new_ceu", counts_toward=toward))
+    return Markup(f'\n  \n    <a class="button" href="{link}">Log a CEU</a>\n  \n')
 
 
 # -- overview -------------------------------------------------------------------------------------
