@@ -67,9 +67,11 @@ class CredentialRow:
     from_milestone_id: int | None
 
 
-_CREDENTIAL_COLUMNS = tuple(getattr(Credential, field) for field in CredentialRow.__slots__)
-_CREDENTIAL_ROWS_OF = select(*_CREDENTIAL_COLUMNS).where(Credential.user_id == bindparam("user_id")).order_by(
-    Credential.body, Credential.earned_on, Credential.code)
+# The table's columns, not the mapped attributes: a Core select, without the ORM's row handling.
+_CREDENTIAL_TABLE = Credential.__table__
+_CREDENTIAL_ROWS_OF = select(*(Credential.__mapper__.columns[field] for field in CredentialRow.__slots__)).where(
+    _CREDENTIAL_TABLE.c.user_id == bindparam("user_id")
+).order_by(_CREDENTIAL_TABLE.c.body, _CREDENTIAL_TABLE.c.earned_on, _CREDENTIAL_TABLE.c.code)
 
 
 def read_credentials(user: User) -> list[CredentialRow]:
