@@ -251,7 +251,7 @@ def renewal_summary(user: User, today: dt.date, credentials: list[Credential] | 
     wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, list[cycles.Cycle]]] = {}
     for h in held:
         setup = _setup(h.credentials, h.row)
-        wanted[h.key] = (h.rules, setup, cycles.cycles_through(h.rules, setup, max(today, setup.earned_on))[::-1][:2])
+        wanted[h.key] = (h.rules, setup, cycles.latest_cycles(h.rules, setup, max(today, setup.earned_on), 2))
     sums = _sums(user.id, wanted)
     return [_overview(h, submissions, today, wanted[h.key], sums[h.key]) for h in held]
 
