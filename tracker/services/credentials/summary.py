@@ -74,7 +74,8 @@ def _key_of(credential_body, credential_id):
 
 def _links():
     """Each activity's codes for each body it is linked to (its own body included), from the
-    user's credentials: few rows, read through the credentials' index, not the whole log."""
+    user's credentials: few rows, read through the credentials' index, not the whole log (a link
+    to another user's credential, which the services never make, is not read)."""
     activity_id = ceu_credentials.c.activity_id
     credential = Credential.__table__
     rows = (
