@@ -180,3 +180,12 @@ def test_credentials_read_as_rows_are_the_listed_ones(app, coder):
         _random_log(random.Random(7), coder, listed, 60)
         assert [_totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, rows)] == [
             _totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, listed)]
+
+
+def test_code_set_dates_are_remembered_but_each_caller_gets_its_own_list(app):
+    with app.app_context():
+        first = credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+        assert first and first == sorted(first, key=lambda d: (d.on, d.event.title))
+        first.clear()
+        again = credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+        assert again and again == credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))

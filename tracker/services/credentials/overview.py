@@ -301,9 +301,22 @@ def find_cycle(overview: BodyOverview, cycle_end: dt.date | None) -> Standing:
     raise NotFound(f"cycle ending {cycle_end}")
 
 
+# The same few spans (today to a year on...) asked for on every view of the overview and the
+# dashboard: each worked out once a day per catalogue.
+_CODE_SET_DATES: dict[tuple[int, dt.date, dt.date], tuple[object, tuple[cycles.CalendarDate, ...]]] = {}
+
+
 def code_set_dates_between(start: dt.date, end: dt.date) -> list[cycles.CalendarDate]:
     """Code-set updates (ICD-10, CPT, HCPCS) taking effect from ``start`` to ``end``."""
+    catalog = current_catalog()
+    known = _CODE_SET_DATES.get((id(catalog), start, end))
+    if known is not None and known[0] is catalog:
+        return list(known[1])
     found = []
-    for calendar in current_catalog().calendars.values():
+    for calendar in catalog.calendars.values():
         found.extend(cycles.code_set_dates(calendar, start, end))
-    return sorted(found, key=lambda d: (d.on, d.event.title))
+    found.sort(key=lambda d: (d.on, d.event.title))
+    if len(_CODE_SET_DATES) >= 64:
+        _CODE_SET_DATES.clear()
+    _CODE_SET_DATES[(id(catalog), start, end)] = (catalog, tuple(found))
+    return found
