@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
@@ -13,7 +14,7 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.views.credentials import cycle_numbers, cycle_status, next_action
+from tracker.views.credentials import credential_changes, cycle_numbers, cycle_status, next_action
 from tracker.views.filters import ceus, day
 
 # The macros as templates/credentials/_macros.html had them.
@@ -140,3 +141,14 @@ def test_next_action_is_what_the_macro_wrote(status, submitted_on, needed, requi
     overview = SimpleNamespace(credentials=[SimpleNamespace(code=code)])
     with links_app.app_context():
         assert str(next_action(overview, standing, rules)) == str(macros.next_action(overview, standing, rules))
+
+
+def test_a_credential_without_changes_is_written_as_the_macro_writes_it():
+    # The macro itself, from templates/: the global writes its blank output without calling it.
+    files = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"), autoescape=True)
+    files.globals.update(url_for=fake_url_for, ceus=ceus)
+    files.filters["day"] = day
+    macro = files.get_template("credentials/_macros.html").module.credential_changes_html
+    plain = SimpleNamespace(id=3, code="CPC", converted_from=None, converted_on=None, replaced_on=None)
+    assert str(credential_changes(plain, None, None, None)) == str(macro(plain, None, None, None))

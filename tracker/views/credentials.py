@@ -129,6 +129,21 @@ def next_action(overview, standing, rules) -> Markup:
     return Markup(f'\n  \n    <a class="button" href="{link}">Log a CEU</a>\n  \n')
 
 
+# What the credential_changes_html macro writes for a credential with no changes (most of them).
+_NO_CHANGES = Markup("\n  \n  \n  \n")
+
+
+@bp.app_template_global()
+def credential_changes(c, conversion, replacement, confirm_form) -> Markup:
+    """A credential's changes (converted from its apprentice designation, replaced by another, or
+    the button that converts it): the macro's blank output written here for the many credentials
+    without any, the macro for the others."""
+    if not (c.converted_from or replacement or conversion):
+        return _NO_CHANGES
+    macros = current_app.jinja_env.get_template("credentials/_macros.html").module
+    return macros.credential_changes_html(c, conversion, replacement, confirm_form)
+
+
 # -- overview -------------------------------------------------------------------------------------
 
 @bp.route("/")
