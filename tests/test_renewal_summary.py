@@ -34,12 +34,20 @@ def _totals(overview):
             [of(s) for s in overview.history[:2]])
 
 
-def _random_log(rng: random.Random, user_id: int, held: list[Credential], count: int) -> None:
+REFERENCES = ["", "", "", "IDX1", "idx1", "IDX2", "Idx-3", "PRG9", "prg9"]
+
+
+def _random_log(rng: random.Random, user_id: int, held: list[Credential], count: int, reference=None,
+                second_reference=None) -> None:
+    """``reference(n, key)``: the n-th activity's reference for body ``key`` (and its second
+    reference, unless ``second_reference`` is given); by default drawn from a few that repeat in
+    every case."""
     by_body: dict[str, list[Credential]] = {}
     for credential in held:
         by_body.setdefault(credential_service.body_key(credential), []).append(credential)
     keys = list(by_body)
-    references = ["", "", "", "IDX1", "idx1", "IDX2", "Idx-3", "PRG9", "prg9"]
+    reference = reference or (lambda _n, _key: rng.choice(REFERENCES))
+    second_reference = second_reference or reference
     span = (LAST_DAY - EARNED).days
     for n in range(count):
         key = rng.choice(keys)
@@ -55,11 +63,11 @@ def _random_log(rng: random.Random, user_id: int, held: list[Credential], count:
         if rng.random() < 0.25 and len(keys) > 1:
             other_key = rng.choice([k for k in keys if k != key])
             links += [rng.choice(by_body[other_key])]
-            second = rng.choice(references)
+            second = second_reference(n, other_key)
         day = EARNED - dt.timedelta(days=30) + dt.timedelta(days=rng.randint(0, span + 30))
         activity = CeuActivity(
             user_id=user_id, body=key, completed_on=day, title=f"Course {n}", provider="",
-            reference=rng.choice(references), second_reference=second,
+            reference=reference(n, key), second_reference=second,
             ceus=Decimal(rng.randint(1, 400)) / 100, applies_to=applies_to, next_cycle=rng.random() < 0.5,
         )
         db.session.add(activity)
@@ -100,6 +108,37 @@ def test_summed_by_the_database_equals_every_ceu_tallied(app, coder, seed):
             assert {o.rules.id for o in summary} == {"aapc", "ahima", f"other-{held[-1].id}"}
 
 
+def _check_summary_equals_overview(coder, reference, second_reference=None, seed=0):
+    rng = random.Random(seed)
+    user = db.session.get(User, coder)
+    held = list(db.session.execute(select(Credential).where(Credential.user_id == coder)).scalars())
+    _random_log(rng, coder, held, 120, reference, second_reference)
+    for today in (LAST_DAY, dt.date(2026, 3, 31), dt.date(2027, 4, 20)):
+        summary = credential_service.renewal_summary(user, today)
+        assert [_totals(o) for o in summary] == [_totals(o) for o in credential_service.renewal_overview(user, today)]
+
+
+def test_a_log_without_repeated_courses_sums_the_same(app, coder):
+    # No reference occurs twice: the summary never ranks the references.
+    with app.app_context():
+        _check_summary_equals_overview(coder, lambda n, key: f"{key}-{n}" if n % 3 else "")
+
+
+def test_a_reference_repeated_only_across_bodies_is_no_repeat(app, coder):
+    # The same index numbers under each body (and as the second body's approval), each once per
+    # body: the references do repeat, so they are ranked, but no course counts twice.
+    with app.app_context():
+        _check_summary_equals_overview(coder, lambda n, key: f"IDX{n}")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_course_repeated_only_as_the_second_body_approval(app, coder, seed):
+    # Every activity's own reference is its own; the second body's approval repeats, in another case.
+    with app.app_context():
+        _check_summary_equals_overview(
+            coder, lambda n, key: f"{key}-{n}", lambda n, key: "PRG9" if n % 2 else "prg9", seed)
+
+
 def test_the_summary_costs_three_queries_whatever_the_log(app, coder):
     statements = []
 
@@ -126,3 +165,27 @@ def test_no_credentials_no_sums(app):
     user_id = builders.make_user(app)
     with app.app_context():
         assert credential_service.renewal_summary(db.session.get(User, user_id), LAST_DAY) == []
+
+
+def test_credentials_read_as_rows_are_the_listed_ones(app, coder):
+    # The overview reads its credentials as plain rows: every column, the same values and order
+    # as the ORM instances, and the same summary from either.
+    with app.app_context():
+        user = db.session.get(User, coder)
+        listed = credential_service.list_credentials(user)
+        rows = credential_service.read_credentials(user)
+        columns = [attribute.key for attribute in Credential.__mapper__.column_attrs]
+        assert [[getattr(c, name) for name in columns] for c in listed] == [
+            [getattr(r, name) for name in columns] for r in rows]
+        _random_log(random.Random(7), coder, listed, 60)
+        assert [_totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, rows)] == [
+            _totals(o) for o in credential_service.renewal_summary(user, LAST_DAY, listed)]
+
+
+def test_code_set_dates_are_remembered_but_each_caller_gets_its_own_list(app):
+    with app.app_context():
+        first = credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+        assert first and first == sorted(first, key=lambda d: (d.on, d.event.title))
+        first.clear()
+        again = credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+        assert again and again == credential_service.code_set_dates_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31))

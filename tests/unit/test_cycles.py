@@ -187,6 +187,14 @@ def test_cycles_through_lists_every_cycle_from_the_first():
     assert ends == [D(2021, 5, 31), D(2023, 5, 31), D(2025, 5, 31), D(2027, 5, 31)]
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 9])
+@pytest.mark.parametrize("day", [D(2020, 6, 14), D(2020, 6, 15), D(2021, 5, 31), D(2021, 6, 1), D(2026, 11, 23), D(2031, 1, 1)])
+def test_latest_cycles_are_the_last_of_every_cycle_newest_first(day, count):
+    for body, setup in ((AAPC, aapc("CPC", earned=D(2020, 6, 15), month=5)),
+                        (AHIMA, Setup((HeldCredential("RHIT", D(2020, 6, 15)),), cycle_end=D(2027, 1, 14)))):
+        assert cycles.latest_cycles(body, setup, day, count) == cycles.cycles_through(body, setup, day)[::-1][:count]
+
+
 # -- AHIMA cycle dates ----------------------------------------------------------------------------
 
 def test_ahima_cycles_follow_the_end_date_the_user_entered():

@@ -30,7 +30,7 @@ from .rules import (  # noqa: F401
     StatusRule, ZERO, other_body_rules,
 )
 from .dates import (  # noqa: F401
-    cycle_containing, cycles_through, first_due_on_or_after, in_renewal_month_overlap,
+    cycle_containing, cycles_through, first_due_on_or_after, in_renewal_month_overlap, latest_cycles,
     last_day_of_month, next_cycle, proposed_cycle_end, submission_opens,
 )
 from .requirements import (  # noqa: F401

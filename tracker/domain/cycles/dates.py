@@ -115,6 +115,17 @@ def cycles_through(rules: BodyRules, setup: Setup, day: dt.date) -> list[Cycle]:
     return [_cycle_at(rules, setup, i, first) for i in range(first, last + 1)]
 
 
+def latest_cycles(rules: BodyRules, setup: Setup, day: dt.date, count: int) -> list[Cycle]:
+    """The last ``count`` cycles of :func:`cycles_through` (the one containing ``day`` and those
+    before it), newest first, without working out the older ones."""
+    _check_setup(rules, setup)
+    if day < setup.earned_on:
+        return []
+    first = _first_index(rules, setup)
+    last = max(first, _index_on_or_after(rules, setup, day))
+    return [_cycle_at(rules, setup, i, first) for i in range(last, max(first, last - count + 1) - 1, -1)]
+
+
 def next_cycle(rules: BodyRules, setup: Setup, cycle: Cycle) -> Cycle:
     """The cycle after ``cycle``."""
     return cycle_containing(rules, setup, cycle.end + dt.timedelta(days=1))

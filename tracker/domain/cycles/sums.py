@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .dates import cycle_containing
+from .dates import cycle_finder
 from .rules import Activity, BodyRules, Cycle, Setup
 from .tally import Tally, _tally_of
 
@@ -53,11 +53,16 @@ def _overlap_start(cycle: Cycle) -> dt.date:
 def windows(rules: BodyRules, setup: Setup, wanted: Sequence[Cycle]) -> list[Window]:
     """Each wanted cycle's :class:`Window`, in the same order."""
     found = []
+    # A cycle's previous one ends the day before it starts: often the next wanted one (the
+    # current cycle and the one before), else worked out (the first cycle's index once).
+    by_end = {cycle.end: cycle for cycle in wanted}
+    containing = cycle_finder(rules, setup) if rules.renewal_month_overlap else None
     for cycle in wanted:
         moves_from = takes_over = None
-        if rules.renewal_month_overlap:
+        if containing is not None:
             moves_from = _overlap_start(cycle)
-            previous = None if cycle.first else cycle_containing(rules, setup, cycle.start - dt.timedelta(days=1))
+            day_before = cycle.start - dt.timedelta(days=1)
+            previous = None if cycle.first else (by_end.get(day_before) or containing(day_before))
             if previous is not None:
                 takes_over = (_overlap_start(previous), previous.end)
         found.append(Window(cycle, cycle.start, cycle.end, moves_from, takes_over))

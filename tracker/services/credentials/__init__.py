@@ -15,7 +15,7 @@ Certificate files live in :mod:`..certificates`, submissions in :mod:`..submissi
 audit export in :mod:`..cycle_exports`. Callers use this package's names, not the modules'.
 """
 from .reading import (  # noqa: F401
-    EARLIEST_DATE, OTHER, MAX_CEUS, bodies, list_credentials, held_codes, held_codes_of, get_credential,
+    EARLIEST_DATE, OTHER, MAX_CEUS, bodies, list_credentials, CredentialRow, read_credentials, held_codes, held_codes_of, get_credential,
     get_setup, rules_for, body_key, other_rules, parse_ceus,
 )
 from .overview import (  # noqa: F401

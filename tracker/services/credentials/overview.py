@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Integer, bindparam, cast, literal, select, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, literal_column, select, union_all
 
 from ...domain import cycles
 from ...domain.cycles import BodyRules, Setup, Standing
@@ -76,10 +76,16 @@ class BodyOverview:
     current: Standing
     overdue: Standing | None  # the previous cycle, while it is overdue / inactive / lapsed
     history: list[Standing]  # every cycle, newest first (current included)
-    duties: list[cycles.DutyDate]
     apprentices: list[tuple[Credential, cycles.ApprenticeStatus]]
     submissions: dict[dt.date, dt.date]
     tracked_since: dt.date  # cycles that ended before the user added the body to Rungs are not judged
+    today: dt.date
+
+    @functools.cached_property
+    def duties(self) -> list[cycles.DutyDate]:
+        """Dues and fees from today to two years on: worked out when a page shows them (the body's
+        page, the agenda), not for the overview and the dashboard."""
+        return cycles.duties_between(self.rules, self.setup, self.today, self.today + relativedelta(years=2))
 
     def requirement_is_estimate(self, standing: Standing) -> bool:
         """True when the cycle's requirement is Rungs' estimate of a pro-rated first cycle."""
@@ -141,10 +147,10 @@ def _body_overview(
         current=current,
         overdue=overdue,
         history=history,
-        duties=cycles.duties_between(rules, setup, today, today + relativedelta(years=2)),
         apprentices=apprentices,
         submissions=submissions,
         tracked_since=tracked_since,
+        today=today,
     )
 
 
@@ -163,15 +169,28 @@ class HeldBody:
 _IDS = bindparam("ids", expanding=True)
 _CREDENTIALS_OF = select(Credential).where(Credential.user_id.in_(_IDS)).order_by(
     Credential.user_id, Credential.body, Credential.earned_on, Credential.code)
+_CREDENTIALS_OF_ONE = select(Credential).where(Credential.user_id == bindparam("id")).order_by(
+    Credential.body, Credential.earned_on, Credential.code)
 _SETUP, _SUBMISSION = RenewalSetup.__table__, CycleSubmission.__table__
-# Each body's cycle settings and each cycle's submission, in one statement (kind 0 and 1), as rows:
-# only a few values of each are read.
-_SETTINGS_OF = union_all(
-    select(literal(0).label("kind"), _SETUP.c.user_id, _SETUP.c.body, _SETUP.c.renewal_month, _SETUP.c.cycle_end,
-           _SETUP.c.first_cycle_hundredths, cast(None, Date).label("submitted_on")).where(_SETUP.c.user_id.in_(_IDS)),
-    select(literal(1), _SUBMISSION.c.user_id, _SUBMISSION.c.body, cast(None, Integer), _SUBMISSION.c.cycle_end,
-           cast(None, Integer), _SUBMISSION.c.submitted_on).where(_SUBMISSION.c.user_id.in_(_IDS)),
-)
+
+
+def _settings_of(setup_users, submission_users):
+    """Each body's cycle settings and each cycle's submission, in one statement (kind 0 and 1), as
+    rows: only a few values of each are read."""
+    return union_all(
+        select(literal_column("0").label("kind"), _SETUP.c.user_id, _SETUP.c.body, _SETUP.c.renewal_month,
+               _SETUP.c.cycle_end, _SETUP.c.first_cycle_hundredths, cast(None, Date).label("submitted_on"))
+        .where(setup_users),
+        select(literal_column("1"), _SUBMISSION.c.user_id, _SUBMISSION.c.body, cast(None, Integer),
+               _SUBMISSION.c.cycle_end, cast(None, Integer), _SUBMISSION.c.submitted_on)
+        .where(submission_users),
+    )
+
+
+_SETTINGS_OF = _settings_of(_SETUP.c.user_id.in_(_IDS), _SUBMISSION.c.user_id.in_(_IDS))
+# One user's (every page but the reminder sweeps): an expanding IN costs a rewrite of the
+# statement at each run.
+_SETTINGS_OF_ONE = _settings_of(_SETUP.c.user_id == bindparam("id"), _SUBMISSION.c.user_id == bindparam("id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +209,9 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     when ``credentials``, each user's in :func:`.reading.list_credentials` order, is given)."""
     if credentials is None:
         credentials = {}
-        for credential in db.session.execute(_CREDENTIALS_OF, {"ids": ids}).scalars():
+        loaded = (db.session.execute(_CREDENTIALS_OF_ONE, {"id": ids[0]}) if len(ids) == 1
+                  else db.session.execute(_CREDENTIALS_OF, {"ids": ids}))
+        for credential in loaded.scalars():
             credentials.setdefault(credential.user_id, []).append(credential)
     credentials = {user_id: held for user_id, held in credentials.items() if held}
     if not credentials:
@@ -198,7 +219,8 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     ids = list(credentials)
     setups: dict[int, dict[str, SetupRow]] = {}
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in db.session.execute(_SETTINGS_OF, {"ids": ids}):
+    settings = db.session.execute(_SETTINGS_OF_ONE, {"id": ids[0]}) if len(ids) == 1 else db.session.execute(_SETTINGS_OF, {"ids": ids})
+    for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in settings:
         if kind == 0:
             setups.setdefault(user_id, {})[body] = SetupRow(month, cycle_end, first_ceus)
         else:
@@ -279,9 +301,22 @@ def find_cycle(overview: BodyOverview, cycle_end: dt.date | None) -> Standing:
     raise NotFound(f"cycle ending {cycle_end}")
 
 
+# The same few spans (today to a year on...) asked for on every view of the overview and the
+# dashboard: each worked out once a day per catalogue.
+_CODE_SET_DATES: dict[tuple[int, dt.date, dt.date], tuple[object, tuple[cycles.CalendarDate, ...]]] = {}
+
+
 def code_set_dates_between(start: dt.date, end: dt.date) -> list[cycles.CalendarDate]:
     """Code-set updates (ICD-10, CPT, HCPCS) taking effect from ``start`` to ``end``."""
+    catalog = current_catalog()
+    known = _CODE_SET_DATES.get((id(catalog), start, end))
+    if known is not None and known[0] is catalog:
+        return list(known[1])
     found = []
-    for calendar in current_catalog().calendars.values():
+    for calendar in catalog.calendars.values():
         found.extend(cycles.code_set_dates(calendar, start, end))
-    return sorted(found, key=lambda d: (d.on, d.event.title))
+    found.sort(key=lambda d: (d.on, d.event.title))
+    if len(_CODE_SET_DATES) >= 64:
+        _CODE_SET_DATES.clear()
+    _CODE_SET_DATES[(id(catalog), start, end)] = (catalog, tuple(found))
+    return found

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 
-from sqlalchemy import String, and_, bindparam, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, or_, select, true, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from ...domain import cycles
+from ...domain.cycles import ZERO
 from ...extensions import db
 from ...models import CeuActivity, Credential, User, ceu_credentials
 from .overview import BodyOverview, HeldBody, _body_overview, held_bodies
@@ -63,95 +65,178 @@ def _joined_codes_postgresql(element, compiler, **kw):
 
 def _key_of(credential_body, credential_id):
     """A credential's cycle id in SQL: its body, or "other-<id>" (see :func:`.reading.body_key`)."""
+    # The constants written into the statement: fewer parameters to bind at each run.
     return case(
-        (credential_body == OTHER, literal(f"{OTHER}-") + cast(credential_id, String)), else_=credential_body
+        (credential_body == literal_column(f"'{OTHER}'"), literal_column(f"'{OTHER}-'", String) + cast(credential_id, String)),
+        else_=credential_body,
     )
 
 
-def _views():
-    """Each activity as each body it counts toward sees it: its own body with its own reference
-    and code, and every other body it is linked to with the second reference."""
-    activity = CeuActivity.__table__
+def _links():
+    """Each activity's codes for each body it is linked to (its own body included), from the
+    user's credentials: few rows, read through the credentials' index, not the whole log (a link
+    to another user's credential, which the services never make, is not read)."""
+    activity_id = ceu_credentials.c.activity_id
     credential = Credential.__table__
+    rows = (
+        select(activity_id, _key_of(credential.c.body, credential.c.id).label("key"), credential.c.code)
+        .select_from(credential.join(ceu_credentials, ceu_credentials.c.credential_id == credential.c.id))
+        .where(credential.c.user_id == bindparam("user_id"))
+        .subquery("linked_codes")
+    )
+    # Grouped by the subquery's columns: PostgreSQL cannot tell that two copies of the key's
+    # CASE (each with its own parameters) are the same expression.
+    return (
+        select(rows.c.activity_id, rows.c.key, joined_codes(rows.c.code).label("codes"))
+        .group_by(rows.c.activity_id, rows.c.key)
+        .cte("links")
+    )
+
+
+def _repeats(links, unique_keys):
+    """The views of activities that repeat an earlier course's reference (id, body key), for the
+    bodies where a course counts once (``unique_keys``). Ranking the references costs more than
+    the rest of the sums, so they are ranked only when some reference occurs twice (for any of
+    those bodies): a log without repeats is read once more, never sorted."""
+    activity = CeuActivity.__table__
     user_id = bindparam("user_id")
-    ceus = activity.c.ceus_hundredths.label("ceus")  # a Hundredths column: sums come back as Decimals
-    own = select(
-        activity.c.id, activity.c.body.label("key"), activity.c.completed_on, activity.c.next_cycle,
-        ceus, activity.c.reference.label("ref"), activity.c.applies_to.label("own_code"),
-    ).where(activity.c.user_id == user_id)
-    link_key = _key_of(credential.c.body, credential.c.id)
-    linked = select(
-        activity.c.id, link_key.label("key"), activity.c.completed_on, activity.c.next_cycle,
-        ceus, activity.c.second_reference.label("ref"), literal("").label("own_code"),
-    ).select_from(
-        activity.join(ceu_credentials, ceu_credentials.c.activity_id == activity.c.id)
-        .join(credential, credential.c.id == ceu_credentials.c.credential_id)
-    ).where(activity.c.user_id == user_id, link_key != activity.c.body).distinct()
-    return union_all(own, linked).subquery("views")
+    refs = union_all(
+        select(activity.c.id, activity.c.body.label("key"), activity.c.completed_on,
+               ascii_upper(activity.c.reference).label("ref"))
+        .where(activity.c.user_id == user_id, activity.c.reference != literal_column("''"), activity.c.body.in_(unique_keys)),
+        select(activity.c.id, links.c.key, activity.c.completed_on, ascii_upper(activity.c.second_reference))
+        .select_from(links.join(activity, activity.c.id == links.c.activity_id))
+        .where(activity.c.user_id == user_id, links.c.key != activity.c.body, activity.c.second_reference != literal_column("''"),
+               links.c.key.in_(unique_keys)),
+    ).subquery("refs")
+    some_repeat = select(func.count() > func.count(refs.c.ref.distinct())).scalar_subquery()
+    # A row when some reference repeats, none otherwise, joined first: without repeats the
+    # references are not even read a second time (a WHERE on the ranking would read them).
+    gate = select(literal_column("1").label("one")).where(some_repeat).subquery("gate")
+    ranked = select(
+        refs.c.id, refs.c.key,
+        func.row_number().over(partition_by=(refs.c.key, refs.c.ref), order_by=(refs.c.completed_on, refs.c.id)).label("n"),
+    ).select_from(gate.join(refs, true())).subquery("ranked")
+    return select(ranked.c.id, ranked.c.key).where(ranked.c.n > literal_column("1")).subquery("repeats")
 
 
-def _window_test(views, slot: int, moves: bool, takes_over: bool):
-    """SQL for :meth:`tracker.domain.cycles.Window.holds`, its dates bound as parameters
-    (``start_<slot>``...: see :func:`_parameters`)."""
-    day, flagged = views.c.completed_on, views.c.next_cycle
-    inside = day.between(bindparam(f"start_{slot}"), bindparam(f"end_{slot}"))
-    if moves:
-        inside = and_(inside, or_(~flagged, day < bindparam(f"moves_{slot}")))
-    if takes_over:
-        inside = or_(inside, and_(flagged, day.between(bindparam(f"over_from_{slot}"), bindparam(f"over_to_{slot}"))))
-    return and_(views.c.key == bindparam(f"key_{slot}"), inside)
+def _slot_of(key, completed_on, flagged, shape):
+    """The window (its slot number) an activity seen by body ``key`` falls in, or NULL: the body's
+    key is compared once, then its windows' dates (:meth:`tracker.domain.cycles.Window.holds`,
+    bound as ``start_<slot>``..., see :func:`_sums`)."""
+    by_key = []
+    for index, (_unique, windows) in enumerate(shape):
+        tests = []
+        for slot, moves, takes_over in windows:
+            inside = completed_on.between(bindparam(f"start_{slot}"), bindparam(f"end_{slot}"))
+            if moves:
+                inside = and_(inside, or_(~flagged, completed_on < bindparam(f"moves_{slot}")))
+            if takes_over:
+                inside = or_(inside, and_(flagged, completed_on.between(
+                    bindparam(f"over_from_{slot}"), bindparam(f"over_to_{slot}"))))
+            tests.append((inside, literal_column(str(slot))))
+        by_key.append((bindparam(f"key_{index}"), case(*tests, else_=None)))
+    return case(*by_key, value=key, else_=None)
+
+
+Shape = tuple[tuple[bool, tuple[tuple[int, bool, bool], ...]], ...]
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(shape: tuple[tuple[bool, bool], ...]):
-    """The sums query for windows of this shape (whether each one moves CEUs to the next cycle and
-    takes some over from the previous one): built once, its values bound at each run. Building a
-    statement this size costs more than running it."""
-    views = _views()
-    credential = Credential.__table__
-    whens = [(_window_test(views, slot, moves, takes), slot) for slot, (moves, takes) in enumerate(shape)]
-    codes = (
-        select(joined_codes(credential.c.code))
-        .select_from(ceu_credentials.join(credential, credential.c.id == ceu_credentials.c.credential_id))
-        .where(ceu_credentials.c.activity_id == views.c.id, _key_of(credential.c.body, credential.c.id) == views.c.key)
-        .scalar_subquery()
+def _statement(shape: Shape):
+    """The sums query for windows of this shape (per body: whether a course counts once, and each
+    window's slot and whether it moves CEUs to the next cycle and takes some over from the previous
+    one): built once, its values bound at each run. Building a statement this size costs more than
+    running it.
+
+    Two groupings, summed apart: each activity as its own body sees it (its reference and code);
+    then each activity as each other body it is linked to sees it (the second reference), with the
+    views among all those that repeat an earlier course (``repeat`` 1: summed in the others as
+    well). Few rows reach the second, so it may read them through a union. Rows outside every
+    window come back with no slot: filtering them in SQL would work out each row's window twice.
+    """
+    activity = CeuActivity.__table__
+    links = _links()
+    user_id = bindparam("user_id")
+    unique_keys = [bindparam(f"key_{index}") for index, (unique, _windows) in enumerate(shape) if unique]
+
+    def sums(placed):
+        return (
+            select(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat, func.sum(placed.c.ceus))
+            .group_by(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat)
+        )
+
+    def slot(key, values):
+        return _slot_of(key, values.c.completed_on, values.c.next_cycle, shape).label("slot")
+
+    own = select(
+        slot(activity.c.body, activity), links.c.codes, activity.c.applies_to.label("own_code"),
+        literal_column("0").label("repeat"),
+        activity.c.ceus_hundredths.label("ceus"),  # a Hundredths column: sums come back as Decimals
+    ).select_from(
+        activity.outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == activity.c.body))
+    ).where(activity.c.user_id == user_id)
+    views = [
+        select(
+            links.c.key, links.c.codes, literal_column("''").label("own_code"), literal_column("0").label("repeat"),
+            activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths.label("ceus"),
+        ).select_from(links.join(activity, activity.c.id == links.c.activity_id))
+        .where(activity.c.user_id == user_id, links.c.key != activity.c.body)
+    ]
+    if unique_keys:
+        repeats = _repeats(links, unique_keys)
+        views.append(
+            select(
+                repeats.c.key, links.c.codes,
+                case((repeats.c.key == activity.c.body, activity.c.applies_to), else_=literal_column("''")),
+                literal_column("1"), activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths,
+            ).select_from(
+                repeats.join(activity, activity.c.id == repeats.c.id)
+                .outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == repeats.c.key))
+            )
+        )
+    others = union_all(*views).subquery("others")
+    other = select(
+        slot(others.c.key, others), others.c.codes, others.c.own_code, others.c.repeat, others.c.ceus,
     )
-    earlier = func.row_number().over(
-        partition_by=(views.c.key, ascii_upper(views.c.ref)), order_by=(views.c.completed_on, views.c.id)
-    )
-    placed = select(
-        views.c.key, case(*whens, else_=None).label("slot"), codes.label("codes"), views.c.own_code,
-        case((and_(views.c.ref != "", earlier > 1), 1), else_=0).label("repeat"), views.c.ceus,
-    ).subquery("placed")
-    return (
-        select(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat, func.sum(placed.c.ceus))
-        .where(placed.c.slot.is_not(None))
-        .group_by(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat)
-    )
+    return union_all(sums(own.subquery("own")), sums(other.subquery("other")))
 
 
 def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, list[cycles.Cycle]]]) -> dict[str, list[cycles.Sum]]:
     """Each body's sums (see :class:`tracker.domain.cycles.Sum`) for its wanted cycles."""
     slots: list[tuple[str, int]] = []
-    shape: list[tuple[bool, bool]] = []
+    shape: list[tuple[bool, tuple[tuple[int, bool, bool], ...]]] = []
     parameters: dict[str, object] = {"user_id": user_id}
     for key, (rules, setup, chosen) in wanted.items():
+        body_shape = []
         for index, window in enumerate(cycles.windows(rules, setup, chosen)):
             slot = len(slots)
-            parameters.update({f"key_{slot}": key, f"start_{slot}": window.start, f"end_{slot}": window.end})
+            parameters[f"start_{slot}"], parameters[f"end_{slot}"] = window.start, window.end
             if window.moves_from is not None:
                 parameters[f"moves_{slot}"] = window.moves_from
             if window.takes_over is not None:
                 parameters[f"over_from_{slot}"], parameters[f"over_to_{slot}"] = window.takes_over
-            shape.append((window.moves_from is not None, window.takes_over is not None))
+            body_shape.append((slot, window.moves_from is not None, window.takes_over is not None))
             slots.append((key, index))
+        if body_shape:
+            parameters[f"key_{len(shape)}"] = key
+            shape.append((rules.unique_reference, tuple(body_shape)))
     found: dict[str, list[cycles.Sum]] = {key: [] for key in wanted}
     if not slots:
         return found
+    # Each group's CEUs (every view), and those of its views that repeat an earlier course.
+    summed: dict[tuple[int, tuple[str, ...]], list[Decimal]] = {}
     for slot, joined, own_code, repeat, ceus in db.session.execute(_statement(tuple(shape)), parameters):
+        if slot is None:
+            continue
+        codes = tuple(sorted(set(joined.split(",")))) if joined else ((own_code,) if own_code else ())
+        summed.setdefault((slot, codes), [ZERO, ZERO])[repeat] += ceus
+    for (slot, codes), (every, repeated) in summed.items():
         key, index = slots[slot]
-        codes = tuple(joined.split(",")) if joined else ((own_code,) if own_code else ())
-        found[key].append(cycles.Sum(index, codes, bool(repeat), ceus))
+        if every > repeated:
+            found[key].append(cycles.Sum(index, codes, False, every - repeated))
+        if repeated:
+            found[key].append(cycles.Sum(index, codes, True, repeated))
     return found
 
 
@@ -159,14 +244,15 @@ def renewal_summary(user: User, today: dt.date, credentials: list[Credential] | 
     """Every certifying body the user holds a credential of, with its current cycle (and the
     previous one) on ``today``, from CEUs summed by the database: three queries whatever the size
     of the log (credentials, cycle settings with submissions, the sums); two when the page has
-    loaded the user's ``credentials`` already (:func:`.reading.list_credentials`)."""
+    loaded the user's ``credentials`` already (:func:`.reading.list_credentials`, or the rows of
+    :func:`.reading.read_credentials`: only their values are read)."""
     held, submissions = held_bodies([user.id], credentials=None if credentials is None else {user.id: credentials})
     if not held:
         return []
     wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, list[cycles.Cycle]]] = {}
     for h in held:
         setup = _setup(h.credentials, h.row)
-        wanted[h.key] = (h.rules, setup, cycles.cycles_through(h.rules, setup, max(today, setup.earned_on))[::-1][:2])
+        wanted[h.key] = (h.rules, setup, cycles.latest_cycles(h.rules, setup, max(today, setup.earned_on), 2))
     sums = _sums(user.id, wanted)
     return [_overview(h, submissions, today, wanted[h.key], sums[h.key]) for h in held]
 
