@@ -206,6 +206,8 @@ class Step:
 def plan_steps(page: Page) -> list[Step]:
     """Read the plan page's list of steps: titles, target and projected dates, status badges."""
     steps = []
+    # .all() does not wait: right after a click that leads here, it could read the page before.
+    page.locator("ol.milestones > li").first.wait_for()
     for item in page.locator("ol.milestones > li").all():
         dates = dict(zip(item.locator("dl.dates dt").all_inner_texts(), item.locator("dl.dates dd").all_inner_texts()))
 
