@@ -75,3 +75,24 @@ def test_each_request_gets_its_own_confirm_field(app):
             assert str(CONFIRM.csrf_token) == first == str(ConfirmForm().csrf_token)
             tokens.append(first)
     assert tokens[0] != tokens[1]  # a new session each time: a new token, not the last request's
+
+
+def test_certainty_notes_are_written_as_the_macro_wrote_them(app):
+    """certainty() replaced the macro of templates/credentials/_macros.html; this is that macro,
+    rendered beside it for every confidence, with and without a body, and a body to escape."""
+    macro = (
+        "{% macro certainty(confidence, body=None) -%}"
+        "  {%- if confidence == 'low' %}<span class=\"certainty\">({{ body or 'The certifying body' }} does not publish this; Rungs estimates it.)</span>"
+        "  {%- elif confidence == 'unknown' %}<span class=\"certainty\">({{ body or 'The certifying body' }} does not publish this; your account there shows it.)</span>"
+        "  {%- endif %}"
+        "{%- endmacro %}"
+    )
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string(
+            macro + "{% for c, b in cases %}[{{ certainty(c, b) }}]{% endfor %}|{% for c, b in cases %}[{{ global_certainty(c, b) }}]{% endfor %}")
+        from tracker.views.filters import certainty
+
+        cases = [(c, b) for c in ("high", "medium", "low", "unknown", None, "") for b in (None, "", "AAPC", "A&B <body>")]
+        old, new = template.render(cases=cases, global_certainty=certainty).split("|")
+    assert old == new
+    assert new.count("does not publish this") == 8 and "A&amp;B &lt;body&gt;" in new

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Flask, g, has_request_context
+from markupsafe import Markup, escape
 from flask_login import current_user
 
 from ..domain.clock import today_in
@@ -81,6 +82,16 @@ def month_name(month: int | None) -> str:
     return dt.date(2000, month, 1).strftime("%B") if month else ""
 
 
+def certainty(confidence: str, body: str | None = None) -> Markup:
+    """A fact the certifying body does not publish, said as such beside it (``low``: Rungs
+    estimates it; ``unknown``: the member's account there shows it); nothing for a published one.
+    A Python global, not a macro: importing a macro file cost each page that showed one."""
+    if confidence not in ("low", "unknown"):
+        return Markup("")
+    how = "Rungs estimates it" if confidence == "low" else "your account there shows it"
+    return Markup(f'<span class="certainty">({escape(body or "The certifying body")} does not publish this; {how}.)</span>')
+
+
 def register(app: Flask) -> None:
     from ..forms.widgets import confirm_button, field_block
     from .navigation import nav_links
@@ -91,6 +102,7 @@ def register(app: Flask) -> None:
     app.add_template_global(confirm_button)
     app.add_template_global(nav_links)
     app.add_template_global(ceus)
+    app.add_template_global(certainty)
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(weekday_date)
