@@ -45,6 +45,14 @@ def plan_timeline(view, look, timeline) -> Markup:
     switches). ``timeline``: :func:`tracker.views.timeline.build_timeline`'s layout of ``view``."""
     day = _days(view.today)
     title = escape(view.plan.title)
+    rows = [(row, escape(row.title)) for row in timeline.rows]
+    today = day(timeline.today)
+    return Markup(_chart(view, look, timeline, day, title, rows) + _row_list(timeline, day, title, rows, today)
+                  + _legend(timeline, today))
+
+
+def _chart(view, look, timeline, day, title, rows) -> str:
+    """The timeline's SVG (wide screens): month ticks, a target and a projected bar per step, today."""
     schedule = view.schedule
     target_finish, projected_finish = day(schedule.target_finish), day(schedule.projected_finish)
     height = timeline.height
@@ -69,7 +77,6 @@ def plan_timeline(view, look, timeline) -> Markup:
             '      </g>\n    '
         )
     out.append("\n    ")
-    rows = [(row, escape(row.title)) for row in timeline.rows]
     for row, row_title in rows:
         y, target, projected = row.y, row.target, row.projected
         out.append(
@@ -82,20 +89,23 @@ def plan_timeline(view, look, timeline) -> Markup:
             '      </a>\n    '
         )
     out.append("\n    ")
-    today_x = timeline.today_x
-    if today_x is not None:
+    if timeline.today_x is not None:
         out.append(
             '\n      <g class="today">\n'
-            f'        <line x1="{today_x}%" x2="{today_x}%" y1="20" y2="{height}"/>\n'
+            f'        <line x1="{timeline.today_x}%" x2="{timeline.today_x}%" y1="20" y2="{height}"/>\n'
             '      </g>\n    '
         )
-    today = day(timeline.today)
+    out.append("\n  </svg>\n  </div>\n")
+    return "".join(out)
+
+
+def _row_list(timeline, day, title, rows, today: str) -> str:
+    """The same rows as a list (phones), with today's place among them."""
     today_mark = f'<li class="today-mark"><span>Today, {today}</span></li>'
-    out.append(
-        '\n  </svg>\n  </div>\n'
+    out = [
         f'  <div class="timeline-list" role="group" aria-label="Timeline of {title}, step by step">\n'
         '  <ol>\n    '
-    )
+    ]
     today_row = timeline.today_row
     for index, (row, row_title) in enumerate(rows):
         if row.done:
@@ -112,21 +122,23 @@ def plan_timeline(view, look, timeline) -> Markup:
             f'          <span class="muted">· target {day(row.target_start)} → {day(row.target_due)}</span></span>\n'
             '      </li>\n    '
         )
-    out.append(
-        f'\n    {today_mark if today_row is None else ""}\n'
-        '  </ol>\n  </div>\n  <p class="legend">\n'
-        '    <span><span class="key target"></span>Target</span>\n    '
-    )
+    out.append(f'\n    {today_mark if today_row is None else ""}\n  </ol>\n  </div>\n')
+    return "".join(out)
+
+
+def _legend(timeline, today: str) -> str:
+    """The colours the timeline uses, and today's line."""
     tones = timeline.tones
-    out.extend(
+    keys = "".join(
         f'\n      <span><span class="key {tone}"></span>{name}</span>\n    ' for tone, name in LEGEND.items() if tone in tones
     )
-    out.append(
+    return (
+        '  <p class="legend">\n'
+        f'    <span><span class="key target"></span>Target</span>\n    {keys}'
         f'\n    <span class="chart-only"><span class="key today"></span>Today, {today}'
-        f'{" (outside this range)" if today_x is None else ""}</span>\n'
+        f'{" (outside this range)" if timeline.today_x is None else ""}</span>\n'
         '  </p>\n</figure>'
     )
-    return Markup("".join(out))
 
 
 def _button(action: str, csrf: str, label: str, name: str, value: str, class_: str = "link", aria: str = "") -> str:
@@ -142,105 +154,128 @@ def _button(action: str, csrf: str, label: str, name: str, value: str, class_: s
     )
 
 
+class _StepsPage:
+    """What every step block of one plan page shares, worked out once a page: the links (url_for
+    for each link of a dozen steps cost more than the steps), the dates in words, the CSRF field."""
+
+    def __init__(self, environment, view, look, confirm):
+        plan = view.plan
+        self.view, self.current, self.last = view, look.current, len(view.milestones) - 1
+        self.day = _days(view.today)
+        self.csrf = escape(confirm.csrf_token)
+        self.today_iso = view.today.isoformat()
+        url_for = environment.globals["url_for"]  # the pages' own (tracker/views/template_urls.py)
+        self.steps_url = f"{escape(url_for('plans.show', plan_id=plan.id))}/milestones/"
+        self.new_url = f"{escape(url_for('plans.milestone_new', plan_id=plan.id))}?after="
+        self.part_time = plan.pace == "part_time"
+        self._dues = None  # read only if a step shows its due date
+
+    def due(self, milestone_id: int) -> tuple:
+        if self._dues is None:
+            self._dues = self.view.dues
+        return self._dues[milestone_id]
+
+
 @pass_environment
 def plan_steps(environment, view, look, confirm) -> Markup:
     """The plan's steps, each with its dates, its quick progress form and its tools (the ``<li>``
     blocks of the page's ``<ol class="milestones">``). ``confirm``: what gives the page's CSRF
     field (:data:`tracker.forms.CONFIRM`)."""
-    plan = view.plan
-    day = _days(view.today)
-    csrf = escape(confirm.csrf_token)
-    today_iso = view.today.isoformat()
-    # The links are built once a page: url_for for each link of a dozen steps cost more than the steps.
-    url_for = environment.globals["url_for"]  # the pages' own (tracker/views/template_urls.py)
-    steps_url = f"{escape(url_for('plans.show', plan_id=plan.id))}/milestones/"
-    new_url = f"{escape(url_for('plans.milestone_new', plan_id=plan.id))}?after="
-    part_time = plan.pace == "part_time"
-    dues = None  # read only if a step shows its due date
-    current = look.current
-    last = len(view.milestones) - 1
-    out = []
-    for index, (item, step_look) in enumerate(zip(view.milestones, look.steps)):
-        m, s, step = item.milestone, item.schedule, item.step
-        tone = step_look.tone
-        is_current = current == index
-        url = f"{steps_url}{m.id}"
-        number = index + 1
-        note = f'<p class="calm-note">{escape(step_look.note)}</p>' if step_look.note else ""
-        edited = f" · edited (usually {escape(step.duration.label())})" if step and item.duration_edited else ""
-        assumption = (
-            f' · <span title="{escape(step.assumption_note)}">Duration is an assumption</span>'
-            if step and step.assumption else ""
+    page = _StepsPage(environment, view, look, confirm)
+    return Markup("".join(
+        _step(page, index, item, step_look) for index, (item, step_look) in enumerate(zip(view.milestones, look.steps))
+    ))
+
+
+def _step(page: _StepsPage, index: int, item, step_look) -> str:
+    """One step's ``<li>``: its title and badge, duration and notes, dates, progress form, tools."""
+    m, step, day = item.milestone, item.step, page.day
+    tone, number, url = step_look.tone, index + 1, f"{page.steps_url}{item.milestone.id}"
+    note = f'<p class="calm-note">{escape(step_look.note)}</p>' if step_look.note else ""
+    edited = f" · edited (usually {escape(step.duration.label())})" if step and item.duration_edited else ""
+    assumption = (
+        f' · <span title="{escape(step.assumption_note)}">Duration is an assumption</span>'
+        if step and step.assumption else ""
+    )
+    custom = ' · <span class="badge custom">Your milestone</span>' if item.is_custom else ""
+    checklist = f" · checklist {item.checklist_done} of {item.checklist_total}" if item.checklist_total else ""
+    when, progress = _dates_and_progress(page, item, tone, url, page.current == index)
+    return (
+        '\n    \n    \n'
+        f'    <li id="m{m.id}" class="{tone}{" current" if page.current == index else ""}">\n'
+        '      <div class="milestone-head">\n'
+        f'        <h3><a href="{url}">{number}. {escape(m.title)}</a></h3>\n'
+        '        <span>\n'
+        f'  <span class="badge tone-{tone}">{escape(step_look.label)}</span>\n'
+        '</span>\n'
+        '      </div>\n'
+        f'      {note}\n'
+        '      <p class="small muted">\n'
+        f'        {escape(str(item.duration))}{" part time" if page.part_time and step else ""}\n'
+        f'        {edited}\n'
+        f'        {assumption}\n'
+        f'        {custom}\n'
+        f'        {checklist}\n'
+        '      </p>\n'
+        '      <dl class="dates">\n'
+        f'        <dt>Target</dt><dd>{day(item.schedule.target_start)} → {day(item.schedule.target_due)}</dd>\n'
+        f'        {when}\n'
+        '      </dl>\n'
+        f'      {progress}\n'
+        f'{_tools(page, index, m, url)}'
+        '    </li>\n  '
+    )
+
+
+def _dates_and_progress(page: _StepsPage, item, tone: str, url: str, is_current: bool) -> tuple[str, str]:
+    """A step's dates after its target (done, or projected and due) and its progress form (undo,
+    or start and done)."""
+    m, s, day, csrf = item.milestone, item.schedule, page.day, page.csrf
+    if s.state is StepState.DONE:
+        started = f" (started {day(m.started_on)})" if m.started_on else ""
+        undo = _button(f"{url}/undo", csrf, "Undo done", "from", "plan")
+        return f"\n          <dt>Done</dt><dd>{day(m.completed_on)}{started}</dd>\n        ", f'\n        <p class="quick">{undo}</p>\n      '
+    when = ""
+    if tone != "passed":
+        due_on, means = page.due(m.id)
+        moved = "moved" if s.days_late > 0 else ""
+        retake = f"<dt>Retake</dt><dd>{day(item.due_not_before)}</dd>" if item.due_not_before else ""
+        when = (
+            f'\n          <dt>Projected</dt><dd class="{moved}">{day(s.projected_start)} → {day(s.projected_due)}</dd>\n'
+            f'          <dt>Due</dt><dd class="agenda-date" data-means="{means}">{day(due_on)} ({means_text(means)})</dd>\n'
+            f'          {retake}\n        '
         )
-        custom = ' · <span class="badge custom">Your milestone</span>' if item.is_custom else ""
-        checklist = f" · checklist {item.checklist_done} of {item.checklist_total}" if item.checklist_total else ""
-        done = s.state is StepState.DONE
-        if done:
-            started = f" (started {day(m.started_on)})" if m.started_on else ""
-            when = f"\n          <dt>Done</dt><dd>{day(m.completed_on)}{started}</dd>\n        "
-            undo = _button(f"{url}/undo", csrf, "Undo done", "from", "plan")
-            progress = f'\n        <p class="quick">{undo}</p>\n      '
-        else:
-            if tone == "passed":
-                when = ""
-            else:
-                if dues is None:
-                    dues = view.dues
-                due_on, means = dues[m.id]
-                moved = "moved" if s.days_late > 0 else ""
-                retake = f"<dt>Retake</dt><dd>{day(item.due_not_before)}</dd>" if item.due_not_before else ""
-                when = (
-                    f'\n          <dt>Projected</dt><dd class="{moved}">{day(s.projected_start)} → {day(s.projected_due)}</dd>\n'
-                    f'          <dt>Due</dt><dd class="agenda-date" data-means="{means}">{day(due_on)} ({means_text(means)})</dd>\n'
-                    f'          {retake}\n        '
-                )
-            start = (
-                '<button type="submit" name="action" value="start" class="secondary small">Mark started</button>'
-                if s.state is StepState.NOT_STARTED else ""
-            )
-            progress = (
-                f'\n        <form method="post" action="{url}/progress" class="quick">\n'
-                f'          {csrf}\n'
-                '          <input type="hidden" name="from" value="plan">\n'
-                f'          <label for="on-{m.id}" class="small">On</label>\n'
-                f'          <input type="date" id="on-{m.id}" name="on" value="{today_iso}" max="{today_iso}" required>\n'
-                f'          {start}\n'
-                f'          <button type="submit" name="action" value="done" class="small{"" if is_current else " secondary"}">'
-                'Mark done</button>\n'
-                '        </form>\n      '
-            )
-        up = _button(f"{url}/move", csrf, "Move up", "direction", "up", "link small", f"Move up: step {number}") if index else ""
-        down = add = ""
-        if index != last:
-            down = _button(f"{url}/move", csrf, "Move down", "direction", "down", "link small", f"Move down: step {number}")
-            add = f'<a class="small" href="{new_url}{m.position}">Add a milestone after this step</a>'
-        out.append(
-            '\n    \n    \n'
-            f'    <li id="m{m.id}" class="{tone}{" current" if is_current else ""}">\n'
-            '      <div class="milestone-head">\n'
-            f'        <h3><a href="{url}">{number}. {escape(m.title)}</a></h3>\n'
-            '        <span>\n'
-            f'  <span class="badge tone-{tone}">{escape(step_look.label)}</span>\n'
-            '</span>\n'
-            '      </div>\n'
-            f'      {note}\n'
-            '      <p class="small muted">\n'
-            f'        {escape(str(item.duration))}{" part time" if part_time and step else ""}\n'
-            f'        {edited}\n'
-            f'        {assumption}\n'
-            f'        {custom}\n'
-            f'        {checklist}\n'
-            '      </p>\n'
-            '      <dl class="dates">\n'
-            f'        <dt>Target</dt><dd>{day(s.target_start)} → {day(s.target_due)}</dd>\n'
-            f'        {when}\n'
-            '      </dl>\n'
-            f'      {progress}\n'
-            '      <div class="step-tools">\n'
-            f'        {up}\n'
-            f'        {down}\n'
-            f'        {add}\n'
-            '      </div>\n'
-            '    </li>\n  '
-        )
-    return Markup("".join(out))
+    start = (
+        '<button type="submit" name="action" value="start" class="secondary small">Mark started</button>'
+        if s.state is StepState.NOT_STARTED else ""
+    )
+    today_iso = page.today_iso
+    progress = (
+        f'\n        <form method="post" action="{url}/progress" class="quick">\n'
+        f'          {csrf}\n'
+        '          <input type="hidden" name="from" value="plan">\n'
+        f'          <label for="on-{m.id}" class="small">On</label>\n'
+        f'          <input type="date" id="on-{m.id}" name="on" value="{today_iso}" max="{today_iso}" required>\n'
+        f'          {start}\n'
+        f'          <button type="submit" name="action" value="done" class="small{"" if is_current else " secondary"}">'
+        'Mark done</button>\n'
+        '        </form>\n      '
+    )
+    return when, progress
+
+
+def _tools(page: _StepsPage, index: int, m, url: str) -> str:
+    """Move up, move down, and add a milestone after this step (none past the ends)."""
+    number, csrf = index + 1, page.csrf
+    up = _button(f"{url}/move", csrf, "Move up", "direction", "up", "link small", f"Move up: step {number}") if index else ""
+    down = add = ""
+    if index != page.last:
+        down = _button(f"{url}/move", csrf, "Move down", "direction", "down", "link small", f"Move down: step {number}")
+        add = f'<a class="small" href="{page.new_url}{m.position}">Add a milestone after this step</a>'
+    return (
+        '      <div class="step-tools">\n'
+        f'        {up}\n'
+        f'        {down}\n'
+        f'        {add}\n'
+        '      </div>\n'
+    )
