@@ -14,7 +14,7 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.views.credentials import credential_changes, cycle_numbers, cycle_status, next_action
+from tracker.views.credential_html import credential_changes, cycle_numbers, cycle_status, next_action
 from tracker.views.filters import ceus, day
 
 # The macros as templates/credentials/_macros.html had them.
