@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..forms import CONFIRM, ConfirmForm, GapForm, GapPlanForm, LadderProfileForm, options
 from .ladder_picture import build_picture, picture_svg
 from ..services import ladder as service
+from ..services import ladder_plans
 from ..services.errors import Invalid, NotFound
 from . import or_404, show_error, user_today
 
@@ -123,7 +124,7 @@ def plan():
         except (TypeError, ValueError):
             abort(404)
         try:
-            plan, added = or_404(service.turn_gap_into_plan, current_user, plan_id, today)
+            plan, added = or_404(ladder_plans.turn_gap_into_plan, current_user, plan_id, today)
         except Invalid as error:
             show_error(form, error, fallback="plan")
         else:
