@@ -1,6 +1,7 @@
-"""The career ladder for one user: their profile, the comparison with the next rung, and turning
-the gap into plan milestones. Rules live in :mod:`tracker.domain.ladder`; credentials held come
-from :mod:`tracker.services.credentials` (never typed twice)."""
+"""The career ladder for one user: their profile, gaps and focus areas, and the comparison with
+the next rung (turning the gap into plan milestones: :mod:`.ladder_plans`). Rules live in
+:mod:`tracker.domain.ladder`; credentials held come from :mod:`tracker.services.credentials`
+(never typed twice)."""
 from __future__ import annotations
 
 import datetime as dt
