@@ -129,7 +129,7 @@ def placement(ladder: Ladder, rung_key: str | None, started_on: dt.date | None, 
     return rung_key, False
 
 
-def _null(kind):
+def typed_null(kind):
     # A typed NULL: PostgreSQL types a union's column from its branches, and reads two bare NULLs
     # as text.
     return cast(null(), kind)
@@ -137,24 +137,25 @@ def _null(kind):
 
 # Everything the ladder page is worked out from, in one statement built once (five ORM queries
 # before: the statements cost the page more than the rules). Each row: kind, id, a key (rung or
-# code), two dates, a text (specialties, area or plan title), a flag, a note, a rank. Every tick of
-# every rung is read (a few dozen at most): the rung is known only once the rest is read.
+# code), two dates, a text (specialties, area or plan title), a flag, a note, a number (a plan's
+# rank, or the plan step a credential came from). Every tick of every rung is read (a few dozen
+# at most): the rung is known only once the rest is read.
 _PROFILE, _GAP, _TICK = LadderProfile.__table__.c, ExperienceGap.__table__.c, FocusTick.__table__.c
 _CREDENTIAL, _PLAN = Credential.__table__.c, Plan.__table__.c
 _STANDING_ROWS = union_all(
     select(literal("profile").label("kind"), _PROFILE.id.label("id"), _PROFILE.rung_key.label("key"),
-           _PROFILE.coding_started_on.label("day"), _null(Date).label("other_day"), _PROFILE.specialties.label("text"),
-           _null(Boolean).label("flag"), _null(Text).label("note"), _null(Integer).label("rank"),
+           _PROFILE.coding_started_on.label("day"), typed_null(Date).label("other_day"), _PROFILE.specialties.label("text"),
+           typed_null(Boolean).label("flag"), typed_null(Text).label("note"), typed_null(Integer).label("rank"),
            ).where(_PROFILE.user_id == _USER),
-    select(literal("gap"), _GAP.id, _null(String), _GAP.starts_on, _GAP.ends_on, _null(Text), _null(Boolean),
-           _null(Text), _null(Integer)).where(_GAP.user_id == _USER),
-    select(literal("tick"), _TICK.id, _TICK.rung_key, _null(Date), _null(Date), _TICK.area, _TICK.done,
-           _TICK.evidence, _null(Integer)).where(_TICK.user_id == _USER),
+    select(literal("gap"), _GAP.id, typed_null(String), _GAP.starts_on, _GAP.ends_on, typed_null(Text), typed_null(Boolean),
+           typed_null(Text), typed_null(Integer)).where(_GAP.user_id == _USER),
+    select(literal("tick"), _TICK.id, _TICK.rung_key, typed_null(Date), typed_null(Date), _TICK.area, _TICK.done,
+           _TICK.evidence, typed_null(Integer)).where(_TICK.user_id == _USER),
     select(literal("credential"), _CREDENTIAL.id, _CREDENTIAL.code, _CREDENTIAL.earned_on, _CREDENTIAL.replaced_on,
-           _null(Text), _CREDENTIAL.from_milestone_id.is_(None), _null(Text), _CREDENTIAL.from_milestone_id,
+           typed_null(Text), typed_null(Boolean), typed_null(Text), _CREDENTIAL.from_milestone_id,
            ).where(_CREDENTIAL.user_id == _USER),
-    select(literal("plan"), _PLAN.id, _null(String), _null(Date), _null(Date), _PLAN.title, _null(Boolean),
-           _null(Text), _PLAN.active_rank).where(_PLAN.user_id == _USER),
+    select(literal("plan"), _PLAN.id, typed_null(String), typed_null(Date), typed_null(Date), _PLAN.title, typed_null(Boolean),
+           typed_null(Text), _PLAN.active_rank).where(_PLAN.user_id == _USER),
 )
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Date, String, bindparam, cast, literal, literal_column, null, select, union_all
+from sqlalchemy import Boolean, Date, String, bindparam, literal, literal_column, select, union_all
 
 from ..domain.ladder import Comparison, Gap, compare
 from ..extensions import db
 from ..models import Credential, ExperienceGap, FocusTick, LadderProfile, User
 from . import credentials as credential_service
-from .ladder import placement, current_ladder
+from .ladder import current_ladder, placement, typed_null
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,6 @@ class Glance:
     plan_finish: dt.date | None
 
 
-def _none(kind):
-    # A typed NULL: PostgreSQL types a union's column from its branches, and reads two bare NULLs
-    # as text.
-    return cast(null(), kind)
-
-
 _USER = bindparam("user_id")
 # Table columns, not the models' attributes (the ORM's per-column machinery costs more than the
 # rows); the profile first: its column types name the union's. Gaps by their start, as gaps_of
@@ -43,11 +37,11 @@ _USER = bindparam("user_id")
 _PROFILE, _GAP, _TICK = LadderProfile.__table__.c, ExperienceGap.__table__.c, FocusTick.__table__.c
 _STANDING_OF = union_all(
     select(literal("profile").label("kind"), _PROFILE.rung_key.label("rung_key"),
-           _PROFILE.coding_started_on.label("starts_on"), _none(Date).label("ends_on"),
-           _none(String).label("area"), _none(Boolean).label("done")).where(_PROFILE.user_id == _USER),
-    select(literal("gap"), _none(String), _GAP.starts_on, _GAP.ends_on, _none(String), _none(Boolean))
+           _PROFILE.coding_started_on.label("starts_on"), typed_null(Date).label("ends_on"),
+           typed_null(String).label("area"), typed_null(Boolean).label("done")).where(_PROFILE.user_id == _USER),
+    select(literal("gap"), typed_null(String), _GAP.starts_on, _GAP.ends_on, typed_null(String), typed_null(Boolean))
     .where(_GAP.user_id == _USER),
-    select(literal("tick"), _TICK.rung_key, _none(Date), _none(Date), _TICK.area, _TICK.done)
+    select(literal("tick"), _TICK.rung_key, typed_null(Date), typed_null(Date), _TICK.area, _TICK.done)
     .where(_TICK.user_id == _USER),
 ).order_by(literal_column("kind"), literal_column("starts_on"))
 
