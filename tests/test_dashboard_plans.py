@@ -18,13 +18,13 @@ def shown(view: plan_service.PlanView) -> tuple:
     plan = view.plan
     return (plan.id, plan.title, plan.start_date, view.pace_label, view.done_count, view.schedule,
             [(v.milestone.id, v.milestone.title, v.step_input, v.step) for v in view.milestones],
-            view.dates, view.current.milestone.id if view.current else None)
+            view.dues, view.current.milestone.id if view.current else None)
 
 
 def dashboard_matches_the_orm(user: User) -> None:
     plan, others = plan_service.dashboard_plans(user)
-    titles = plan_service.plan_titles(user)
-    assert [(o.id, o.title) for o in others] == [(t.id, t.title) for t in titles[1:]]
+    titles = [(p.id, p.title) for p in plan_service.list_plans(user)]
+    assert [(o.id, o.title) for o in others] == titles[1:]
     active = plan_service.active_plan(user)
     assert (plan is None) == (active is None)
     if active is not None:

@@ -47,7 +47,7 @@ def assert_standing_reads_what_the_orm_reads(user: User, state: ladder_service.S
     assert {a: (t.area, t.done, t.evidence) for a, t in state.ticks.items()} == {
         a: (t.area, t.done, t.evidence) for a, t in ticks.items()}
     assert state.held == credential_service.held_codes(user)
-    assert state.plans == plan_service.plan_titles(user)
+    assert [(p.id, p.title) for p in state.plans] == [(p.id, p.title) for p in plan_service.list_plans(user)]
 
 
 def new_user(app) -> int:

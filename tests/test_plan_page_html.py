@@ -16,11 +16,13 @@ import pytest
 import time_machine
 from flask_login import login_user
 
+from tracker.domain.agenda import milestone_items
 from tracker.domain.attention import plan_look
 from tracker.extensions import db
 from tracker.forms import CONFIRM
 from tracker.models import Plan, User
 from tracker.services import plans as plan_service
+from tracker.services.agenda import plan_input
 from tracker.views import plans as plan_views
 from tracker.views import user_today
 from tracker.views.timeline import build_timeline
@@ -145,10 +147,13 @@ def _pages(app, user_id: int, plan_id: int) -> tuple[str, str]:
         login_user(user)
         page = plan_views.show(plan_id)
         view = plan_service.plan_page(user, plan_id, user_today())
-        # The page's due dates are the agenda's.
-        assert view.dues == {key: (item.on, item.means) for key, item in view.dates.items()}
+        # The page's due dates are the agenda's, worked out again from the plan as stored.
+        agenda = {item.extra["milestone_id"]: item
+                  for item in milestone_items(plan_input(plan_service.get_plan(user, plan_id)), view.today)}
+        assert view.dues == {key: (item.on, item.means) for key, item in agenda.items()}
         look = plan_look(view.schedule, view.today)
-        context = {"view": view, "look": look, "timeline": build_timeline(view, look), "confirm": CONFIRM}
+        context = {"view": view, "look": look, "timeline": build_timeline(view, look), "confirm": CONFIRM,
+                   "agenda": agenda}
         app.update_template_context(context)
         reference = _reference_env(app).get_template("reference_plan_show.html").render(context)
     return page, reference

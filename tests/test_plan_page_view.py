@@ -27,7 +27,7 @@ def _shown(view) -> list:
         (item.milestone.id, item.milestone.position, item.milestone.title, item.milestone.started_on,
          item.milestone.completed_on, item.is_custom, item.schedule, item.step, item.duration,
          item.template_duration, item.duration_edited, item.due_not_before, item.checklist_done,
-         item.checklist_total, view.dates[item.milestone.id])
+         item.checklist_total, view.dues[item.milestone.id])
         for item in view.milestones
     ]
     return [head, *steps]

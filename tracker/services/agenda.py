@@ -32,12 +32,6 @@ def plan_input(plan: Plan) -> PlanInput:
     ])
 
 
-def items_by_milestone(plan: PlanInput, today: dt.date, now=None) -> dict[int, AgendaItem]:
-    """The agenda items of one plan's milestones, by milestone id (for the plan pages, from the
-    input their view was projected from, and that projection: ``now``)."""
-    return {item.extra["milestone_id"]: item for item in domain.milestone_items(plan, today, now)}
-
-
 def agenda_for(
     user: User, today: dt.date, *, plans: Iterable[Plan] | None = None, overviews: list | None = None,
     code_sets: bool = True,

@@ -104,7 +104,7 @@ class Standing:
     plan_finish: dt.date | None  # someone on the pathway: when the active plan projects to end
     # A working coder who has not chosen a rung: Rungs placed them by credentials and experience.
     placed: bool = False
-    # The user's plans by id and title, in :func:`plans.plan_titles` order (the page offers them
+    # The user's plans by id and title, in :func:`plans.list_plans` order (the page offers them
     # as where to add the gap's milestones).
     plans: list[plan_service.PlanTitle] = field(default_factory=list)
 
@@ -161,7 +161,7 @@ _STANDING_ROWS = union_all(
 
 def _standing_rows(user: User):
     """The profile, gaps (earliest first), ticks by rung and area, credentials and plans (in
-    :func:`plans.plan_titles` order) of ``user``, from :data:`_STANDING_ROWS`."""
+    :func:`plans.list_plans` order) of ``user``, from :data:`_STANDING_ROWS`."""
     profile, gaps, ticks, credentials, plans = None, [], {}, [], []
     for kind, id_, key, day, other_day, text, flag, note, rank in db.session.execute(_STANDING_ROWS, {"user_id": user.id}):
         if kind == "profile":

@@ -7,7 +7,7 @@ editing, activating, deleting plans) and :mod:`.progress` (milestones: progress,
 notes, checklists, costs, exam attempts). Callers use this package's names, not the modules'.
 """
 from .reading import (  # noqa: F401
-    WHOLE_PLAN, list_plans, SCHEDULE_ONLY, plans_of, PlanTitle, plan_titles,
+    WHOLE_PLAN, list_plans, SCHEDULE_ONLY, plans_of, PlanTitle,
     active_plan, get_plan, get_milestone, template_or_none, MilestoneView, PlanView,
     duration_of, retake_date, plan_view, plan_page, StepCounts,
 )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...catalog.pathways import PlanTemplate, StepTemplate
 from ...catalog.pathways import PACE_LABELS
 from ...domain.durations import Duration, Unit
-from ...domain.agenda import PlanInput, PlanMilestone, milestone_dues
+from ...domain.agenda import milestone_dues
 from ...domain.plans import (
     PlanSchedule,
     StepInput,
@@ -77,17 +77,8 @@ class PlanTitle:
     title: str
 
 
-# Built once (building an ORM select cost more than running it): the dashboard and the plan
-# pages run them on every uncached view.
-_TITLES_OF = select(Plan.id, Plan.title).where(Plan.user_id == bindparam("user_id")).order_by(
-    Plan.active_rank.desc(), Plan.id.desc())
+# Built once (building an ORM select cost more than running it): the plan pages run it on every view.
 _WHOLE_PLAN_OF = select(Plan).where(Plan.id == bindparam("plan_id"), Plan.user_id == bindparam("user_id")).options(WHOLE_PLAN)
-
-
-def plan_titles(user: User) -> list[PlanTitle]:
-    """The user's plans by id and title, in :func:`list_plans` order, in one query: for lists
-    that name plans (no milestones, checklists or costs loaded)."""
-    return [PlanTitle(row.id, row.title) for row in db.session.execute(_TITLES_OF, {"user_id": user.id})]
 
 
 def active_plan(user: User) -> Plan | None:
@@ -176,21 +167,10 @@ class PlanView:
     today: dt.date
 
     @functools.cached_property
-    def dates(self) -> dict:
-        """Each milestone's agenda item, by milestone id: the date every page, feed and reminder
-        gives it, and its name ("Due" or "Target due"; see :mod:`tracker.domain.agenda`). From
-        the step inputs this view was projected from, not read from the plan a second time."""
-        from ..agenda import items_by_milestone
-
-        plan = self.plan
-        return items_by_milestone(PlanInput(plan.id, plan.title, plan.start_date, [
-            PlanMilestone(view.milestone.id, view.milestone.title, view.step_input) for view in self.milestones
-        ]), self.today, self.schedule)
-
-    @functools.cached_property
     def dues(self) -> dict[int, tuple[dt.date, str]]:
-        """What :attr:`dates` says of each milestone, by id: its date and what that date means
-        ("target" or "projected"), without the whole agenda items (the plan page shows only these)."""
+        """Each milestone's agenda date, by id: the date every page, feed and reminder gives it, and
+        what it means ("target" or "projected"; :func:`tracker.domain.agenda.milestone_dues`, the
+        rule the agenda items use), from the projection this view already has."""
         views = self.milestones
         dues = milestone_dues(self.plan.start_date, [view.step_input for view in views], self.today, self.schedule)
         return {view.milestone.id: due for view, due in zip(views, dues)}
