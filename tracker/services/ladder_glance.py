@@ -9,6 +9,7 @@ from the credentials the page has loaded already.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Date, String, bindparam, literal, literal_column, select, union_all
@@ -17,6 +18,7 @@ from ..domain.ladder import Comparison, Gap, compare
 from ..extensions import db
 from ..models import Credential, ExperienceGap, FocusTick, LadderProfile, User
 from . import credentials as credential_service
+from .credentials import CredentialRow
 from .ladder import current_ladder, placement, typed_null
 
 
@@ -46,7 +48,7 @@ _STANDING_OF = union_all(
 ).order_by(literal_column("kind"), literal_column("starts_on"))
 
 
-def glance(user: User, today: dt.date, credentials: list[Credential], stage: str | None,
+def glance(user: User, today: dt.date, credentials: Sequence[Credential | CredentialRow], stage: str | None,
            plan_finish: dt.date | None) -> Glance:
     """The user's place on the ladder against the next rung, on ``today``, as
     :func:`.ladder.standing` works it out. ``credentials``: all the user's (replaced ones too);

@@ -1,6 +1,9 @@
 """Where a user is in their career: the stage they chose at onboarding, or what their data shows."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from sqlalchemy import bindparam, exists, select
 
 from ..domain import career
@@ -8,6 +11,9 @@ from ..extensions import db
 from ..models import Credential, Plan, User
 from .errors import Invalid
 from .transaction import commit
+
+if TYPE_CHECKING:
+    from .credentials import CredentialRow
 
 
 # Both in one query, built once: the dashboard and the ladder ask it on every uncached view.
@@ -27,7 +33,7 @@ def stage_of(user: User) -> str | None:
     return career.effective_stage(None, bool(has_plans), bool(has_credentials))
 
 
-def stage_from(user: User, has_plans: bool, credentials: list[Credential]) -> str | None:
+def stage_from(user: User, has_plans: bool, credentials: Sequence[Credential | CredentialRow]) -> str | None:
     """:func:`stage_of`, from what a page has loaded already (whether the user has a plan, and
     all their credentials): no query."""
     return career.effective_stage(user.career_stage, has_plans, any(c.from_milestone_id is None for c in credentials))

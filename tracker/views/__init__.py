@@ -21,11 +21,11 @@ def user_today() -> dt.date:
 
 
 def user_credentials() -> list:
-    """The signed-in user's credentials, loaded once per request: the dashboard's main part and
-    its quick capture both need them."""
+    """The signed-in user's credentials, read once per request as rows (the pages that use them
+    only read them: the dashboard's main part and its quick capture both need them)."""
     known = g.get("_rungs_credentials")
     if known is None:
-        known = g._rungs_credentials = credential_service.list_credentials(current_user)
+        known = g._rungs_credentials = credential_service.read_credentials(current_user)
     return known
 
 

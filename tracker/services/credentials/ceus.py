@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -17,7 +18,7 @@ from ...models import CeuActivity, Credential, User
 from .. import certificates
 from ..transaction import commit
 from ..errors import Invalid, NotFound
-from .reading import OTHER, _body_of_key, _setup, bodies, body_key, get_setup, list_credentials, parse_ceus, rules_for
+from .reading import OTHER, CredentialRow, _body_of_key, _setup, bodies, body_key, get_setup, list_credentials, parse_ceus, rules_for
 
 
 
@@ -54,7 +55,7 @@ class ActivityInput:
     second_reference: str = ""  # the second body's approval (AHIMA program id beside the AAPC index)
 
 
-def counts_toward_choices(user: User, *, include_replaced: bool = False, credentials: list[Credential] | None = None) -> list[tuple[str, str, str]]:
+def counts_toward_choices(user: User, *, include_replaced: bool = False, credentials: Sequence[Credential | CredentialRow] | None = None) -> list[tuple[str, str, str]]:
     """(value, label, body name) for the "counts toward" picker, from the credentials held (one
     replaced by another is offered only with ``include_replaced``: its past CEUs stay valid).
     ``credentials``: the user's, when the page has loaded them already."""

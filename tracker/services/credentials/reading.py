@@ -86,7 +86,7 @@ def held_codes(user: User) -> list[str]:
     return list(db.session.execute(_HELD_CODES_OF, {"user_id": user.id}).scalars())
 
 
-def held_codes_of(credentials: Iterable[Credential]) -> list[str]:
+def held_codes_of(credentials: Iterable[Credential | CredentialRow]) -> list[str]:
     """:func:`held_codes` from the user's credentials, loaded already (replaced ones included):
     no query."""
     held = sorted((c for c in credentials if c.replaced_on is None), key=lambda c: (c.earned_on, c.code))
