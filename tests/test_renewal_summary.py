@@ -139,7 +139,8 @@ def test_a_course_repeated_only_as_the_second_body_approval(app, coder, seed):
             coder, lambda n, key: f"{key}-{n}", lambda n, key: "PRG9" if n % 2 else "prg9", seed)
 
 
-def test_the_summary_costs_three_queries_whatever_the_log(app, coder):
+def _statements_of_summaries(app, coder, logs) -> list[int]:
+    """The statements of one summary after each log is added (``logs``: reference functions)."""
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -149,16 +150,30 @@ def test_the_summary_costs_three_queries_whatever_the_log(app, coder):
         user = db.session.get(User, coder)
         held = list(db.session.execute(select(Credential).where(Credential.user_id == coder)).scalars())
         counts = []
-        for size in (0, 40, 200):
+        for size, reference in logs:
             if size:
-                _random_log(random.Random(size), coder, held, size)
+                _random_log(random.Random(size), coder, held, size, *([reference] if reference else []))
             user.email  # loaded again after the commit, before counting
             event.listen(db.engine, "before_cursor_execute", count)
             statements.clear()
             credential_service.renewal_summary(user, LAST_DAY)
             event.remove(db.engine, "before_cursor_execute", count)
             counts.append(len(statements))
-        assert counts == [3, 3, 3]  # credentials, cycle settings and submissions, the sums
+    return counts
+
+
+def test_the_summary_costs_the_same_queries_whatever_the_log(app, coder):
+    # Credentials, cycle settings and submissions, the sums; and, once some reference repeats
+    # (the random logs repeat some), the repeated courses' sums.
+    assert _statements_of_summaries(app, coder, [(0, None), (40, None), (200, None)]) == [3, 4, 4]
+
+
+def test_a_log_without_repeated_references_costs_three_queries(app, coder):
+    # The usual log: every index number once (or none): the references are never ranked.
+    def unique(size):
+        return lambda n, key: f"{key}-{size}-{n}" if n % 3 else ""
+
+    assert _statements_of_summaries(app, coder, [(40, unique(40)), (200, unique(200))]) == [3, 3]
 
 
 def test_no_credentials_no_sums(app):

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, or_, select, true, union_all
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
@@ -93,14 +93,12 @@ def _links():
     )
 
 
-def _repeats(links, unique_keys):
-    """The views of activities that repeat an earlier course's reference (id, body key), for the
-    bodies where a course counts once (``unique_keys``). Ranking the references costs more than
-    the rest of the sums, so they are ranked only when some reference occurs twice (for any of
-    those bodies): a log without repeats is read once more, never sorted."""
+def _references(links, unique_keys):
+    """The references of the views of activities (id, body key, completed on, reference), for the
+    bodies where a course counts once (``unique_keys``)."""
     activity = CeuActivity.__table__
     user_id = bindparam("user_id")
-    refs = union_all(
+    return union_all(
         select(activity.c.id, activity.c.body.label("key"), activity.c.completed_on,
                ascii_upper(activity.c.reference).label("ref"))
         .where(activity.c.user_id == user_id, activity.c.reference != literal_column("''"), activity.c.body.in_(unique_keys)),
@@ -109,14 +107,26 @@ def _repeats(links, unique_keys):
         .where(activity.c.user_id == user_id, links.c.key != activity.c.body, activity.c.second_reference != literal_column("''"),
                links.c.key.in_(unique_keys)),
     ).subquery("refs")
-    some_repeat = select(func.count() > func.count(refs.c.ref.distinct())).scalar_subquery()
-    # A row when some reference repeats, none otherwise, joined first: without repeats the
-    # references are not even read a second time (a WHERE on the ranking would read them).
-    gate = select(literal_column("1").label("one")).where(some_repeat).subquery("gate")
+
+
+def _some_repeat(links, unique_keys):
+    """One row, marked ``REPEATS``, when some reference occurs twice (for any of those bodies);
+    none otherwise. Ranking the references costs more than the rest of the sums, and the
+    database reads a subquery of a statement whether or not a join would use its rows, so the
+    ranking is a statement of its own, run only after this row came back."""
+    refs = _references(links, unique_keys)
+    return select(
+        *(literal_column("NULL") for _ in range(3)), literal_column(str(REPEATS)), literal_column("NULL"),
+    ).where(select(func.count() > func.count(refs.c.ref.distinct())).scalar_subquery())
+
+
+def _repeats(links, unique_keys):
+    """The views of activities that repeat an earlier course's reference (id, body key)."""
+    refs = _references(links, unique_keys)
     ranked = select(
         refs.c.id, refs.c.key,
         func.row_number().over(partition_by=(refs.c.key, refs.c.ref), order_by=(refs.c.completed_on, refs.c.id)).label("n"),
-    ).select_from(gate.join(refs, true())).subquery("ranked")
+    ).subquery("ranked")
     return select(ranked.c.id, ranked.c.key).where(ranked.c.n > literal_column("1")).subquery("repeats")
 
 
@@ -142,18 +152,24 @@ def _slot_of(key, completed_on, flagged, shape):
 Shape = tuple[tuple[bool, tuple[tuple[int, bool, bool], ...]], ...]
 
 
-@functools.lru_cache(maxsize=64)
-def _statement(shape: Shape):
+REPEATS = 2  # the ``repeat`` mark of the row that says some reference occurs twice
+
+
+@functools.lru_cache(maxsize=128)
+def _statement(shape: Shape, repeats: bool = False):
     """The sums query for windows of this shape (per body: whether a course counts once, and each
     window's slot and whether it moves CEUs to the next cycle and takes some over from the previous
     one): built once, its values bound at each run. Building a statement this size costs more than
     running it.
 
     Two groupings, summed apart: each activity as its own body sees it (its reference and code);
-    then each activity as each other body it is linked to sees it (the second reference), with the
-    views among all those that repeat an earlier course (``repeat`` 1: summed in the others as
-    well). Few rows reach the second, so it may read them through a union. Rows outside every
-    window come back with no slot: filtering them in SQL would work out each row's window twice.
+    then each activity as each other body it is linked to sees it (the second reference). Few rows
+    reach the second, so it may read them through a union. Rows outside every window come back
+    with no slot: filtering them in SQL would work out each row's window twice. Then, when some
+    body counts a course once, a row marked :data:`REPEATS` if some reference occurs twice.
+
+    With ``repeats``: the other statement, run only after that row came back: the views among all
+    those that repeat an earlier course (``repeat`` 1: summed in the others as well).
     """
     activity = CeuActivity.__table__
     links = _links()
@@ -169,6 +185,26 @@ def _statement(shape: Shape):
     def slot(key, values):
         return _slot_of(key, values.c.completed_on, values.c.next_cycle, shape).label("slot")
 
+    def seen(views):
+        """The views' sums, each view placed in the window of the body that sees it."""
+        others = (views[0] if len(views) == 1 else union_all(*views)).subquery("others")
+        return sums(select(
+            slot(others.c.key, others), others.c.codes, others.c.own_code, others.c.repeat, others.c.ceus,
+        ).subquery("other"))
+
+    if repeats:
+        repeated = _repeats(links, unique_keys)
+        return seen([
+            select(
+                repeated.c.key, links.c.codes,
+                case((repeated.c.key == activity.c.body, activity.c.applies_to), else_=literal_column("''")).label("own_code"),
+                literal_column("1").label("repeat"), activity.c.completed_on, activity.c.next_cycle,
+                activity.c.ceus_hundredths.label("ceus"),  # a Hundredths column: sums come back as Decimals
+            ).select_from(
+                repeated.join(activity, activity.c.id == repeated.c.id)
+                .outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == repeated.c.key))
+            )
+        ])
     own = select(
         slot(activity.c.body, activity), links.c.codes, activity.c.applies_to.label("own_code"),
         literal_column("0").label("repeat"),
@@ -176,30 +212,15 @@ def _statement(shape: Shape):
     ).select_from(
         activity.outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == activity.c.body))
     ).where(activity.c.user_id == user_id)
-    views = [
-        select(
-            links.c.key, links.c.codes, literal_column("''").label("own_code"), literal_column("0").label("repeat"),
-            activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths.label("ceus"),
-        ).select_from(links.join(activity, activity.c.id == links.c.activity_id))
-        .where(activity.c.user_id == user_id, links.c.key != activity.c.body)
-    ]
+    linked = select(
+        links.c.key, links.c.codes, literal_column("''").label("own_code"), literal_column("0").label("repeat"),
+        activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths.label("ceus"),
+    ).select_from(links.join(activity, activity.c.id == links.c.activity_id)).where(
+        activity.c.user_id == user_id, links.c.key != activity.c.body)
+    parts = [sums(own.subquery("own")), seen([linked])]
     if unique_keys:
-        repeats = _repeats(links, unique_keys)
-        views.append(
-            select(
-                repeats.c.key, links.c.codes,
-                case((repeats.c.key == activity.c.body, activity.c.applies_to), else_=literal_column("''")),
-                literal_column("1"), activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths,
-            ).select_from(
-                repeats.join(activity, activity.c.id == repeats.c.id)
-                .outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == repeats.c.key))
-            )
-        )
-    others = union_all(*views).subquery("others")
-    other = select(
-        slot(others.c.key, others), others.c.codes, others.c.own_code, others.c.repeat, others.c.ceus,
-    )
-    return union_all(sums(own.subquery("own")), sums(other.subquery("other")))
+        parts.append(_some_repeat(links, unique_keys))
+    return union_all(*parts)
 
 
 def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, list[cycles.Cycle]]]) -> dict[str, list[cycles.Sum]]:
@@ -226,8 +247,11 @@ def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, 
         return found
     # Each group's CEUs (every view), and those of its views that repeat an earlier course.
     summed: dict[tuple[int, tuple[str, ...]], list[Decimal]] = {}
-    for slot, joined, own_code, repeat, ceus in db.session.execute(_statement(tuple(shape)), parameters):
-        if slot is None:
+    rows = list(db.session.execute(_statement(tuple(shape)), parameters))
+    if any(row[3] == REPEATS for row in rows):
+        rows += db.session.execute(_statement(tuple(shape), repeats=True), parameters)
+    for slot, joined, own_code, repeat, ceus in rows:
+        if slot is None:  # outside every window, or the REPEATS row
             continue
         codes = tuple(sorted(set(joined.split(",")))) if joined else ((own_code,) if own_code else ())
         summed.setdefault((slot, codes), [ZERO, ZERO])[repeat] += ceus
