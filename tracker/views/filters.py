@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import Flask, g, has_request_context
@@ -30,6 +31,21 @@ def _today() -> dt.date:
 def day(value: dt.date | None) -> str:
     """The one way pages show a date: 'Dec 8' this year, 'Dec 8, 2027' otherwise."""
     return human_date(value, _today())
+
+
+def page_days(today: dt.date) -> Callable[[dt.date | None], str]:
+    """:func:`day` for a part of a page that writes many dates (the dashboard's), each written
+    once. ``today``: the page's, the signed-in user's today that the filter looks up (the page has
+    it already: the lookup through the user and ``g`` cost more than a few dates)."""
+    written: dict = {}
+
+    def page_day(value: dt.date | None) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = human_date(value, today)
+        return text
+
+    return page_day
 
 
 def day_range(start: dt.date | None, end: dt.date | None) -> str:
