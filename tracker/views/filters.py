@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import Flask, g, has_request_context
@@ -30,6 +31,21 @@ def _today() -> dt.date:
 def day(value: dt.date | None) -> str:
     """The one way pages show a date: 'Dec 8' this year, 'Dec 8, 2027' otherwise."""
     return human_date(value, _today())
+
+
+def page_days(today: dt.date) -> Callable[[dt.date | None], str]:
+    """:func:`day` for a part of a page that writes many dates (the dashboard's), each written
+    once. ``today``: the page's, the signed-in user's today that the filter looks up (the page has
+    it already: the lookup through the user and ``g`` cost more than a few dates)."""
+    written: dict = {}
+
+    def page_day(value: dt.date | None) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = human_date(value, today)
+        return text
+
+    return page_day
 
 
 def day_range(start: dt.date | None, end: dt.date | None) -> str:
@@ -92,6 +108,34 @@ def certainty(confidence: str, body: str | None = None) -> Markup:
     return Markup(f'<span class="certainty">({escape(body or "The certifying body")} does not publish this; {how}.)</span>')
 
 
+# The badges and the meter the pages share, Python globals rather than macros of _macros.html: the
+# dashboard writes its main part in Python (tracker/views/dashboard_html.py) and the plan and ladder
+# pages' templates call the same functions, so each is written once. Their HTML is the macros',
+# newlines included.
+
+def plan_status(look) -> Markup:
+    """A plan's one status (tracker/domain/attention.py): calm when behind, amber only when the step
+    to do now is past its target."""
+    return Markup(f'\n  <span class="badge big tone-{escape(look.tone)}">{escape(look.label)}</span>\n')
+
+
+def step_badge(look) -> Markup:
+    """A step's one badge (tracker/domain/attention.py): loud only for the step that is late."""
+    return Markup(f'\n  <span class="badge tone-{escape(look.tone)}">{escape(look.label)}</span>\n')
+
+
+def meter(done, total, label: str) -> Markup:
+    """A progress bar: ``done`` of ``total`` (a bar of 1 when the total is 0), named by ``label``."""
+    done = _number(done)
+    return Markup(f'\n  <progress class="meter" value="{done}" max="{_number(total or 1)}" '
+                  f'aria-label="{escape(label)}">{done} of {_number(total)}</progress>\n')
+
+
+def _number(value) -> str:
+    # Counts and CEU amounts hold nothing to escape: written as they are (anything else escaped).
+    return str(value) if type(value) in (int, Decimal) else escape(value)
+
+
 def register(app: Flask) -> None:
     from ..forms.widgets import confirm_button, field_block
     from .navigation import nav_links
@@ -103,6 +147,9 @@ def register(app: Flask) -> None:
     app.add_template_global(nav_links)
     app.add_template_global(ceus)
     app.add_template_global(certainty)
+    app.add_template_global(plan_status)
+    app.add_template_global(step_badge)
+    app.add_template_global(meter)
     app.add_template_filter(local_datetime)
     app.add_template_filter(long_date)
     app.add_template_filter(weekday_date)

@@ -10,7 +10,8 @@ from ..domain import career
 from ..domain.attention import plan_look
 from ..domain.clock import utc_now
 from ..forms import CONFIRM
-from .page_cache import cached_fragment, cached_page, render_fragment
+from .dashboard_html import dashboard_body
+from .page_cache import cached_fragment, cached_page
 from ..services import credentials as credential_service
 from ..services import ladder_glance
 from ..services import plans as plan_service
@@ -39,8 +40,8 @@ def _dashboard_body(user, today: dt.date) -> str:
     view = plan_service.plan_view(plan, today) if plan else None
     credentials = user_credentials()
     stage = stages.stage_from(user, plan is not None, credentials)
-    return render_fragment(
-        "main/_dashboard_body.html", view=view, others=others,
+    return dashboard_body(
+        today=today, view=view, others=others,
         look=plan_look(view.schedule, today) if view else None, confirm=CONFIRM,
         stage=stage, order=career.dashboard_order(stage), working=career.is_working(stage),
         stage_form=stage_form() if stage is None else None, stage_hints=career.STAGE_HINTS,
