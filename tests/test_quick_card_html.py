@@ -98,10 +98,10 @@ def reference_quick_capture_html(toward=None) -> Markup:
     return Markup(_reference_env(current_app).get_template("reference_quick_capture_card.html").render(qc=qc))
 
 
-def _cards(app, user_id: int, path: str, body: str | None = None) -> tuple[str, str]:
+def _cards(app, user_id: int, path: str, body: str | None = None, base: str = "http://localhost/") -> tuple[str, str]:
     """The card of the page at ``path`` (a body's page: its overview), as the app writes it now
-    and as the reference templates did, in one request."""
-    with app.test_request_context(path):
+    and as the reference templates did, in one request (``base``: where the app is mounted)."""
+    with app.test_request_context(path, base_url=base):
         user = db.session.get(User, user_id)
         login_user(user)
         overview = credential_service.body_overview(user, body, user_today()) if body else None
@@ -185,18 +185,29 @@ def _corpus(app, instant, zone):
     return pages
 
 
+@pytest.mark.parametrize("cache", [0, 1024], ids=["computed", "page-cache"])
 @pytest.mark.parametrize("instant, zone", CLOCKS, ids=[f"{c[0]:%Y-%m-%d}-{c[1]}" for c in CLOCKS])
-def test_the_card_is_the_reference_templates_html(app, instant, zone):
+def test_the_card_is_the_reference_templates_html(app, instant, zone, cache):
+    app.config["PAGE_CACHE_SIZE"] = cache  # 0: every card computed, as the benchmark's
     with time_machine.travel(instant, tick=False):
         for user_id, path, body in _corpus(app, instant, zone):
             card, reference = _cards(app, user_id, path, body)
             assert card == reference, (user_id, path)
+            card, reference = _cards(app, user_id, path, body)  # again (with the cache on: the kept one)
+            assert card == reference, (user_id, path, "again")
+            if not cache:  # (the page cache keys a fragment by path, not by where the app is mounted)
+                # The app mounted under a prefix: the card's links start with it.
+                card, reference = _cards(app, user_id, path, body, base="http://localhost/rungs%20&%3Capp%3E/")
+                assert card == reference, (user_id, path, "mounted")
 
 
 def test_the_corpus_shows_what_it_is_meant_to(app):
+    app.config["PAGE_CACHE_SIZE"] = 0
     instant, zone = CLOCKS[1]
     with time_machine.travel(instant, tick=False):
-        cards = [_cards(app, *page)[0] for page in _corpus(app, instant, zone)]
+        corpus = _corpus(app, instant, zone)
+        cards = [_cards(app, *page)[0] for page in corpus]
+        mounted = _cards(app, *corpus[-1], base="http://localhost/rungs/")[0]
     assert "log-a-ceu" not in cards[0]  # no credential, no card
     whole = "\n".join(cards)
     for shown in ('<input type="hidden" name="counts_toward" value="aapc">', '<select id="quick-counts_toward"',
@@ -208,6 +219,7 @@ def test_the_corpus_shows_what_it_is_meant_to(app):
                   'name="back" value="/credentials/aapc/?cycle=&amp;x=%3Cb%3E&amp;y=1"',
                   'value="2027-01-01"', 'name="csrf_token"', "Up to 200 characters."):
         assert shown in whole, shown
+    assert 'href="/rungs/ceus/">Your CEU log</a>' in mounted and 'action="/rungs/ceus/quick"' in mounted
     assert "Last logged" not in cards[1]  # no CEUs yet
 
 

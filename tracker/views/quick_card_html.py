@@ -5,9 +5,9 @@ The card never posts its own form (a post is read with ``CeuForm`` in ``ceus.qui
 no form instance per request. Its fields are the ``quick_fields`` macro's, the one the quick
 capture page uses, rendered once per app from an empty ``QuickCeuForm`` (labels, hints, limits:
 the form class's) with marks where each request's values go: the CSRF token, the date, the
-"counts toward" choices and the two lists of suggestions. Each request writes those values into
-the marks' places. Nothing kept depends on a user's data (a change to the macro shows after a
-restart, as a change to this module does).
+"counts toward" choices and the two lists of suggestions, and kept cut at the marks. Each request
+writes its values between the pieces, in the card's frame. Nothing kept depends on a user's data
+(a change to the macro shows after a restart, as a change to this module does).
 
 The HTML is what the templates wrote, byte for byte (``tests/test_quick_card_html.py`` renders
 them from ``tests/reference_templates`` and compares).
