@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, bindparam, case, cast, func, literal, literal_column, null, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, case, cast, func, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..domain import limits
@@ -241,13 +241,28 @@ class Suggestions:
 _CEU = CeuActivity.__table__.c
 
 
+def _fixed(value: str | int):
+    """A fixed value written into the SQL, not sent as a parameter: the card's statement runs on
+    every dashboard view, and SQLAlchemy handles each parameter again on each run (its dozen
+    fixed ones were a tenth of the statement's time)."""
+    if isinstance(value, int):
+        return literal_column(str(int(value)))
+    if "'" in value or "\\" in value:
+        raise ValueError(f"not a fixed word: {value!r}")
+    return literal_column(f"'{value}'")
+
+
+_EMPTY = _fixed("")
+_SUGGESTIONS = _fixed(limits.CEU_SUGGESTIONS)
+
+
 def _recent(kind: str, column):
-    """The user's distinct non-empty values of ``column``, latest logged first (a GROUP BY: a
-    user has few providers, and the (user, provider) index hands them over grouped)."""
+    """The user's distinct non-empty values of ``column``, latest logged first (a GROUP BY: it
+    reads the user's whole log, in the (user, column) index's order)."""
     return select(
-        literal(kind).label("kind"), column.label("value"), func.max(_CEU.id).label("latest"),
-    ).where(_CEU.user_id == bindparam("user_id"), column != "").group_by(column).order_by(
-        func.max(_CEU.id).desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+        _fixed(kind).label("kind"), column.label("value"), func.max(_CEU.id).label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), column != _EMPTY).group_by(column).order_by(
+        func.max(_CEU.id).desc()).limit(_SUGGESTIONS).offset(_fixed(0)).subquery()
 
 
 def _recent_titles():
@@ -258,21 +273,48 @@ def _recent_titles():
     repeated = select(later.id).where(
         later.user_id == _CEU.user_id, later.title == _CEU.title, later.id > _CEU.id).exists()
     return select(
-        literal("title").label("kind"), _CEU.title.label("value"), _CEU.id.label("latest"),
-    ).where(_CEU.user_id == bindparam("user_id"), _CEU.title != "", ~repeated).order_by(
-        _CEU.id.desc()).limit(limits.CEU_SUGGESTIONS).subquery()
+        _fixed("title").label("kind"), _CEU.title.label("value"), _CEU.id.label("latest"),
+    ).where(_CEU.user_id == bindparam("user_id"), _CEU.title != _EMPTY, ~repeated).order_by(
+        _CEU.id.desc()).limit(_SUGGESTIONS).offset(_fixed(0)).subquery()
 
 
-# The quick-capture card's two reads of the log in one statement, built once (the dashboard runs
-# it on every uncached view, and a query costs more in the ORM than in the database): the CEU
-# logged last first (its column types name the union's), then the suggestions with no date.
-_last = select(_CEU.id, _CEU.title, _CEU.completed_on, literal("latest").label("kind")).where(
-    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(1).subquery()
+# Providers read one by one, past this many the GROUP BY reads the log instead.
+PROVIDERS_READ_ONE_BY_ONE = 2 * limits.CEU_SUGGESTIONS
+
+
+def _providers():
+    """Each of the user's distinct non-empty providers (up to :data:`PROVIDERS_READ_ONE_BY_ONE`)
+    with its latest CEU, unordered. A user has a few providers and many CEUs: hopping from one
+    provider to the next in the (user, provider, id) index (a recursive query, a probe per
+    provider) reads a few entries where grouping reads every CEU. A user with more providers than
+    that gets them from :func:`_recent` (see :func:`card_data`)."""
+    nearest = CeuActivity.__table__.alias("next_provider").c
+    seen = select(func.min(_CEU.provider).label("provider"), _fixed(1).label("n")).where(
+        _CEU.user_id == bindparam("user_id"), _CEU.provider > _EMPTY).cte("providers_seen", recursive=True)
+    seen = seen.union_all(select(
+        select(func.min(nearest.provider)).where(
+            nearest.user_id == bindparam("user_id"), nearest.provider > seen.c.provider).scalar_subquery(),
+        seen.c.n + _fixed(1),
+    ).where(seen.c.provider.is_not(None), seen.c.n < _fixed(PROVIDERS_READ_ONE_BY_ONE)))
+    of_provider = CeuActivity.__table__.alias("of_provider").c
+    latest = select(func.max(of_provider.id)).where(
+        of_provider.user_id == bindparam("user_id"), of_provider.provider == seen.c.provider).scalar_subquery()
+    return select(_fixed("provider").label("kind"), seen.c.provider.label("value"), latest.label("latest"),
+                  cast(null(), Date).label("completed_on")).where(seen.c.provider.is_not(None))
+
+
+# The quick-capture card's reads of the log in one statement, built once (the dashboard runs it
+# on every uncached view, and a query costs more in the ORM than in the database): the CEU logged
+# last first (its column types name the union's), then the suggestions with no date. Put in
+# order by card_data: the union needs no sort of its own.
+_last = select(_CEU.id, _CEU.title, _CEU.completed_on, _fixed("latest").label("kind")).where(
+    _CEU.user_id == bindparam("user_id")).order_by(_CEU.id.desc()).limit(_fixed(1)).offset(_fixed(0)).subquery()
 _CARD_OF = union_all(
     select(_last.c.kind, _last.c.title.label("value"), _last.c.id.label("latest"), _last.c.completed_on),
-    *(select(recent, cast(null(), Date).label("completed_on")) for recent in (
-        _recent_titles(), _recent("provider", _CEU.provider))),
-).order_by(literal_column("latest").desc())
+    select(_recent_titles(), cast(null(), Date).label("completed_on")),
+    _providers(),
+)
+_PROVIDERS_OF = select(_recent("provider", _CEU.provider))
 
 
 def suggestions(user: User) -> Suggestions:
@@ -291,12 +333,27 @@ class LastLogged:
 
 
 def card_data(user: User) -> tuple[Suggestions, LastLogged | None]:
-    """What the quick-capture card shows from the log, in one query: the suggestions, and the CEU
-    logged last (the one "log another like this" offers), or None."""
-    found: dict[str, list] = {"title": [], "provider": [], "latest": []}
-    for kind, value, latest, completed_on in db.session.execute(_CARD_OF, {"user_id": user.id}):
-        found[kind].append(value if kind != "latest" else LastLogged(latest, value, completed_on))
-    return Suggestions(titles=found["title"], providers=found["provider"]), next(iter(found["latest"]), None)
+    """What the quick-capture card shows from the log, in one query (two for a user of very many
+    providers): the suggestions, and the CEU logged last (the one "log another like this" offers),
+    or None."""
+    found: dict[str, list] = {"title": [], "provider": []}
+    last = None
+    params = {"user_id": user.id}
+    # The session's connection: a statement of table columns needs nothing of the ORM's.
+    connection = db.session.connection()
+    for kind, value, latest, completed_on in connection.execute(_CARD_OF, params).all():
+        if kind == "latest":
+            last = LastLogged(latest, value, completed_on)
+        else:
+            found[kind].append((latest, value))
+    providers = found["provider"]
+    if len(providers) >= PROVIDERS_READ_ONE_BY_ONE:  # maybe more than were read: group them all
+        providers = [(latest, value) for _kind, value, latest in connection.execute(_PROVIDERS_OF, params)]
+    titles, providers = (
+        [value for _latest, value in sorted(pairs, reverse=True)[:limits.CEU_SUGGESTIONS]]
+        for pairs in (found["title"], providers)
+    )
+    return Suggestions(titles=titles, providers=providers), last
 
 
 def like(user: User, activity_id: int, today: dt.date) -> dict:

@@ -3,7 +3,7 @@ the searchable log with its totals, and each cycle's audit packet (one PDF for a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,9 +16,9 @@ from ..forms import CeuForm, CeuLogFilterForm, QuickCeuForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
-from . import not_found, or_404, show_error, user_credentials, user_today
+from . import not_found, or_404, quick_card_html, show_error, user_credentials, user_today
 from .credentials import _activity_input, _upload  # the full CEU form's, for the quick one too
-from .page_cache import cached_fragment, render_fragment
+from .page_cache import cached_fragment
 
 bp = Blueprint("ceus", __name__, url_prefix="/ceus")
 
@@ -31,18 +31,6 @@ def require_login():
 
 # -- quick capture --------------------------------------------------------------------------------
 
-@dataclass
-class QuickCapture:
-    """What the quick-capture partial shows: the form, the user's own suggestions, the CEU a
-    "log another like this" starts from, and where to come back to."""
-
-    form: CeuForm
-    several: bool  # more than one "counts toward" choice: the partial asks
-    suggestions: ceu_log.Suggestions
-    latest: object | None
-    back: str
-
-
 def _safe_back(target: str | None) -> str:
     """Only a path of this site: never send the user elsewhere after logging."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -53,41 +41,39 @@ def _safe_back(target: str | None) -> str:
 
 
 def _quick_form(posted: bool = False, toward: str | None = None, card: bool = False) -> tuple[CeuForm, list]:
+    """The quick capture page's form (``card``: the card's smaller one, as the card is compiled
+    from), with the user's "counts toward" choices."""
     form = CeuForm() if posted else (QuickCeuForm if card else CeuForm)(formdata=None)
     choices = credential_service.counts_toward_choices(current_user, credentials=user_credentials())
     form.counts_toward.choices = options((value, label) for value, label, _ in choices)
-    # The user's own recent titles and providers, offered as they type (a <datalist> each).
-    form.title.render_kw = {"list": "ceu-titles", "autocomplete": "off"}
-    form.provider.render_kw = {"list": "ceu-providers", "autocomplete": "off"}
+    quick_card_html.suggesting(form)
     if not posted:
         form.completed_on.data = user_today()
-        values = [value for value, _label, _body in choices]
-        form.counts_toward.data = [toward if toward in values else values[0]] if values else []
+        form.counts_toward.data = quick_card_html.starting_choice([value for value, _label, _body in choices], toward)
     return form, choices
 
 
-def quick_capture(toward: str | None = None) -> QuickCapture | None:
-    """The quick-capture partial's content (None without a credential: a CEU counts toward one).
-    ``toward``: the "counts toward" value to start on (a credential page passes its own)."""
-    if not current_user.is_authenticated:
-        return None
-    form, choices = _quick_form(toward=toward, card=True)
-    if not choices:
-        return None
-    suggestions, latest = ceu_log.card_data(current_user)
-    return QuickCapture(form, len(choices) > 1, suggestions, latest, request.full_path.rstrip("?"))
+def _quick_card(user, toward: str | None, back: str) -> Markup:
+    """The card from the user's credentials and log (see :mod:`.quick_card_html`)."""
+    choices = credential_service.counts_toward_choices(user, credentials=user_credentials())
+    if not choices:  # a CEU counts toward a credential: nothing to log toward yet
+        return quick_card_html.no_card()
+    suggestions, latest = ceu_log.card_data(user)
+    return quick_card_html.card([(value, label) for value, label, _body in choices], toward, user_today(),
+                                suggestions, latest, back)
 
 
 def quick_capture_html(toward: str | None = None) -> Markup:
-    """The quick-capture card, rendered (empty without a credential). Cached like the dashboard's
-    main part, under everything it shows: the user's data version, zone and day, and the page it
-    returns to (the CSRF token is put back per request): a cached dashboard stays two queries."""
+    """The quick-capture card (empty without a credential); ``toward``: the "counts toward"
+    value to start on (a credential page passes its own). Cached like the dashboard's main part,
+    under everything it shows: the user's data version, zone and day, and the page it returns to
+    (the CSRF token is put back per request): a cached dashboard stays two queries."""
     if not current_user.is_authenticated:
         return Markup("")
     user = current_user._get_current_object()
     back = request.full_path.rstrip("?")
     key = ("quick-capture", user.id, user.data_version, user.time_zone, user_today(), back, toward)
-    return cached_fragment(key, lambda: render_fragment("ceus/_quick_capture_card.html", qc=quick_capture(toward)))
+    return cached_fragment(key, lambda: _quick_card(user, toward, back))
 
 
 @bp.app_context_processor
