@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import CeuActivity, Credential, User, ceu_credentials
 from . import credentials as credential_service
 from .errors import NotFound
+from .transaction import read
 
 ZERO = Decimal("0")
 CERTIFICATE_CHOICES = ("", "with", "without")
@@ -339,16 +340,14 @@ def card_data(user: User) -> tuple[Suggestions, LastLogged | None]:
     found: dict[str, list] = {"title": [], "provider": []}
     last = None
     params = {"user_id": user.id}
-    # The session's connection: a statement of table columns needs nothing of the ORM's.
-    connection = db.session.connection()
-    for kind, value, latest, completed_on in connection.execute(_CARD_OF, params).all():
+    for kind, value, latest, completed_on in read(_CARD_OF, params).all():
         if kind == "latest":
             last = LastLogged(latest, value, completed_on)
         else:
             found[kind].append((latest, value))
     providers = found["provider"]
     if len(providers) >= PROVIDERS_READ_ONE_BY_ONE:  # maybe more than were read: group them all
-        providers = [(latest, value) for _kind, value, latest in connection.execute(_PROVIDERS_OF, params)]
+        providers = [(latest, value) for _kind, value, latest in read(_PROVIDERS_OF, params)]
     titles, providers = (
         [value for _latest, value in sorted(pairs, reverse=True)[:limits.CEU_SUGGESTIONS]]
         for pairs in (found["title"], providers)

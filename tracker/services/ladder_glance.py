@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, Date, String, bindparam, literal, literal_column, select, union_all
 
 from ..domain.ladder import Comparison, Gap, compare
-from ..extensions import db
 from ..models import Credential, ExperienceGap, FocusTick, LadderProfile, User
 from . import credentials as credential_service
 from .credentials import CredentialRow
 from .ladder import current_ladder, placement, typed_null
+from .transaction import read
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def glance(user: User, today: dt.date, credentials: Sequence[Credential | Creden
     rung_key = started_on = None
     gaps: list[Gap] = []
     ticks: dict[str, dict[str, bool]] = {}
-    for kind, rung, starts_on, ends_on, area, done in db.session.execute(_STANDING_OF, {"user_id": user.id}):
+    for kind, rung, starts_on, ends_on, area, done in read(_STANDING_OF, {"user_id": user.id}):
         if kind == "profile":
             rung_key, started_on = rung, starts_on
         elif kind == "gap":

@@ -16,6 +16,7 @@ from ...models import CeuActivity, Credential, CycleSubmission, RenewalSetup, Us
 from ..catalog import current_catalog
 from ..errors import NotFound
 from .reading import OTHER, _setup, bodies, body_key, other_rules
+from ..transaction import read
 
 
 
@@ -219,7 +220,7 @@ def held_bodies(ids: list[int], only: str | None = None, credentials: dict[int, 
     ids = list(credentials)
     setups: dict[int, dict[str, SetupRow]] = {}
     submissions: dict[tuple[int, str], dict[dt.date, dt.date]] = {}
-    settings = db.session.execute(_SETTINGS_OF_ONE, {"id": ids[0]}) if len(ids) == 1 else db.session.execute(_SETTINGS_OF, {"ids": ids})
+    settings = read(_SETTINGS_OF_ONE, {"id": ids[0]}) if len(ids) == 1 else read(_SETTINGS_OF, {"ids": ids})
     for kind, user_id, body, month, cycle_end, first_ceus, submitted_on in settings:
         if kind == 0:
             setups.setdefault(user_id, {})[body] = SetupRow(month, cycle_end, first_ceus)

@@ -15,6 +15,7 @@ from ...extensions import db
 from ...models import Credential, RenewalSetup, User
 from ..catalog import current_catalog
 from ..errors import Invalid, NotFound
+from ..transaction import read
 
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
@@ -77,7 +78,7 @@ _CREDENTIAL_ROWS_OF = select(*(Credential.__mapper__.columns[field] for field in
 def read_credentials(user: User) -> list[CredentialRow]:
     """:func:`list_credentials` for a page that only shows them (the credentials overview): the
     same values in the same order, as rows. Loading ORM instances cost three times as much."""
-    return [CredentialRow(*values) for values in db.session.execute(_CREDENTIAL_ROWS_OF, {"user_id": user.id})]
+    return [CredentialRow(*values) for values in read(_CREDENTIAL_ROWS_OF, {"user_id": user.id})]
 
 
 def held_codes(user: User) -> list[str]:

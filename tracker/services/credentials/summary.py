@@ -20,10 +20,10 @@ from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from ...domain import cycles
 from ...domain.cycles import ZERO
-from ...extensions import db
 from ...models import CeuActivity, Credential, User, ceu_credentials
 from .overview import BodyOverview, HeldBody, _body_overview, held_bodies
 from .reading import OTHER, _setup
+from ..transaction import read
 
 
 class ascii_upper(FunctionElement):
@@ -247,9 +247,9 @@ def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, 
         return found
     # Each group's CEUs (every view), and those of its views that repeat an earlier course.
     summed: dict[tuple[int, tuple[str, ...]], list[Decimal]] = {}
-    rows = list(db.session.execute(_statement(tuple(shape)), parameters))
+    rows = read(_statement(tuple(shape)), parameters).all()
     if any(row[3] == REPEATS for row in rows):
-        rows += db.session.execute(_statement(tuple(shape), repeats=True), parameters)
+        rows += read(_statement(tuple(shape), repeats=True), parameters)
     for slot, joined, own_code, repeat, ceus in rows:
         if slot is None:  # outside every window, or the REPEATS row
             continue

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, select
 
-from ...extensions import db
 from ...models import Milestone, Plan, User
 from .reading import LATEST_RETAKE, PageMilestone, PagePlan, PlanTitle
+from ..transaction import read
 
 # Table columns, not the models' attributes: a select of ORM attributes runs through the ORM's
 # per-column machinery even for plain rows (twice this query's cost).
@@ -42,7 +42,7 @@ def dashboard_plans(user: User) -> tuple[PagePlan | None, list[PlanTitle]]:
     """The active plan, with what its schedule needs (milestones and their retake dates), and
     the user's other plans by title, in :func:`.reading.list_plans` order. One query whatever the
     plans hold: the dashboard shows the active plan's dates and the others' names."""
-    rows = db.session.execute(_DASHBOARD_OF, {"user_id": user.id}).all()
+    rows = read(_DASHBOARD_OF, {"user_id": user.id}).all()
     if not rows:
         return None, []
     active = rows[0][0]
