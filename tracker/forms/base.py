@@ -5,13 +5,13 @@ import datetime as dt
 
 from flask import g
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import DateField, DecimalField, IntegerField, PasswordField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..csrf import csrf_token
 from ..domain import limits
 from .widgets import field_html
 
@@ -86,7 +86,7 @@ class PageConfirm:
         field = g.get("_rungs_confirm_field")
         if field is None:
             field = g._rungs_confirm_field = Markup(
-                '<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+                '<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(csrf_token())
         return field
 
 

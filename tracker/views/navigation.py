@@ -8,9 +8,9 @@ request (as the page cache does).
 from __future__ import annotations
 
 from flask import current_app, request, url_for
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from ..csrf import csrf_token
 from .page_cache import CSRF_PLACEHOLDER
 
 # (endpoint, the endpoint prefix that marks the link current, label): Dashboard is current only
@@ -47,4 +47,4 @@ def nav_links() -> Markup:
     html = kept.get(key)
     if html is None:
         html = kept[key] = _links(key[1])
-    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+    return Markup(html.replace(CSRF_PLACEHOLDER, csrf_token()))

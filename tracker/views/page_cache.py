@@ -19,8 +19,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app, session
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+
+from ..csrf import csrf_token
 
 _KEY = "rungs.page_cache"
 CSRF_PLACEHOLDER = f"rungs-csrf-{secrets.token_hex(8)}"
@@ -65,7 +66,7 @@ def fragment_cache() -> FragmentCache:
 def cached_fragment(key: Hashable, render: Callable[[], str]) -> Markup:
     """The fragment under ``key``, rendered by ``render()`` when it is not cached yet."""
     cache = fragment_cache()
-    token = generate_csrf()  # also when off: it puts the token in the session, as it did
+    token = csrf_token()  # also when off: it puts the token in the session, as it did
     if cache.size <= 0:  # off: nothing kept, so no token to take out and put back
         return Markup(render())
     html = cache.get(key)
