@@ -49,3 +49,31 @@ def test_a_raw_token_that_cannot_be_signed_is_replaced(app):
         token = csrf_token()
         assert isinstance(session["csrf_token"], str)
         validate_csrf(token)
+
+
+def test_a_token_signed_lately_is_given_again_then_signed_anew(app):
+    import time_machine
+
+    from tracker.csrf import REUSE_SECONDS
+
+    with time_machine.travel("2026-12-02 10:00:00+00:00", tick=False) as clock:
+        with app.test_request_context("/"):
+            first = csrf_token()
+            raw = session["csrf_token"]
+        clock.shift(REUSE_SECONDS - 1)
+        with app.test_request_context("/"):
+            session["csrf_token"] = raw
+            assert csrf_token() == first  # the same session, a minute at most: the same token
+            validate_csrf(first)
+        with app.test_request_context("/"):
+            assert csrf_token() != first  # another session's raw token: its own token
+        clock.shift(1)
+        with app.test_request_context("/"):
+            session["csrf_token"] = raw
+            later = csrf_token()
+            assert later != first
+            validate_csrf(later)
+        clock.shift(-3600)  # a clock set back: never a token signed "in the future"
+        with app.test_request_context("/"):
+            session["csrf_token"] = raw
+            assert csrf_token() not in (first, later)
