@@ -155,8 +155,30 @@ Shape = tuple[tuple[bool, tuple[tuple[int, bool, bool], ...]], ...]
 REPEATS = 2  # the ``repeat`` mark of the row that says some reference occurs twice
 
 
-@functools.lru_cache(maxsize=128)
-def _statement(shape: Shape, repeats: bool = False):
+def _grouped(placed):
+    """Each group's CEUs: by window slot, codes, own code and whether they repeat a course."""
+    return (
+        select(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat, func.sum(placed.c.ceus))
+        .group_by(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat)
+    )
+
+
+def _seen(views, shape: Shape):
+    """The views' sums (key, codes, own code, repeat, completed on, next cycle, CEUs), each view
+    placed in the window of the body that sees it."""
+    others = (views[0] if len(views) == 1 else union_all(*views)).subquery("others")
+    return _grouped(select(
+        _slot_of(others.c.key, others.c.completed_on, others.c.next_cycle, shape).label("slot"),
+        others.c.codes, others.c.own_code, others.c.repeat, others.c.ceus,
+    ).subquery("other"))
+
+
+def _unique_keys(shape: Shape):
+    return [bindparam(f"key_{index}") for index, (unique, _windows) in enumerate(shape) if unique]
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(shape: Shape):
     """The sums query for windows of this shape (per body: whether a course counts once, and each
     window's slot and whether it moves CEUs to the next cycle and takes some over from the previous
     one): built once, its values bound at each run. Building a statement this size costs more than
@@ -166,61 +188,48 @@ def _statement(shape: Shape, repeats: bool = False):
     then each activity as each other body it is linked to sees it (the second reference). Few rows
     reach the second, so it may read them through a union. Rows outside every window come back
     with no slot: filtering them in SQL would work out each row's window twice. Then, when some
-    body counts a course once, a row marked :data:`REPEATS` if some reference occurs twice.
-
-    With ``repeats``: the other statement, run only after that row came back: the views among all
-    those that repeat an earlier course (``repeat`` 1: summed in the others as well).
+    body counts a course once, a row marked :data:`REPEATS` if some reference occurs twice
+    (:func:`_repeats_statement` then sums those).
     """
     activity = CeuActivity.__table__
     links = _links()
-    user_id = bindparam("user_id")
-    unique_keys = [bindparam(f"key_{index}") for index, (unique, _windows) in enumerate(shape) if unique]
-
-    def sums(placed):
-        return (
-            select(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat, func.sum(placed.c.ceus))
-            .group_by(placed.c.slot, placed.c.codes, placed.c.own_code, placed.c.repeat)
-        )
-
-    def slot(key, values):
-        return _slot_of(key, values.c.completed_on, values.c.next_cycle, shape).label("slot")
-
-    def seen(views):
-        """The views' sums, each view placed in the window of the body that sees it."""
-        others = (views[0] if len(views) == 1 else union_all(*views)).subquery("others")
-        return sums(select(
-            slot(others.c.key, others), others.c.codes, others.c.own_code, others.c.repeat, others.c.ceus,
-        ).subquery("other"))
-
-    if repeats:
-        repeated = _repeats(links, unique_keys)
-        return seen([
-            select(
-                repeated.c.key, links.c.codes,
-                case((repeated.c.key == activity.c.body, activity.c.applies_to), else_=literal_column("''")).label("own_code"),
-                literal_column("1").label("repeat"), activity.c.completed_on, activity.c.next_cycle,
-                activity.c.ceus_hundredths.label("ceus"),  # a Hundredths column: sums come back as Decimals
-            ).select_from(
-                repeated.join(activity, activity.c.id == repeated.c.id)
-                .outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == repeated.c.key))
-            )
-        ])
     own = select(
-        slot(activity.c.body, activity), links.c.codes, activity.c.applies_to.label("own_code"),
-        literal_column("0").label("repeat"),
+        _slot_of(activity.c.body, activity.c.completed_on, activity.c.next_cycle, shape).label("slot"),
+        links.c.codes, activity.c.applies_to.label("own_code"), literal_column("0").label("repeat"),
         activity.c.ceus_hundredths.label("ceus"),  # a Hundredths column: sums come back as Decimals
     ).select_from(
         activity.outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == activity.c.body))
-    ).where(activity.c.user_id == user_id)
+    ).where(activity.c.user_id == bindparam("user_id"))
     linked = select(
         links.c.key, links.c.codes, literal_column("''").label("own_code"), literal_column("0").label("repeat"),
         activity.c.completed_on, activity.c.next_cycle, activity.c.ceus_hundredths.label("ceus"),
     ).select_from(links.join(activity, activity.c.id == links.c.activity_id)).where(
-        activity.c.user_id == user_id, links.c.key != activity.c.body)
-    parts = [sums(own.subquery("own")), seen([linked])]
-    if unique_keys:
-        parts.append(_some_repeat(links, unique_keys))
+        activity.c.user_id == bindparam("user_id"), links.c.key != activity.c.body)
+    parts = [_grouped(own.subquery("own")), _seen([linked], shape)]
+    if _unique_keys(shape):
+        parts.append(_some_repeat(links, _unique_keys(shape)))
     return union_all(*parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _repeats_statement(shape: Shape):
+    """The other sums query, run only after :func:`_statement`'s :data:`REPEATS` row came back:
+    the views among all those that repeat an earlier course (``repeat`` 1: summed in the others
+    as well)."""
+    activity = CeuActivity.__table__
+    links = _links()
+    repeated = _repeats(links, _unique_keys(shape))
+    return _seen([
+        select(
+            repeated.c.key, links.c.codes,
+            case((repeated.c.key == activity.c.body, activity.c.applies_to), else_=literal_column("''")).label("own_code"),
+            literal_column("1").label("repeat"), activity.c.completed_on, activity.c.next_cycle,
+            activity.c.ceus_hundredths.label("ceus"),
+        ).select_from(
+            repeated.join(activity, activity.c.id == repeated.c.id)
+            .outerjoin(links, and_(links.c.activity_id == activity.c.id, links.c.key == repeated.c.key))
+        )
+    ], shape)
 
 
 def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, list[cycles.Cycle]]]) -> dict[str, list[cycles.Sum]]:
@@ -249,7 +258,7 @@ def _sums(user_id: int, wanted: dict[str, tuple[cycles.BodyRules, cycles.Setup, 
     summed: dict[tuple[int, tuple[str, ...]], list[Decimal]] = {}
     rows = read(_statement(tuple(shape)), parameters).all()
     if any(row[3] == REPEATS for row in rows):
-        rows += read(_statement(tuple(shape), repeats=True), parameters)
+        rows += read(_repeats_statement(tuple(shape)), parameters)
     for slot, joined, own_code, repeat, ceus in rows:
         if slot is None:  # outside every window, or the REPEATS row
             continue
