@@ -227,3 +227,18 @@ def test_a_message_shows_once_on_the_cached_dashboard_and_is_never_kept(app, use
     user_browser.post(f"/plans/{first}/activate", {})  # the same data version: the page is cached
     assert "“Plan A” is now on your dashboard." in user_browser.get("/").text
     assert "is now on your dashboard" not in user_browser.get("/").text
+
+
+def test_a_fragment_is_kept_apart_for_each_mount_point(app):
+    # The same app served under two paths: each fragment's links start with its own.
+    from flask import url_for
+
+    from tracker.views.page_cache import cached_fragment
+
+    app.config["PAGE_CACHE_SIZE"] = 16
+    app.extensions.pop("rungs.page_cache", None)
+    seen = []
+    for root in ("", "/rungs", "", "/rungs"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            seen.append(str(cached_fragment(("links",), lambda: url_for("main.dashboard"))))
+    assert seen == ["/", "/rungs/", "/", "/rungs/"]

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app, session
+from flask import current_app, request, session
 from markupsafe import Markup
 
 from ..csrf import csrf_token
@@ -64,11 +64,13 @@ def fragment_cache() -> FragmentCache:
 
 
 def cached_fragment(key: Hashable, render: Callable[[], str]) -> Markup:
-    """The fragment under ``key``, rendered by ``render()`` when it is not cached yet."""
+    """The fragment under ``key``, rendered by ``render()`` when it is not cached yet; kept apart
+    for each path the app is mounted under (its links start with it)."""
     cache = fragment_cache()
     token = csrf_token()  # also when off: it puts the token in the session, as it did
     if cache.size <= 0:  # off: nothing kept, so no token to take out and put back
         return Markup(render())
+    key = (request.script_root, key)
     html = cache.get(key)
     if html is None:
         html = str(render()).replace(token, CSRF_PLACEHOLDER)
