@@ -213,6 +213,6 @@ def test_the_status_is_the_plan_status_macros(app, user_browser):
     page = user_browser.get(f"/plans/{create_plan(user_browser)}").text
     tone, label = re.search(r'<span class="badge big tone-(\w+)">([^<]+)</span>', page).groups()
     with app.test_request_context("/"):
-        badge = render_template_string('{% from "_macros.html" import plan_status %}{{ plan_status(look) }}',
+        badge = render_template_string('{{ plan_status(look) }}',
                                        look=PlanLook(tone, label, None, ()))
     assert f'<span class="value">{badge}</span>' in page

@@ -109,7 +109,7 @@ def test_each_steps_badge_is_the_step_badge_macros(app, user_browser):
     plan_id = create_plan(user_browser)
     page = user_browser.get(f"/plans/{plan_id}").text
     with app.test_request_context("/"):
-        badge = render_template_string('{% from "_macros.html" import step_badge %}{{ step_badge(look) }}',
+        badge = render_template_string('{{ step_badge(look) }}',
                                        look=StepLook("planned", "Up next"))
     assert f"<span>{badge}</span>" in page
 
