@@ -14,10 +14,8 @@ import dataclasses
 import datetime as dt
 import zoneinfo
 from decimal import Decimal
-from pathlib import Path
 from unittest import mock
 
-import jinja2
 import pytest
 import time_machine
 from flask_login import login_user
@@ -36,8 +34,8 @@ from tracker.views import dashboard_html, user_today
 from tracker.views import main as main_views
 
 from builders import make_user
+from reference_pages import CLOCKS, reference_env
 
-REFERENCE = Path(__file__).parent / "reference_templates"
 DAY = dt.timedelta(days=1)
 ODD = "<b>&\"'"
 
@@ -136,22 +134,11 @@ def _both_met_no_plan(user, today):
 CORPUS = [_empty, _starting_without_a_plan, _starting_under_way, _late_custom_step, _future_plan,
           _certified_without_credentials, _certified_renewals, _both_overdue_and_submitted, _both_met_no_plan]
 
-# Instants and zones: a mid-year day, and a year's end seen from zones on either side of it.
-CLOCKS = [
-    (dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone.utc), "America/New_York"),
-    (dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.timezone.utc), "Pacific/Auckland"),  # already Jan 1
-    (dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.timezone.utc), "America/Los_Angeles"),  # still Dec 31
-    (dt.datetime(2027, 6, 30, 12, 0, tzinfo=dt.timezone.utc), "UTC"),
-]
-
-
-def _reference_env(app) -> jinja2.Environment:
-    return app.jinja_env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(REFERENCE), app.jinja_env.loader]))
 
 
 def _reference(app, context: dict) -> str:
     # As page_cache.render_fragment rendered the template: its arguments and the globals alone.
-    return _reference_env(app).get_template("reference_dashboard_body.html").render(context)
+    return reference_env(app).get_template("reference_dashboard_body.html").render(context)
 
 
 def _bodies(app, user_id: int) -> tuple[str, str, dict]:
@@ -256,7 +243,7 @@ def test_the_meter_is_the_macros(app, done, total):
     from tracker.views.filters import meter, plan_status, step_badge
 
     with app.test_request_context("/"):
-        macros = _reference_env(app).get_template("reference_macros.html").module
+        macros = reference_env(app).get_template("reference_macros.html").module
         assert meter(done, total, f"Label {ODD}") == macros.meter(done, total, f"Label {ODD}")
         for tone in ("good", "calm", "attention", ODD):
             assert plan_status(PlanLook(tone, ODD, None, ())) == macros.plan_status(PlanLook(tone, ODD, None, ()))

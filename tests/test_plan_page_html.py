@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
-import jinja2
 import pytest
 import time_machine
 from flask_login import login_user
@@ -28,8 +26,8 @@ from tracker.views import user_today
 from tracker.views.timeline import build_timeline
 
 from builders import make_user
+from reference_pages import CLOCKS, reference_env
 
-REFERENCE = Path(__file__).parent / "reference_templates"
 DAY = dt.timedelta(days=1)
 ODD_TITLE = 'Tom & Jerry\'s <b>"bold"</b> step, with a title far longer than the drawing shows'
 
@@ -127,17 +125,6 @@ def _long_ago(user, today):
 PLANS = [_fresh, _future_part_time, _under_way, _late, _not_recorded, _retake_passed, _all_done,
          _empty_custom, _custom_steps, _track_gone, _long_ago]
 
-# Instants and zones: a mid-year day, and a year's end seen from zones on either side of it.
-CLOCKS = [
-    (dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone.utc), "America/New_York"),
-    (dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.timezone.utc), "Pacific/Auckland"),  # already Jan 1
-    (dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.timezone.utc), "America/Los_Angeles"),  # still Dec 31
-    (dt.datetime(2027, 6, 30, 12, 0, tzinfo=dt.timezone.utc), "UTC"),
-]
-
-
-def _reference_env(app) -> jinja2.Environment:
-    return app.jinja_env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(REFERENCE), app.jinja_env.loader]))
 
 
 def _pages(app, user_id: int, plan_id: int) -> tuple[str, str]:
@@ -155,7 +142,7 @@ def _pages(app, user_id: int, plan_id: int) -> tuple[str, str]:
         context = {"view": view, "look": look, "timeline": build_timeline(view, look), "confirm": CONFIRM,
                    "agenda": agenda}
         app.update_template_context(context)
-        reference = _reference_env(app).get_template("reference_plan_show.html").render(context)
+        reference = reference_env(app).get_template("reference_plan_show.html").render(context)
     return page, reference
 
 
