@@ -137,7 +137,7 @@ CORPUS = [_empty, _starting_without_a_plan, _starting_under_way, _late_custom_st
 
 
 def _reference(app, context: dict) -> str:
-    # As page_cache.render_fragment rendered the template: its arguments and the globals alone.
+    # As the dashboard rendered the template: its arguments and the globals alone.
     return reference_env(app).get_template("reference_dashboard_body.html").render(context)
 
 

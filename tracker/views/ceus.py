@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import limits
-from ..forms import CeuForm, CeuLogFilterForm, QuickCeuForm, options
+from ..forms import CeuForm, CeuLogFilterForm, options
 from ..services import audit_packet, ceu_log, certificates
 from ..services import credentials as credential_service
 from ..services.errors import Invalid, NotFound
@@ -40,10 +40,9 @@ def _safe_back(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
-def _quick_form(posted: bool = False, toward: str | None = None, card: bool = False) -> tuple[CeuForm, list]:
-    """The quick capture page's form (``card``: the card's smaller one, as the card is compiled
-    from), with the user's "counts toward" choices."""
-    form = CeuForm() if posted else (QuickCeuForm if card else CeuForm)(formdata=None)
+def _quick_form(posted: bool = False, toward: str | None = None) -> tuple[CeuForm, list]:
+    """The quick capture page's form, with the user's "counts toward" choices."""
+    form = CeuForm() if posted else CeuForm(formdata=None)
     choices = credential_service.counts_toward_choices(current_user, credentials=user_credentials())
     form.counts_toward.choices = options((value, label) for value, label, _ in choices)
     quick_card_html.suggesting(form)

@@ -86,10 +86,3 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> str:
         return render()
     return str(cached_fragment(key, render))
 
-
-def render_fragment(template: str, **context) -> str:
-    """A fragment for :func:`cached_fragment`, rendered from its arguments and the template
-    globals (``url_for``, the filters) alone: a kept fragment must not depend on the request, and
-    what ``render_template`` adds (the context processors' request, session and user, its signals)
-    cost a tenth of a small fragment's rendering."""
-    return current_app.jinja_env.get_template(template).render(context)
